@@ -1,0 +1,28 @@
+// CLI composition root: builds the command tree; each command lives in its own file.
+import { Command, CommanderError } from 'commander';
+import { registerVersion, fedsyncVersion } from './commands/version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('fedsync')
+    .description(
+      'GitOps reconciler for a federation of Kubernetes clusters behind one Google Cloud global load balancer',
+    )
+    .version(fedsyncVersion(), '-V, --version')
+    .showHelpAfterError()
+    .exitOverride();
+  registerVersion(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    console.error(`fedsync: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

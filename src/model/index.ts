@@ -1,0 +1,5 @@
+// Shared vocabulary. Imports nothing outside this folder.
+export * from './kube.js';
+export * from './labels.js';
+export * from './problem.js';
+export * from './federation.js';
