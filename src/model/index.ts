@@ -3,3 +3,5 @@ export * from './kube.js';
 export * from './labels.js';
 export * from './problem.js';
 export * from './federation.js';
+export * from './observed.js';
+export * from './plan.js';
