@@ -60,8 +60,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['node:*', 'fs', 'path', 'http', 'https', 'child_process', 'os'],
-              message: 'Pure module: no I/O.',
+              group: ['node:*', '!node:crypto', 'fs', 'path', 'http', 'https', 'child_process', 'os'],
+              message: 'Pure module: no I/O (node:crypto hashing is allowed).',
             },
             { group: ['pino', 'pino/*'], message: 'Pure module: no logging.' },
             {
