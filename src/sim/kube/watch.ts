@@ -1,0 +1,84 @@
+// Watch streams: JSON lines of ADDED/MODIFIED/DELETED events, BOOKMARKs when asked, and ERROR 410
+// when the requested resourceVersion is older than the kept history.
+import type { ServerResponse } from 'node:http';
+import { isObject, type JsonObject } from './json.js';
+import type { Matcher } from './selectors.js';
+import { apiVersionOf, type ResourceType } from './resources.js';
+import { typeKey, type Store, type StoreEvent } from './store.js';
+import { statusBody, StatusError } from './status.js';
+
+export type WatchRequest = {
+  t: ResourceType;
+  namespace: string | undefined;
+  resourceVersion: string | null;
+  allowBookmarks: boolean;
+  timeoutSeconds: number | undefined;
+  matches: Matcher;
+  bookmarkIntervalMs: number;
+};
+
+export type WatchRegistry = {
+  serve(store: Store, req: WatchRequest, res: ServerResponse): void;
+  /** Ends every open watch stream (clients reconnect with their last resourceVersion). */
+  closeAll(): void;
+};
+
+export function watchRegistry(): WatchRegistry {
+  const open = new Set<ServerResponse>();
+  return {
+    serve(store, w, res) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+      res.flushHeaders();
+      open.add(res);
+      const send = (type: string, object: JsonObject): void => {
+        res.write(`${JSON.stringify({ type, object })}\n`);
+      };
+      const relevant = (ev: StoreEvent): boolean => {
+        if (typeKey(ev.resource) !== typeKey(w.t)) return false;
+        const meta = isObject(ev.object.metadata) ? ev.object.metadata : {};
+        if (w.namespace !== undefined && w.t.namespaced && meta.namespace !== w.namespace) return false;
+        return w.matches(ev.object);
+      };
+      const rv = w.resourceVersion;
+      if (rv === null || rv === '' || rv === '0') {
+        const items = store.list(w.t, w.t.namespaced ? w.namespace : undefined).filter((o) => w.matches(o));
+        for (const o of items) send('ADDED', o);
+      } else {
+        const since = Number(rv);
+        const events = Number.isInteger(since) ? store.eventsSince(since) : undefined;
+        if (!events) {
+          const err = new StatusError('Expired', `too old resource version: ${rv} (${store.currentRV()})`);
+          send('ERROR', statusBody(err) as JsonObject);
+          open.delete(res);
+          res.end();
+          return;
+        }
+        for (const ev of events) if (relevant(ev)) send(ev.type, ev.object);
+      }
+      const unsubscribe = store.subscribe((ev) => {
+        if (relevant(ev)) send(ev.type, ev.object);
+      });
+      const bookmark = (): void =>
+        send('BOOKMARK', {
+          apiVersion: apiVersionOf(w.t),
+          kind: w.t.kind,
+          metadata: { resourceVersion: String(store.currentRV()) },
+        });
+      const timers: NodeJS.Timeout[] = [];
+      if (w.allowBookmarks) timers.push(setInterval(bookmark, w.bookmarkIntervalMs));
+      if (w.timeoutSeconds !== undefined && w.timeoutSeconds > 0) {
+        timers.push(setTimeout(() => res.end(), w.timeoutSeconds * 1000));
+      }
+      const cleanup = (): void => {
+        unsubscribe();
+        for (const t of timers) clearTimeout(t);
+        open.delete(res);
+      };
+      res.on('close', cleanup);
+      res.on('finish', cleanup);
+    },
+    closeAll() {
+      for (const res of [...open]) res.end();
+    },
+  };
+}
