@@ -65,8 +65,8 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const counters = requestCounters();
   const watches = watchRegistry();
   const nodes = nodesOf(c);
-  const perNodeDefault =
-    c.capacity !== undefined && nodes.length > 0 ? Math.ceil(c.capacity / nodes.length) : 110;
+  // A node's own pod limit applies only when the world file sets one; the cluster capacity always does.
+  const perNodeDefault = 110;
   let capacity = c.capacity ?? nodes.reduce((sum, n) => sum + (n.pods ?? perNodeDefault), 0);
   let faults = noFaults();
   const sockets = new Set<Socket>();
@@ -115,7 +115,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       },
       { fieldManager: 'kubelet' },
     );
-    const pods = String(n.pods ?? perNodeDefault);
+    const pods = String(n.pods ?? Math.max(perNodeDefault, capacity));
     const resources = { cpu: '4', memory: '16393136Ki', pods };
     const t = now();
     api.update(

@@ -129,8 +129,8 @@ export function serverSideApply(input: ApplyInput): JsonObject {
     );
   };
   const removed = [...prevMine].filter((p) => !mine.has(p));
-  // Leaves first, then whole list items, so an item's own fields are gone before the item.
-  for (const p of [...removed.filter((q) => !isItemMarker(q)), ...removed.filter(isItemMarker)]) {
+  // Whole list items first (found by their key while it is still there), then single fields.
+  for (const p of [...removed.filter(isItemMarker), ...removed.filter((q) => !isItemMarker(q))]) {
     if (!ownedElsewhere(p)) removeAt(merged, JSON.parse(p) as string[]);
   }
 

@@ -24,14 +24,15 @@ export type WatchRegistry = {
 };
 
 export function watchRegistry(): WatchRegistry {
-  const open = new Set<ServerResponse>();
+  /** Open streams and how to stop feeding each of them. */
+  const open = new Map<ServerResponse, () => void>();
   return {
     serve(store, w, res) {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
       res.flushHeaders();
-      open.add(res);
+      open.set(res, () => undefined);
       const send = (type: string, object: JsonObject): void => {
-        res.write(`${JSON.stringify({ type, object })}\n`);
+        if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
       };
       const relevant = (ev: StoreEvent): boolean => {
         if (typeKey(ev.resource) !== typeKey(w.t)) return false;
@@ -74,11 +75,15 @@ export function watchRegistry(): WatchRegistry {
         for (const t of timers) clearTimeout(t);
         open.delete(res);
       };
+      open.set(res, cleanup);
       res.on('close', cleanup);
       res.on('finish', cleanup);
     },
     closeAll() {
-      for (const res of [...open]) res.end();
+      for (const [res, cleanup] of [...open]) {
+        cleanup();
+        res.end();
+      }
     },
   };
 }
