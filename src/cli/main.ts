@@ -1,5 +1,6 @@
 // CLI composition root: builds the command tree; each command lives in its own file.
 import { Command, CommanderError } from 'commander';
+import { registerSim } from './commands/sim.js';
 import { registerVersion, fedsyncVersion } from './commands/version.js';
 
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerVersion(program);
+  registerSim(program);
   return program;
 }
 

@@ -35,12 +35,24 @@ const gcpSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).optional(),
 });
 
+/** A custom resource type every simulated cluster serves from start-up (no CRD object needed). */
+const customResourceSchema = z.strictObject({
+  group: z.string().min(1),
+  version: z.string().min(1),
+  kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/),
+  /** Lower-case plural used in URLs; defaults to the lower-cased kind plus `s`. */
+  plural: z.string().optional(),
+  namespaced: z.boolean().default(true),
+  shortNames: z.array(z.string()).optional(),
+});
+
 export const worldSchema = z.strictObject({
   apiVersion: z.literal('fedsync.io/v1alpha1'),
   kind: z.literal('World'),
   metadata: z.strictObject({ name: z.string() }),
   gcp: gcpSchema.optional(),
   clusters: z.array(clusterSchema).min(1),
+  customResources: z.array(customResourceSchema).default([]),
 });
 
 export type World = z.infer<typeof worldSchema>;

@@ -1,7 +1,8 @@
 // One simulated cluster: store, API, controllers and an HTTP server on 127.0.0.1, with run-time faults.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { nodesOf, type WorldCluster } from '../world.js';
 import { kubeApi, type KubeApi } from './api.js';
 import { workloadController } from './controller.js';
@@ -11,6 +12,7 @@ import { resourceRegistry, type CustomResource, type ResourceType } from './reso
 import { kubeRequestHandler } from './server.js';
 import { serviceAllocator } from './services.js';
 import { createStore, type Store } from './store.js';
+import { simCaData, simCertPem, simKeyPem } from './tls.js';
 import { watchRegistry } from './watch.js';
 
 export type SimClusterOptions = {
@@ -34,6 +36,10 @@ export type SimCluster = {
   readonly token: string;
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
+  /** `https://127.0.0.1:<port>`: the same port speaks TLS too (kubectl sends tokens only over TLS). */
+  readonly httpsUrl: string;
+  /** Base64 PEM of the CA that signed the https certificate, for `certificate-authority-data`. */
+  readonly caData: string;
   readonly port: number;
   readonly api: KubeApi;
   readonly store: Store;
@@ -177,24 +183,32 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const unsubscribe = store.subscribe(kick);
   kick();
 
-  const server = createServer(
-    kubeRequestHandler({
-      api,
-      token,
-      counters,
-      faults: () => faults,
-      watches,
-      bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000,
-      address: () => `127.0.0.1:${port}`,
-      onHang: (_req: IncomingMessage, res: ServerResponse) => {
-        hung.add(res);
-        res.on('close', () => hung.delete(res));
-      },
-    }),
-  );
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+  const handler = kubeRequestHandler({
+    api,
+    token,
+    counters,
+    faults: () => faults,
+    watches,
+    bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000,
+    address: () => `127.0.0.1:${port}`,
+    onHang: (_req: IncomingMessage, res: ServerResponse) => {
+      hung.add(res);
+      res.on('close', () => hung.delete(res));
+    },
+  });
+  const httpServer = createServer(handler);
+  const httpsServer = createHttpsServer({ cert: simCertPem, key: simKeyPem }, handler);
+  // One port, two protocols: a TLS handshake starts with byte 0x16, plain HTTP never does.
+  const server = createNetServer((socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('readable', () => {
+      const first = socket.read(1) as Buffer | null;
+      if (!first) return;
+      socket.unshift(first);
+      (first[0] === 0x16 ? httpsServer : httpServer).emit('connection', socket);
+    });
   });
   const listen = (): Promise<void> =>
     new Promise((resolve, reject) => {
@@ -256,6 +270,10 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     get url() {
       return `http://127.0.0.1:${port}`;
     },
+    get httpsUrl() {
+      return `https://127.0.0.1:${port}`;
+    },
+    caData: simCaData,
     get port() {
       return port;
     },
