@@ -153,6 +153,35 @@ ${containers}`;
   assert.match(await ok(['apply', '-f', second]), /unchanged/);
 });
 
+test('kubectl get prints table columns: pods beyond capacity show Pending', { skip }, async () => {
+  const file = await manifest(
+    'cap.yaml',
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cap, namespace: default}
+spec:
+  replicas: 6
+  selector: {matchLabels: {app: cap}}
+  template:
+    metadata: {labels: {app: cap}}
+    spec: {containers: [{name: c, image: "busybox:1"}]}
+`,
+  );
+  await ok(['apply', '-f', file]);
+  await world.cluster('gce-asia-east1a')?.settle();
+  const out = await ok(['get', 'pods', '-l', 'app=cap']);
+  assert.match(out, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE/);
+  const rows = out.trim().split('\n').slice(1);
+  assert.equal(rows.length, 6);
+  // Capacity is 4 pods for the whole cluster, so at least two of six stay Pending.
+  const pending = rows.filter((r) => /\sPending\s/.test(r)).length;
+  const running = rows.filter((r) => /\s1\/1\s+Running\s/.test(r)).length;
+  assert.equal(pending + running, 6);
+  assert.ok(pending >= 2, out);
+  assert.match(await ok(['get', 'deployment', 'cap']), new RegExp(`cap\\s+${running}/6`));
+  await ok(['delete', '-f', file]);
+});
+
 test('kubectl delete removes the object', { skip }, async () => {
   const file = await manifest(
     'del.yaml',

@@ -1,6 +1,7 @@
 // The HTTP face of one simulated cluster: bearer-token auth, faults, discovery, OpenAPI, and the
 // resource verbs (including watch) on top of KubeApi. Every API request is counted.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { load } from 'js-yaml';
 import type { KubeApi, WriteOptions } from './api.js';
 import { isWrite, type RequestCounters, type Verb } from './counters.js';
 import {
@@ -13,7 +14,8 @@ import {
   versionDoc,
 } from './discovery.js';
 import { errorGate, type FaultState } from './faults.js';
-import { isObject, text, type JsonObject } from './json.js';
+import { isObject, text, type Json, type JsonObject } from './json.js';
+import { tableOf, wantsTable } from './table.js';
 import { parseApiPath, type ResourcePath } from './routes.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, notFound, qualifiedResource, statusBody, StatusError } from './status.js';
@@ -63,6 +65,15 @@ function parseJson(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (err) {
     throw badRequest(`error decoding request body: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function parseBody(contentType: string, text: string): unknown {
+  if (!contentType.includes('yaml')) return parseJson(text);
+  try {
+    return load(text);
+  } catch (err) {
+    throw badRequest(`error decoding YAML: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
@@ -128,6 +139,15 @@ export function kubeRequestHandler(
     let dryRun = dryRunParam === 'All';
     const sub = p.subresource;
     const resourceName = `${qualifiedResource(p.t.group, p.t.plural)}${sub ? `/${sub}` : ''}`;
+    const contentType = req.headers['content-type'] ?? '';
+    if ((method === 'POST' || method === 'PUT') && contentType.includes('protobuf')) {
+      // Real servers speak protobuf too; clients fall back to JSON on 415.
+      await readBody(req);
+      throw new StatusError(
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+      );
+    }
     const bodyText = method === 'GET' ? '' : await readBody(req);
     let deleteOpts: JsonObject = {};
     if (verb === 'delete' || verb === 'deletecollection') {
@@ -149,24 +169,36 @@ export function kubeRequestHandler(
     if (!opts.fieldManager && verb !== 'patch') {
       opts.fieldManager = (req.headers['user-agent'] ?? 'unknown').split('/')[0] || 'unknown';
     }
+    const table = wantsTable(req.headers.accept);
     const done = (code: number, body: unknown): void => {
       if (isWrite(verb) && api.store.currentRV() !== rvBefore) counters.recordChange();
       sendJson(res, code, body);
     };
+    const asTable = (obj: JsonObject): JsonObject => {
+      const isList = Array.isArray(obj.items);
+      const meta = isObject(obj.metadata) ? obj.metadata : {};
+      return tableOf(p.t, isList ? (obj.items as Json[]).filter(isObject) : [obj], {
+        resourceVersion: isList ? text(meta.resourceVersion) : undefined,
+        continueToken: isList ? text(meta.continue) : undefined,
+        withColumns: true,
+        now: Date.now(),
+      });
+    };
     const t = p.t;
     switch (verb) {
-      case 'get':
-        return done(200, api.get(t, ns, p.name ?? ''));
-      case 'list':
-        return done(
-          200,
-          api.list(t, p.namespace, {
-            labelSelector: q.get('labelSelector'),
-            fieldSelector: q.get('fieldSelector'),
-            limit: q.get('limit') ? Number(q.get('limit')) : undefined,
-            continue: q.get('continue'),
-          }),
-        );
+      case 'get': {
+        const obj = api.get(t, ns, p.name ?? '');
+        return done(200, table ? asTable(obj) : obj);
+      }
+      case 'list': {
+        const listed = api.list(t, p.namespace, {
+          labelSelector: q.get('labelSelector'),
+          fieldSelector: q.get('fieldSelector'),
+          limit: q.get('limit') ? Number(q.get('limit')) : undefined,
+          continue: q.get('continue'),
+        });
+        return done(200, table ? asTable(listed) : listed);
+      }
       case 'watch': {
         const byLabel = parseLabelSelector(q.get('labelSelector'));
         const byField = parseFieldSelector(q.get('fieldSelector'), t.kind);
@@ -180,6 +212,9 @@ export function kubeRequestHandler(
             timeoutSeconds: q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : undefined,
             matches: (o) => byLabel(o) && byField(o),
             bookmarkIntervalMs: deps.bookmarkIntervalMs,
+            render: table
+              ? (o, first) => tableOf(t, [o], { withColumns: first, now: Date.now() })
+              : undefined,
           },
           res,
         );
@@ -191,10 +226,10 @@ export function kubeRequestHandler(
             'MethodNotAllowed',
             'the server does not allow this method on the requested resource',
           );
-        return done(201, api.create(t, ns, parseJson(bodyText), opts));
+        return done(201, api.create(t, ns, parseBody(contentType, bodyText), opts));
       }
       case 'update':
-        return done(200, api.update(t, ns, p.name ?? '', parseJson(bodyText), opts));
+        return done(200, api.update(t, ns, p.name ?? '', parseBody(contentType, bodyText), opts));
       case 'patch': {
         if (
           !opts.fieldManager &&

@@ -15,6 +15,8 @@ export type WatchRequest = {
   timeoutSeconds: number | undefined;
   matches: Matcher;
   bookmarkIntervalMs: number;
+  /** Renders event objects (kubectl asks for Tables); `first` is true for the stream's first one. */
+  render?: (obj: JsonObject, first: boolean) => JsonObject;
 };
 
 export type WatchRegistry = {
@@ -31,8 +33,13 @@ export function watchRegistry(): WatchRegistry {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
       res.flushHeaders();
       open.set(res, () => undefined);
+      let first = true;
       const send = (type: string, object: JsonObject): void => {
-        if (!res.writableEnded) res.write(`${JSON.stringify({ type, object })}\n`);
+        if (res.writableEnded) return;
+        const rendered =
+          w.render && type !== 'ERROR' && type !== 'BOOKMARK' ? w.render(object, first) : object;
+        if (rendered !== object) first = false;
+        res.write(`${JSON.stringify({ type, object: rendered })}\n`);
       };
       const relevant = (ev: StoreEvent): boolean => {
         if (typeKey(ev.resource) !== typeKey(w.t)) return false;

@@ -369,3 +369,36 @@ test('discovery lists every built-in group-version and openapi v3 has a PATCH pe
   assert.deepEqual(kinds.sort(), ['Deployment', 'ReplicaSet']);
   assert.equal(((await get('/version')) as { major: string }).major, '1');
 });
+
+test('a Table is served when asked for, for lists, single objects and watches', async () => {
+  const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+  const headers = { authorization: `Bearer ${sim.token}`, accept };
+  const list = (await (await fetch(`${sim.url}/api/v1/nodes`, { headers })).json()) as {
+    kind: string;
+    columnDefinitions: { name: string }[];
+    rows: { cells: unknown[]; object: { metadata: { name: string } } }[];
+  };
+  assert.equal(list.kind, 'Table');
+  assert.deepEqual(
+    list.columnDefinitions.map((c) => c.name),
+    ['Name', 'Status', 'Roles', 'Age', 'Version'],
+  );
+  assert.equal(list.rows[0]?.cells[1], 'Ready');
+  assert.equal(list.rows[0]?.object.metadata.name, 'test-cluster-node-1');
+  const one = (await (await fetch(`${sim.url}/api/v1/namespaces/default`, { headers })).json()) as {
+    rows: unknown[];
+  };
+  assert.equal(one.rows.length, 1);
+  const ac = new AbortController();
+  const res = await fetch(`${sim.url}/api/v1/nodes?watch=true`, { headers, signal: ac.signal });
+  const reader = res.body?.getReader();
+  const chunk = await reader?.read();
+  ac.abort();
+  const first = JSON.parse(
+    new TextDecoder().decode(chunk?.value as Uint8Array | undefined).split('\n')[0] ?? '{}',
+  ) as {
+    type: string;
+    object: { kind: string };
+  };
+  assert.deepEqual([first.type, first.object.kind], ['ADDED', 'Table']);
+});
