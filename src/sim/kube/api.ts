@@ -208,7 +208,13 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
   const maybeFinishNamespace = (namespace: string): void => {
     const ns = store.get(nsType, '', namespace);
     if (!ns || !meta(ns).deletionTimestamp) return;
-    const left = registry.all().some((rt) => rt.namespaced && store.list(rt, namespace).length > 0);
+    let left = false;
+    for (const rt of registry.all()) {
+      if (!rt.namespaced) continue;
+      store.each(rt, (o) => {
+        if (isObject(o.metadata) && o.metadata.namespace === namespace) left = true;
+      });
+    }
     if (!left) store.remove(nsType, '', namespace);
   };
 
@@ -393,9 +399,15 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
     const uid = m.uid;
     if (!dryRun) {
       for (const rt of registry.all()) {
-        for (const dep of store.list(rt)) {
+        const dependents: JsonObject[] = [];
+        store.each(rt, (o) => {
+          const refs = isObject(o.metadata) ? o.metadata.ownerReferences : undefined;
+          if (Array.isArray(refs) && refs.some((r) => isObject(r) && r.uid === uid))
+            dependents.push(clone(o));
+        });
+        for (const dep of dependents) {
           const refs = meta(dep).ownerReferences;
-          if (!Array.isArray(refs) || !refs.some((r) => isObject(r) && r.uid === uid)) continue;
+          if (!Array.isArray(refs)) continue;
           if (policy === 'Orphan') {
             const next = clone(dep);
             meta(next).ownerReferences = refs.filter((r) => !(isObject(r) && r.uid === uid));

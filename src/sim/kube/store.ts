@@ -11,6 +11,8 @@ export type Store = {
   get(t: ResourceType, namespace: string, name: string): JsonObject | undefined;
   /** Objects of a type sorted by namespace/name, optionally in one namespace. Copies. */
   list(t: ResourceType, namespace?: string): JsonObject[];
+  /** Visits stored objects without copying them; `fn` must not modify them. */
+  each(t: ResourceType, fn: (obj: Readonly<JsonObject>) => void): void;
   /** Writes the object with the next resourceVersion and records an event; returns the stored copy. */
   put(t: ResourceType, obj: JsonObject): JsonObject;
   remove(t: ResourceType, namespace: string, name: string): JsonObject | undefined;
@@ -70,6 +72,9 @@ export function createStore(opts: { historyLimit: number }): Store {
         .filter(([, o]) => namespace === undefined || (metaOf(o).namespace ?? '') === namespace)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([, o]) => clone(o)),
+    each: (t, fn) => {
+      for (const o of bucket(t).values()) fn(o);
+    },
     put: (t, obj) => {
       const meta = metaOf(obj);
       const key = keyOf(text(meta.namespace), text(meta.name));
