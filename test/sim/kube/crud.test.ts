@@ -402,3 +402,57 @@ test('a Table is served when asked for, for lists, single objects and watches', 
   };
   assert.deepEqual([first.type, first.object.kind], ['ADDED', 'Table']);
 });
+
+test('the /status subresource changes only status, and the main resource leaves status alone', async () => {
+  const svc = await core.createNamespacedService({
+    namespace: 'default',
+    body: { metadata: { name: 'st' }, spec: { ports: [{ port: 80 }] } },
+  });
+  const withStatus = await core.replaceNamespacedServiceStatus({
+    namespace: 'default',
+    name: 'st',
+    body: {
+      ...svc,
+      spec: { ...svc.spec, sessionAffinity: 'ClientIP' },
+      status: { loadBalancer: { ingress: [{ ip: '1.2.3.4' }] } },
+    },
+  });
+  assert.equal(withStatus.status?.loadBalancer?.ingress?.[0]?.ip, '1.2.3.4');
+  assert.equal(withStatus.spec?.sessionAffinity, 'None', 'a status write ignores spec');
+  const main = await core.replaceNamespacedService({
+    namespace: 'default',
+    name: 'st',
+    body: { ...withStatus, status: { loadBalancer: {} } },
+  });
+  assert.equal(
+    main.status?.loadBalancer?.ingress?.[0]?.ip,
+    '1.2.3.4',
+    'a main-resource write ignores status',
+  );
+});
+
+test('Leases support optimistic concurrency for leader election', async () => {
+  const coord = kubeConfigFor(sim).makeApiClient(k8s.CoordinationV1Api);
+  const lease = await coord.createNamespacedLease({
+    namespace: 'default',
+    body: { metadata: { name: 'leader' }, spec: { holderIdentity: 'a', leaseDurationSeconds: 15 } },
+  });
+  await coord.replaceNamespacedLease({
+    namespace: 'default',
+    name: 'leader',
+    body: { ...lease, spec: { holderIdentity: 'b' } },
+  });
+  const lost = await rejectsWith(
+    coord.replaceNamespacedLease({
+      namespace: 'default',
+      name: 'leader',
+      body: { ...lease, spec: { holderIdentity: 'c' } },
+    }),
+    409,
+  );
+  assert.equal(lost.reason, 'Conflict');
+  assert.equal(
+    (await coord.readNamespacedLease({ namespace: 'default', name: 'leader' })).spec?.holderIdentity,
+    'b',
+  );
+});
