@@ -247,6 +247,8 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       }
       case 'hang':
         faults = { ...faults, hang: true };
+        // Open watches stop too: clients notice the stream end, and their reconnect hangs.
+        watches.closeAll();
         return;
       case 'errors':
         faults = { ...faults, errorRate: cmd.rate, errorCode: cmd.code ?? 500 };

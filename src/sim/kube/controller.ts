@@ -146,6 +146,15 @@ export function workloadController(deps: ControllerDeps): { reconcile(): void } 
               : 'Deployment does not have minimum availability.',
             lastUpdateTime: '',
           },
+          {
+            type: 'Progressing',
+            status: 'True',
+            reason: available ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
+            message: available
+              ? `Deployment "${str(m.name)}" has successfully progressed.`
+              : `Deployment "${str(m.name)}" is progressing.`,
+            lastUpdateTime: '',
+          },
         ],
         now(),
       );

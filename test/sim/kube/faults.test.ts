@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import type { SimCluster } from '../../../src/sim/kube/cluster.js';
 import { parseFaultCommand } from '../../../src/sim/kube/faults.js';
-import { kubeConfigFor, rejectsWith, testCluster } from './helpers.js';
+import { kubeConfigFor, rejectsWith, testCluster, waitFor } from './helpers.js';
 
 let sim: SimCluster;
 let core: k8s.CoreV1Api;
@@ -47,6 +47,24 @@ test('hang accepts connections and never answers until the fault clears', async 
   await sim.setFault({ fault: 'up' });
   await pending;
   assert.equal((await core.listNamespace()).kind, 'NamespaceList');
+});
+
+test('hang ends open watch streams, so clients notice', async () => {
+  const ended = new Promise<void>((resolve, reject) => {
+    new k8s.Watch(kubeConfigFor(sim))
+      .watch(
+        '/api/v1/namespaces',
+        {},
+        () => undefined,
+        () => resolve(),
+      )
+      .catch(reject);
+  });
+  await waitFor('the watch to start', () => sim.counters.snapshot().byVerb.watch?.namespaces);
+  await new Promise((r) => setTimeout(r, 20));
+  await sim.setFault({ fault: 'hang' });
+  await ended;
+  await sim.setFault({ fault: 'up' });
 });
 
 test('errors RATE answers that fraction of requests with 500, 503 or 429 + Retry-After', async () => {

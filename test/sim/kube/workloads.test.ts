@@ -103,6 +103,10 @@ test('a Deployment gets Pods up to capacity; the rest stay Pending/Unschedulable
   assert.equal(d.status?.readyReplicas, 3);
   assert.equal(d.status?.availableReplicas, 3);
   assert.equal(d.status?.observedGeneration, 1);
+  assert.deepEqual(
+    d.status?.conditions?.map((c) => `${c.type}=${c.status}/${c.reason ?? ''}`),
+    ['Available=False/MinimumReplicasUnavailable', 'Progressing=True/ReplicaSetUpdated'],
+  );
   const pods = (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=web' })).items;
   const pending = pods.filter((p) => p.status?.phase === 'Pending');
   assert.equal(pending.length, 2);
