@@ -169,6 +169,15 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
   const prepare = (t: ResourceType, old: JsonObject | undefined, next: JsonObject): void => {
     applyDefaults(t, next);
     const causes: StatusCause[] = [...validateObject(t, next)];
+    const oldSelector = old && isObject(old.spec) ? old.spec.selector : undefined;
+    const newSelector = isObject(next.spec) ? next.spec.selector : undefined;
+    if (t.builtin && t.group === 'apps' && old && !deepEqual(oldSelector, newSelector)) {
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${JSON.stringify(newSelector ?? null)}: field is immutable`,
+        field: 'spec.selector',
+      });
+    }
     if (t.builtin && t.kind === 'Service') {
       causes.push(...services.allocate(next, old, store.list(t)));
     }

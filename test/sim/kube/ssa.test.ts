@@ -170,3 +170,19 @@ test('apply without a field manager is 400; a status field in an apply is ignore
   );
   assert.equal(svc.status === undefined || JSON.stringify(svc.status).includes('1.2.3.4') === false, true);
 });
+
+test('re-applying a NodePort Service keeps the allocated nodePort and writes nothing', async () => {
+  const svc: Obj = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'ssa-np', namespace: 'default' },
+    spec: { type: 'NodePort', selector: { app: 'x' }, ports: [{ name: 'http', port: 80 }] },
+  };
+  const first = await apply(svc, 'fedsync');
+  const nodePort = (first.spec as k8s.V1ServiceSpec).ports?.[0]?.nodePort;
+  assert.ok(nodePort && nodePort >= 30000);
+  const rv = sim.store.currentRV();
+  const again = await apply(svc, 'fedsync', { force: true });
+  assert.equal((again.spec as k8s.V1ServiceSpec).ports?.[0]?.nodePort, nodePort);
+  assert.equal(sim.store.currentRV(), rv);
+});

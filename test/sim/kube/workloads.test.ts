@@ -127,6 +127,18 @@ test('a Deployment gets Pods up to capacity; the rest stay Pending/Unschedulable
   });
   assert.equal(byField.items.length, 2);
 
+  const immutable = await rejectsWith(
+    apps.patchNamespacedDeployment(
+      { namespace: 'default', name: 'web', body: { spec: { selector: { matchLabels: { app: 'other' } } } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    ),
+    422,
+  );
+  assert.equal(
+    immutable.details?.causes?.some((c) => c.field === 'spec.selector'),
+    true,
+  );
+
   await sim.setFault({ fault: 'capacity', pods: 10 });
   await sim.settle();
   const scaledUp = await apps.readNamespacedDeployment({ namespace: 'default', name: 'web' });
