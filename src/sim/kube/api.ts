@@ -8,7 +8,6 @@ import { clone, deepEqual, isObject, text, type Json, type JsonObject } from './
 import { serverSideApply, trackUpdate } from './managed.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resources.js';
-import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { ServiceAllocator } from './services.js';
 import {
   alreadyExists,
@@ -22,6 +21,8 @@ import {
 } from './status.js';
 import type { Store } from './store.js';
 import { validate as validateObject } from './validate.js';
+import { deletion } from './deletion.js';
+import { listObjects } from './list.js';
 
 export type Subresource = 'status' | undefined;
 
@@ -68,10 +69,6 @@ export type KubeApi = {
 
 function meta(obj: JsonObject): JsonObject {
   return isObject(obj.metadata) ? obj.metadata : (obj.metadata = {});
-}
-
-function nsOf(obj: JsonObject): string {
-  return text(meta(obj).namespace);
 }
 
 function nameOf(obj: JsonObject): string {
@@ -190,6 +187,13 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
     }
   };
 
+  const { finishRemoval, removeTree } = deletion({
+    registry,
+    store,
+    now,
+    update: (t, old, next) => commit(t, old, next, false),
+  });
+
   /** Stores next unless it equals old (a no-op write bumps nothing and emits no event). */
   const commit = (
     t: ResourceType,
@@ -206,25 +210,6 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
     }
     if (dryRun) return next;
     return store.put(t, next);
-  };
-
-  const finishRemoval = (t: ResourceType, obj: JsonObject): JsonObject => {
-    const gone = store.remove(t, nsOf(obj), nameOf(obj)) ?? obj;
-    if (t.namespaced) maybeFinishNamespace(nsOf(obj));
-    return gone;
-  };
-
-  const maybeFinishNamespace = (namespace: string): void => {
-    const ns = store.get(nsType, '', namespace);
-    if (!ns || !meta(ns).deletionTimestamp) return;
-    let left = false;
-    for (const rt of registry.all()) {
-      if (!rt.namespaced) continue;
-      store.each(rt, (o) => {
-        if (isObject(o.metadata) && o.metadata.namespace === namespace) left = true;
-      });
-    }
-    if (!left) store.remove(nsType, '', namespace);
   };
 
   const create = (t: ResourceType, namespace: string, body: unknown, o: WriteOptions = {}): JsonObject => {
@@ -402,56 +387,6 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
     return replace(t, old, obj, o);
   };
 
-  const removeTree = (t: ResourceType, obj: JsonObject, policy: string, dryRun: boolean): JsonObject => {
-    const m = meta(obj);
-    const hasFinalizers = Array.isArray(m.finalizers) && m.finalizers.length > 0;
-    const uid = m.uid;
-    if (!dryRun) {
-      for (const rt of registry.all()) {
-        const dependents: JsonObject[] = [];
-        store.each(rt, (o) => {
-          const refs = isObject(o.metadata) ? o.metadata.ownerReferences : undefined;
-          if (Array.isArray(refs) && refs.some((r) => isObject(r) && r.uid === uid))
-            dependents.push(clone(o));
-        });
-        for (const dep of dependents) {
-          const refs = meta(dep).ownerReferences;
-          if (!Array.isArray(refs)) continue;
-          if (policy === 'Orphan') {
-            const next = clone(dep);
-            meta(next).ownerReferences = refs.filter((r) => !(isObject(r) && r.uid === uid));
-            store.put(rt, next);
-          } else {
-            removeTree(rt, dep, 'Background', false);
-          }
-        }
-      }
-    }
-    if (t.kind === 'Namespace' && t.group === '') {
-      const next = clone(obj);
-      meta(next).deletionTimestamp ??= now();
-      next.status = { ...(isObject(next.status) ? next.status : {}), phase: 'Terminating' };
-      if (dryRun) return next;
-      store.put(t, next);
-      for (const rt of registry.all()) {
-        if (!rt.namespaced) continue;
-        for (const o of store.list(rt, nameOf(obj))) removeTree(rt, o, 'Background', false);
-      }
-      maybeFinishNamespace(nameOf(obj));
-      return next;
-    }
-    if (hasFinalizers) {
-      const next = clone(obj);
-      if (!m.deletionTimestamp) {
-        meta(next).deletionTimestamp = now();
-        meta(next).deletionGracePeriodSeconds = 0;
-      }
-      return dryRun ? next : commit(t, obj, next, false);
-    }
-    if (dryRun) return obj;
-    return finishRemoval(t, obj);
-  };
-
   const remove: KubeApi['remove'] = (t, namespace, name, o = {}) => {
     const obj = get(t, namespace, name);
     const pre = o.preconditions;
@@ -469,39 +404,8 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
     return removeTree(t, obj, o.propagationPolicy ?? 'Background', o.dryRun ?? false);
   };
 
-  const list = (t: ResourceType, namespace: string | undefined, q: ListQuery = {}): JsonObject => {
-    const byLabel = parseLabelSelector(q.labelSelector ?? null);
-    const byField = parseFieldSelector(q.fieldSelector ?? null, t.kind);
-    let rv = String(store.currentRV());
-    let after = '';
-    if (q.continue) {
-      try {
-        const token = JSON.parse(Buffer.from(q.continue, 'base64url').toString('utf8')) as {
-          rv: string;
-          after: string;
-        };
-        rv = token.rv;
-        after = token.after;
-      } catch {
-        throw badRequest('continue key is not valid');
-      }
-    }
-    const all = store
-      .list(t, t.namespaced ? namespace : undefined)
-      .filter((o) => byLabel(o) && byField(o))
-      .filter((o) => `${nsOf(o)}/${nameOf(o)}` > after);
-    const limit = q.limit && q.limit > 0 ? q.limit : all.length;
-    const items = all.slice(0, limit);
-    const listMeta: JsonObject = { resourceVersion: rv };
-    const last = items[items.length - 1];
-    if (all.length > items.length && last) {
-      listMeta.continue = Buffer.from(
-        JSON.stringify({ rv, after: `${nsOf(last)}/${nameOf(last)}` }),
-      ).toString('base64url');
-      listMeta.remainingItemCount = all.length - items.length;
-    }
-    return { apiVersion: apiVersionOf(t), kind: `${t.kind}List`, metadata: listMeta, items };
-  };
+  const list = (t: ResourceType, namespace: string | undefined, q: ListQuery = {}): JsonObject =>
+    listObjects(store, t, namespace, q);
 
   return { registry, store, get, list, create, update, patch, remove };
 }
