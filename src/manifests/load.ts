@@ -164,6 +164,12 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
       continue;
     }
     const id = manifestIdentity(d);
+    const own = refOf(d.obj);
+    const ownNamespaced =
+      isFederatedKind(apiVersion, kind) || isRspKind(apiVersion, kind)
+        ? own.namespace || 'default'
+        : id?.namespace;
+    d.spot.object = subject({ ...own, namespace: ownNamespaced ?? own.namespace });
     if (id) {
       const key = `${isRspKind(apiVersion, kind) ? 'rsp:' : ''}${refKey(id)}`;
       const first = seen.get(key);
@@ -173,7 +179,7 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
             { doc, object: subject(id) },
             ['metadata', 'name'],
             'layout.duplicate',
-            `${subject(id)} is defined twice: first at ${where(first)}`,
+            `defined twice; first at ${where(first)} (group/kind/namespace/name must be unique)`,
           ),
         );
         continue;

@@ -12,7 +12,7 @@ import {
 import type { KubeObject } from '../model/kube.js';
 import type { ObjectDoc } from './document.js';
 import type { Entry, NormaliseContext } from './entry.js';
-import { scopeOf } from './kinds.js';
+import { isWorkload, scopeOf } from './kinds.js';
 import { readParts } from './parts.js';
 import { problemAt } from './problems.js';
 import type { Spot } from './problems.js';
@@ -129,10 +129,10 @@ export function normalisePlain(d: ObjectDoc, ctx: NormaliseContext): Entry | und
   const facts = readParts(obj, d.spot, [], ctx.problems);
   const annotations = obj.metadata.annotations ?? {};
   const prefKey = obj.kind === 'ReplicaSet' ? ANNOTATION_RS_PREFERENCES : ANNOTATION_DEPLOYMENT_PREFERENCES;
+  const workload = isWorkload(obj.kind) && /^(apps|extensions)\//.test(obj.apiVersion);
   for (const k of PREFERENCE_ANNOTATIONS) {
-    if (annotations[k] !== undefined && (facts?.kind !== 'Workload' || k !== prefKey)) {
-      const right =
-        facts?.kind === 'Workload' ? `; use ${prefKey}` : ' (only ReplicaSets and Deployments have replicas)';
+    if (annotations[k] !== undefined && (!workload || k !== prefKey)) {
+      const right = workload ? `; use ${prefKey}` : ' (only ReplicaSets and Deployments have replicas)';
       ctx.problems.push(
         problemAt(
           d.spot,

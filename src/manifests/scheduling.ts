@@ -79,9 +79,15 @@ export function parsePreferencesAnnotation(
   }
   const parsed = preferencesSchema.safeParse(data);
   if (!parsed.success) {
-    for (const p of zodProblems(spot, path, parsed.error, `annotation ${key}`)) {
-      // Paths inside the JSON have no YAML line; keep the annotation's line and say where in the JSON.
-      problems.push({ ...p, code: 'annotation.invalid', message: `annotation ${key}: ${p.message}` });
+    // Paths inside the JSON have no YAML line: report them on the annotation's line.
+    const line = spot.doc.lineAt(path);
+    for (const p of zodProblems(spot, [], parsed.error, 'the preferences JSON')) {
+      problems.push({
+        ...p,
+        code: 'annotation.invalid',
+        message: `annotation ${key}: ${p.message}`,
+        source: { file: spot.doc.file, line },
+      });
     }
     return undefined;
   }
