@@ -2,6 +2,7 @@
 // serving bare repositories under `root` at http://127.0.0.1:<port>/<name>.git, with optional basic
 // or bearer auth. Works for isomorphic-git and the git CLI (protocol v2, gzip bodies), clone/fetch/push.
 import http from 'node:http';
+import https from 'node:https';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -36,13 +37,13 @@ function authorized(header: string | undefined, auth: GitServerAuth | undefined)
 
 export async function startGitServer(
   root: string,
-  options: { auth?: GitServerAuth } = {},
+  options: { auth?: GitServerAuth; tls?: { key: string; cert: string } } = {},
 ): Promise<GitServer> {
   const backend = gitHttpBackendPath();
   if (!backend) throw new Error('git http-backend not found');
   const requests: string[] = [];
   let packBytes = 0;
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const u = new URL(req.url ?? '/', 'http://x');
     requests.push(`${req.method ?? 'GET'} ${u.pathname}`);
     if (!authorized(req.headers.authorization, options.auth)) {
@@ -107,11 +108,12 @@ export async function startGitServer(
       if (!headersDone) res.writeHead(500);
       res.end();
     });
-  });
+  };
+  const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     packBytes: () => packBytes,
     stop: () =>
