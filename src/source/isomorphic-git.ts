@@ -302,6 +302,9 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
             );
           }
           oid = ref;
+        } else if (ref && /^[0-9a-f]{7,39}$/.test(ref) && !fresh) {
+          // An abbreviated SHA: only what was fetched before can be expanded.
+          oid = await git.expandOid({ fs, gitdir, oid: ref, cache }).catch(() => fetchRef(ref, fresh));
         } else {
           oid = await fetchRef(ref ?? 'HEAD', fresh);
         }

@@ -189,6 +189,16 @@ describe('validation', () => {
     ]);
   });
 
+  test('the same object in two dialects is a duplicate too', () => {
+    const plain =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {replicas: 1}\n';
+    const fed =
+      'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedDeployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template: {spec: {replicas: 1}}\n';
+    assert.deepEqual(problems({ 'a.yaml': plain, 'b.yaml': fed }), [
+      'b.yaml:3: Deployment/shop/web: defined twice; first at a.yaml:2 (group/kind/namespace/name must be unique)',
+    ]);
+  });
+
   test('paths starting with a dot and non-YAML files are not read', () => {
     const repo = ok({ '.github/workflows/ci.yaml': 'on: push\n', 'README.md': '# hi', 'x.yml': cm('x') });
     assert.equal(repo.objects.length, 1);

@@ -108,6 +108,7 @@ describe('GitSource over a real git http-backend', () => {
     assert.equal((await source.latestRevision('feature')).sha, feature);
     assert.equal((await source.latestRevision('v1')).sha, feature, 'annotated tag peeled to its commit');
     assert.equal((await source.latestRevision(feature)).sha, feature);
+    assert.equal((await source.latestRevision(feature.slice(0, 10))).sha, feature, 'abbreviated SHA');
     await git(repo.work, 'push', '-q', 'origin', '--delete', 'feature');
     await assert.rejects(source.latestRevision('feature'), (err) => {
       isSourceError('source.refNotFound')(err);
