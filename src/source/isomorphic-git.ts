@@ -10,6 +10,9 @@ import { rootCertificates } from 'node:tls';
 import git from 'isomorphic-git';
 import type { Revision } from '../model/federation.js';
 import { fileRole } from '../manifests/load.js';
+import { authHeader } from './auth.js';
+import type { GitAuth } from './auth.js';
+import { classify } from './classify.js';
 import { SourceError, SourceErrorCode } from './errors.js';
 import { createHttpClient } from './http-client.js';
 import { displayUrl, parseRepoLocation } from './location.js';
@@ -18,18 +21,9 @@ import type { GitSource, RevisionFiles, SourceLimits } from './port.js';
 import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
 
-export const DEFAULT_TOKEN_ENV = 'FEDSYNC_GIT_TOKEN';
+export type { GitAuth } from './auth.js';
 
-export type GitAuth = {
-  /** `basic` (default; username + token as password, what GitHub/Gitea/GitLab accept) or `bearer`. */
-  scheme?: 'basic' | 'bearer';
-  /** Basic-auth user name; default `x-access-token`. */
-  username?: string;
-  /** Environment variable holding the token or password. */
-  tokenEnv?: string;
-  /** File holding the token or password (re-read on every fetch, so rotation needs no restart). */
-  tokenFile?: string;
-};
+export const DEFAULT_TOKEN_ENV = 'FEDSYNC_GIT_TOKEN';
 
 export type GitSourceOptions = {
   /** http(s) URL or local path. */
@@ -57,78 +51,6 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function authHeader(
-  auth: GitAuth | undefined,
-  env: NodeJS.ProcessEnv,
-): Promise<Record<string, string>> {
-  if (!auth) return {};
-  let secret: string | undefined;
-  if (auth.tokenFile) {
-    try {
-      secret = (await readFile(auth.tokenFile, 'utf8')).trim();
-    } catch {
-      throw new SourceError(SourceErrorCode.auth, `cannot read the Git token file ${auth.tokenFile}`);
-    }
-  } else if (auth.tokenEnv) {
-    secret = env[auth.tokenEnv];
-    if (!secret)
-      throw new SourceError(
-        SourceErrorCode.auth,
-        `environment variable ${auth.tokenEnv} is empty or not set`,
-      );
-  }
-  if (!secret) return {};
-  if (auth.scheme === 'bearer') return { authorization: `Bearer ${secret}` };
-  const basic = Buffer.from(`${auth.username ?? 'x-access-token'}:${secret}`).toString('base64');
-  return { authorization: `Basic ${basic}` };
-}
-
-/** Maps library and network errors to SourceErrors whose messages name no secret. */
-function classify(err: unknown, where: string, ref: string | undefined): SourceError {
-  if (err instanceof SourceError) return err;
-  const e = err as { code?: string; data?: { statusCode?: number }; message?: string };
-  if (e.code === 'HttpError') {
-    const status = e.data?.statusCode ?? 0;
-    if (status === 401 || status === 403) {
-      return new SourceError(
-        SourceErrorCode.auth,
-        `authentication failed for ${where} (HTTP ${status}); check the Git token`,
-      );
-    }
-    if (status === 404)
-      return new SourceError(SourceErrorCode.notARepository, `no Git repository at ${where} (HTTP 404)`);
-    return new SourceError(SourceErrorCode.unreachable, `${where} answered HTTP ${status}`, {
-      transient: status >= 500 || status === 429,
-    });
-  }
-  if (e.code === 'NotFoundError') {
-    return new SourceError(
-      SourceErrorCode.refNotFound,
-      `ref "${ref ?? 'HEAD'}" not found in ${where} (deleted branch or tag?)`,
-    );
-  }
-  if (
-    e.code &&
-    /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)$/.test(e.code)
-  ) {
-    return new SourceError(SourceErrorCode.unreachable, `cannot reach ${where} (${e.code})`, {
-      transient: true,
-    });
-  }
-  if (/no answer within|socket hang up/.test(e.message ?? '')) {
-    return new SourceError(SourceErrorCode.unreachable, `cannot reach ${where} (${e.message ?? ''})`, {
-      transient: true,
-    });
-  }
-  if (/certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY/i.test(`${e.code ?? ''} ${e.message ?? ''}`)) {
-    return new SourceError(
-      SourceErrorCode.unreachable,
-      `TLS verification failed for ${where}; pass the server's CA bundle (--git-ca-file)`,
-    );
-  }
-  return new SourceError(SourceErrorCode.git, `reading ${where} failed: ${e.code ?? 'error'}`);
 }
 
 async function peelToCommit(gitdir: string, oid: string, cache: object): Promise<string> {
