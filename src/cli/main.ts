@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerSim } from './commands/sim.js';
 import { registerVersion, fedsyncVersion } from './commands/version.js';
+import { registerValidate } from './commands/validate.js';
 
 export function buildProgram(): Command {
   const program = new Command('fedsync')
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerVersion(program);
   registerSim(program);
+  registerValidate(program);
   return program;
 }
 

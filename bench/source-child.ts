@@ -1,0 +1,47 @@
+// Child process of bench/source.ts: reads the federation repository with fedsync's GitSource cold,
+// waits for the parent to push a one-file commit, then reads it again. Runs alone in its process so
+// its peak RSS is fedsync's own (plus Node and tsx).
+import { createInterface } from 'node:readline';
+import { createParseCache } from '../src/manifests/index.js';
+import { openGitSource, readFederationAt } from '../src/source/index.js';
+
+const [url, cacheDir] = process.argv.slice(2) as [string, string];
+const rssMiB = (): number => process.resourceUsage().maxRSS / 1024;
+const idleRss = rssMiB();
+const lines: AsyncIterator<string> = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+
+const source = await openGitSource({ repo: url, cacheDir });
+const cache = createParseCache();
+let t = performance.now();
+const rev = await source.latestRevision('main');
+const fetchSeconds = (performance.now() - t) / 1000;
+t = performance.now();
+const first = await readFederationAt(source, { cache, ref: rev.sha });
+const readSeconds = (performance.now() - t) / 1000;
+if (!first.result.ok) throw new Error('the generated repository should be valid');
+console.log(
+  JSON.stringify({
+    phase: 'cold',
+    fetchSeconds,
+    readSeconds,
+    peakRssMiB: rssMiB(),
+    idleRss,
+    blobs: source.stats.blobsRead,
+  }),
+);
+
+await lines.next();
+t = performance.now();
+const second = await readFederationAt(source, { cache, ref: 'main' });
+const warmSeconds = (performance.now() - t) / 1000;
+console.log(
+  JSON.stringify({
+    phase: 'warm',
+    warmSeconds,
+    peakRssMiB: rssMiB(),
+    changed: second.revision.changedPaths?.length,
+    parsed: cache.parsed,
+    blobs: source.stats.blobsRead,
+  }),
+);
+process.exit(0);

@@ -1,0 +1,193 @@
+// What wakes the reconciler: a cron schedule (with jitter, so many agents do not hit the Git server
+// in the same second), a debounced watch of a local repository, and trigger-now. All of them feed
+// one queue that never runs two reconciles at once: triggers that arrive during a run are
+// coalesced into a single follow-up run (the reconcile is level-based, so one re-read covers all).
+import { watch } from 'chokidar';
+import cron from 'node-cron';
+import { relative, sep } from 'node:path';
+
+export type TriggerReason = 'schedule' | 'watch' | 'now' | (string & {});
+
+export type RunOutcome = { ok: true } | { ok: false; error: unknown };
+
+export type ReconcileQueue = {
+  /** Asks for a reconcile; resolves when a run that started after this call has finished. */
+  trigger(reason: TriggerReason): Promise<RunOutcome>;
+  /** Resolves when nothing is running or pending. */
+  idle(): Promise<void>;
+  readonly stats: { runs: number; coalesced: number };
+};
+
+type Waiter = (outcome: RunOutcome) => void;
+
+export function createReconcileQueue(
+  run: (reasons: TriggerReason[]) => Promise<void>,
+  options: { onError?: (error: unknown) => void } = {},
+): ReconcileQueue {
+  let running = false;
+  let pending: { reasons: Set<TriggerReason>; waiters: Waiter[] } | undefined;
+  let idleWaiters: (() => void)[] = [];
+  const stats = { runs: 0, coalesced: 0 };
+
+  const start = (reasons: Set<TriggerReason>, waiters: Waiter[]): void => {
+    running = true;
+    stats.runs++;
+    void (async () => {
+      let outcome: RunOutcome;
+      try {
+        await run([...reasons]);
+        outcome = { ok: true };
+      } catch (error) {
+        options.onError?.(error);
+        outcome = { ok: false, error };
+      }
+      for (const w of waiters) w(outcome);
+      const next = pending;
+      pending = undefined;
+      if (next) start(next.reasons, next.waiters);
+      else {
+        running = false;
+        const idle = idleWaiters;
+        idleWaiters = [];
+        for (const w of idle) w();
+      }
+    })();
+  };
+
+  return {
+    stats,
+    trigger(reason) {
+      return new Promise<RunOutcome>((resolve) => {
+        if (!running) return start(new Set([reason]), [resolve]);
+        if (pending) stats.coalesced++;
+        pending ??= { reasons: new Set(), waiters: [] };
+        pending.reasons.add(reason);
+        pending.waiters.push(resolve);
+      });
+    },
+    idle() {
+      return running ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve();
+    },
+  };
+}
+
+export type Stoppable = { stop(): Promise<void> };
+
+export type Timers = {
+  setTimeout: (fn: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
+};
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export type ScheduleOptions = {
+  /** node-cron expression; a sixth (leading) field means seconds, e.g. `*\/30 * * * * *`. */
+  cron: string;
+  /** Each tick waits a random delay in [0, jitterSeconds) before triggering. */
+  jitterSeconds?: number;
+  random?: () => number;
+  timers?: Timers;
+};
+
+export function scheduleTrigger(queue: ReconcileQueue, options: ScheduleOptions): Stoppable {
+  if (!cron.validate(options.cron)) throw new Error(`invalid cron expression "${options.cron}"`);
+  const timers = options.timers ?? realTimers;
+  const random = options.random ?? Math.random;
+  const handles = new Set<unknown>();
+  const task = cron.schedule(options.cron, () => {
+    const delay = Math.floor(random() * (options.jitterSeconds ?? 0) * 1000);
+    const handle = timers.setTimeout(() => {
+      handles.delete(handle);
+      void queue.trigger('schedule');
+    }, delay);
+    handles.add(handle);
+  });
+  return {
+    async stop() {
+      await task.destroy();
+      for (const h of handles) timers.clearTimeout(h);
+      handles.clear();
+    },
+  };
+}
+
+/**
+ * Inside `.git`, only ref changes matter (a commit, a reset, a pull move HEAD or a branch);
+ * objects, the index, logs and lock files are noise.
+ */
+export function isIgnoredRepoPath(root: string, path: string): boolean {
+  const rel = relative(root, path).split(sep).join('/');
+  const parts = rel.split('/');
+  const gitAt = parts.indexOf('.git');
+  if (gitAt < 0) return parts.includes('node_modules');
+  const inside = parts.slice(gitAt + 1).join('/');
+  if (inside === '' || inside === 'HEAD' || inside === 'packed-refs' || inside === 'refs') return false;
+  if (inside.endsWith('.lock')) return true;
+  return !(inside === 'refs/heads' || inside.startsWith('refs/heads/'));
+}
+
+export type WatchOptions = {
+  path: string;
+  /** A burst of writes closer together than this is one trigger. */
+  debounceMs?: number;
+  timers?: Timers;
+};
+
+/** Watches a local repository; resolves once the watcher is ready. */
+export async function watchTrigger(queue: ReconcileQueue, options: WatchOptions): Promise<Stoppable> {
+  const timers = options.timers ?? realTimers;
+  const debounceMs = options.debounceMs ?? 300;
+  let timer: unknown;
+  const watcher = watch(options.path, {
+    ignoreInitial: true,
+    ignored: (p: string) => isIgnoredRepoPath(options.path, p),
+  });
+  const fire = (): void => {
+    if (timer !== undefined) timers.clearTimeout(timer);
+    timer = timers.setTimeout(() => {
+      timer = undefined;
+      void queue.trigger('watch');
+    }, debounceMs);
+  };
+  watcher.on('all', fire);
+  await new Promise<void>((resolve, reject) => {
+    watcher.once('ready', resolve);
+    watcher.once('error', reject);
+  });
+  return {
+    async stop() {
+      if (timer !== undefined) timers.clearTimeout(timer);
+      await watcher.close();
+    },
+  };
+}
+
+export type TriggersOptions = {
+  run: (reasons: TriggerReason[]) => Promise<void>;
+  schedule?: ScheduleOptions;
+  watch?: WatchOptions;
+  onError?: (error: unknown) => void;
+};
+
+/** Wires the schedule, the watch and trigger-now onto one queue. */
+export async function startTriggers(options: TriggersOptions): Promise<{
+  queue: ReconcileQueue;
+  now: (reason?: TriggerReason) => Promise<RunOutcome>;
+  stop: () => Promise<void>;
+}> {
+  const queue = createReconcileQueue(options.run, options.onError ? { onError: options.onError } : {});
+  const stoppers: Stoppable[] = [];
+  if (options.schedule) stoppers.push(scheduleTrigger(queue, options.schedule));
+  if (options.watch) stoppers.push(await watchTrigger(queue, options.watch));
+  return {
+    queue,
+    now: (reason = 'now') => queue.trigger(reason),
+    async stop() {
+      for (const s of stoppers) await s.stop();
+      await queue.idle();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// `fedsync validate`: reads one revision of the federation repository and prints every problem as
+// `file:line: message`. Exit 0 when valid, 1 when there is any problem, 2 when the repository
+// could not be read at all (bad location, credentials, network, limits).
+import type { Command } from 'commander';
+import { formatProblem } from '../../model/problem.js';
+import { SourceError } from '../../source/errors.js';
+import { readFederation } from '../../source/read-federation.js';
+import { addRepoOptions, sourceOptionsFrom } from '../git-options.js';
+import type { RepoCliOptions } from '../git-options.js';
+
+type ValidateOptions = RepoCliOptions & { output: string };
+
+export async function validate(opts: ValidateOptions): Promise<number> {
+  const json = opts.output === 'json';
+  try {
+    const { revision, result, source } = await readFederation({
+      ...sourceOptionsFrom(opts),
+      ...(opts.ref ? { ref: opts.ref } : {}),
+    });
+    if (json) {
+      const summary = result.ok
+        ? {
+            federation: result.value.federation.name,
+            clusters: result.value.clusters.length,
+            objects: result.value.objects.length,
+          }
+        : undefined;
+      console.log(
+        JSON.stringify(
+          {
+            ok: result.ok,
+            repo: source.description,
+            revision,
+            problems: result.ok ? [] : result.problems,
+            summary,
+          },
+          null,
+          2,
+        ),
+      );
+      return result.ok ? 0 : 1;
+    }
+    if (!result.ok) {
+      for (const p of result.problems) console.log(formatProblem(p));
+      console.error(
+        `${result.problems.length} problem(s) in ${source.description} at ${revision.sha}: nothing from this revision can be applied`,
+      );
+      return 1;
+    }
+    const v = result.value;
+    console.log(
+      `ok: federation ${v.federation.name} at ${revision.sha}: ${v.clusters.length} clusters, ${v.objects.length} objects`,
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof SourceError)) throw err;
+    if (json)
+      console.log(JSON.stringify({ ok: false, error: { code: err.code, message: err.message } }, null, 2));
+    else console.error(`fedsync: ${err.message}`);
+    return 2;
+  }
+}
+
+export function registerValidate(program: Command): void {
+  addRepoOptions(program.command('validate'))
+    .description('check the federation repository: print every problem as file:line: message')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action(async (opts: ValidateOptions) => {
+      process.exitCode = await validate(opts);
+    });
+}

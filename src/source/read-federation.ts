@@ -1,0 +1,69 @@
+// Convenience: open the right source for a location and read one validated revision of the
+// federation. The parse cache is shared across calls so an unchanged blob is never parsed twice.
+import { lstat, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FederationRepo, Revision } from '../model/federation.js';
+import { failed } from '../model/problem.js';
+import type { Result } from '../model/problem.js';
+import { createParseCache, loadFederation, sortProblems } from '../manifests/load.js';
+import type { ParseCache } from '../manifests/load.js';
+import type { ManifestLimits } from '../manifests/limits.js';
+import { openDirectorySource } from './directory.js';
+import { openGitSource } from './isomorphic-git.js';
+import type { GitSourceOptions } from './isomorphic-git.js';
+import { parseRepoLocation } from './location.js';
+import type { GitSource } from './port.js';
+
+export type OpenSourceOptions = GitSourceOptions & {
+  /** Read a local path's files as they are on disk, even when it is a Git repository. */
+  workingTree?: boolean;
+};
+
+const isDir = async (p: string): Promise<boolean> =>
+  (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+
+/** A remote URL or a local Git repository → isomorphic-git; any other local directory → plain directory. */
+export async function openSource(options: OpenSourceOptions): Promise<GitSource> {
+  const location = parseRepoLocation(options.repo);
+  if (location.kind === 'local') {
+    const gitRepo =
+      (await lstat(join(location.path, '.git')).catch(() => undefined)) !== undefined ||
+      ((await isDir(join(location.path, 'objects'))) && (await isDir(join(location.path, 'refs'))));
+    if (options.workingTree || !gitRepo) {
+      return openDirectorySource({
+        path: location.path,
+        ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.include ? { include: options.include } : {}),
+      });
+    }
+  }
+  return openGitSource(options);
+}
+
+export type FederationRead = { revision: Revision; result: Result<FederationRepo> };
+
+/** Reads and validates one revision; source-level file problems and manifest problems come back together. */
+export async function readFederationAt(
+  source: GitSource,
+  options: { ref?: string; cache?: ParseCache; manifestLimits?: Partial<ManifestLimits> } = {},
+): Promise<FederationRead> {
+  const revision = await source.latestRevision(options.ref);
+  const { files, problems } = await source.readFiles(revision);
+  const result = loadFederation(files, {
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.manifestLimits ? { limits: options.manifestLimits } : {}),
+  });
+  if (problems.length === 0) return { revision, result };
+  return { revision, result: failed(sortProblems([...problems, ...(result.ok ? [] : result.problems)])) };
+}
+
+export async function readFederation(
+  options: OpenSourceOptions & { ref?: string; cache?: ParseCache },
+): Promise<FederationRead & { source: GitSource }> {
+  const source = await openSource(options);
+  const read = await readFederationAt(source, {
+    ...(options.ref ? { ref: options.ref } : {}),
+    cache: options.cache ?? createParseCache(),
+  });
+  return { ...read, source };
+}

@@ -1,0 +1,167 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  createReconcileQueue,
+  isIgnoredRepoPath,
+  scheduleTrigger,
+  startTriggers,
+  watchTrigger,
+} from '../../src/agent/triggers.js';
+import type { TriggerReason } from '../../src/agent/triggers.js';
+import { tempDir } from '../helpers/git.js';
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const waitFor = async (check: () => boolean, what: string, ms = 5000): Promise<void> => {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('reconcile queue', () => {
+  test('never runs two reconciles at once and coalesces triggers that arrive during a run', async () => {
+    let active = 0;
+    let maxActive = 0;
+    const calls: TriggerReason[][] = [];
+    const gates = [deferred(), deferred()];
+    const queue = createReconcileQueue(async (reasons) => {
+      active++;
+      maxActive = Math.max(maxActive, active);
+      calls.push(reasons);
+      await gates[calls.length - 1]?.promise;
+      active--;
+    });
+    const first = queue.trigger('now');
+    const during = [
+      queue.trigger('schedule'),
+      queue.trigger('watch'),
+      queue.trigger('watch'),
+      queue.trigger('now'),
+    ];
+    gates[0]?.resolve();
+    assert.deepEqual(await first, { ok: true });
+    gates[1]?.resolve();
+    for (const p of during) assert.deepEqual(await p, { ok: true });
+    await queue.idle();
+    assert.equal(maxActive, 1);
+    assert.deepEqual(calls, [['now'], ['schedule', 'watch', 'now']]);
+    assert.deepEqual(queue.stats, { runs: 2, coalesced: 3 });
+  });
+
+  test('a failed run is reported and does not stop the queue', async () => {
+    const errors: unknown[] = [];
+    let n = 0;
+    const queue = createReconcileQueue(
+      () => {
+        n++;
+        return n === 1 ? Promise.reject(new Error('boom')) : Promise.resolve();
+      },
+      { onError: (e) => errors.push(e) },
+    );
+    const failed = await queue.trigger('now');
+    assert.equal(failed.ok, false);
+    assert.deepEqual(await queue.trigger('now'), { ok: true });
+    assert.equal(errors.length, 1);
+  });
+});
+
+describe('schedule trigger', () => {
+  test('a seconds-field cron fires, each tick delayed by the injected jitter', async () => {
+    const delays: number[] = [];
+    let runs = 0;
+    const queue = createReconcileQueue(() => {
+      runs++;
+      return Promise.resolve();
+    });
+    const stopper = scheduleTrigger(queue, {
+      cron: '* * * * * *',
+      jitterSeconds: 4,
+      random: () => 0.25,
+      timers: {
+        setTimeout: (fn, ms) => {
+          delays.push(ms);
+          return setTimeout(fn, 0);
+        },
+        clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+      },
+    });
+    try {
+      await waitFor(() => runs >= 1, 'a scheduled run', 3000);
+    } finally {
+      await stopper.stop();
+    }
+    assert.equal(delays[0], 1000, '0.25 × 4 s of jitter');
+  });
+
+  test('an invalid cron expression is refused', () => {
+    const queue = createReconcileQueue(() => Promise.resolve());
+    assert.throws(() => scheduleTrigger(queue, { cron: 'every minute' }), /invalid cron expression/);
+  });
+});
+
+describe('watch trigger', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  before(async () => {
+    tmp = await tempDir();
+    await mkdir(join(tmp.path, '.git', 'objects', 'ab'), { recursive: true });
+    await mkdir(join(tmp.path, '.git', 'refs', 'heads'), { recursive: true });
+    await mkdir(join(tmp.path, 'apps'), { recursive: true });
+  });
+  after(async () => {
+    await tmp.remove();
+  });
+
+  test('ignores .git internals except refs', () => {
+    const root = '/repo';
+    assert.equal(isIgnoredRepoPath(root, '/repo/apps/x.yaml'), false);
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git'), false);
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git/refs/heads/main'), false);
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git/HEAD'), false);
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git/objects/ab/cdef'), true);
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git/index'), true);
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git/refs/heads/main.lock'), true);
+  });
+
+  test('a burst of writes is one trigger; .git objects trigger nothing; a ref update triggers', async () => {
+    let runs = 0;
+    const queue = createReconcileQueue(() => {
+      runs++;
+      return Promise.resolve();
+    });
+    const watcher = await watchTrigger(queue, { path: tmp.path, debounceMs: 150 });
+    try {
+      for (let i = 0; i < 5; i++) await writeFile(join(tmp.path, 'apps', `f${i}.yaml`), `n: ${i}\n`);
+      await waitFor(() => runs === 1, 'one run after the burst');
+      await writeFile(join(tmp.path, '.git', 'objects', 'ab', 'cdef'), 'x');
+      await writeFile(join(tmp.path, '.git', 'index'), 'x');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(runs, 1, '.git internals are ignored');
+      await writeFile(join(tmp.path, '.git', 'refs', 'heads', 'main'), 'a'.repeat(40));
+      await waitFor(() => runs === 2, 'a run after the ref moved');
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  test('startTriggers wires trigger-now onto the same queue', async () => {
+    const reasons: TriggerReason[][] = [];
+    const triggers = await startTriggers({
+      run: (r) => {
+        reasons.push(r);
+        return Promise.resolve();
+      },
+      watch: { path: tmp.path, debounceMs: 50 },
+    });
+    assert.deepEqual(await triggers.now(), { ok: true });
+    await triggers.stop();
+    assert.deepEqual(reasons, [['now']]);
+  });
+});

@@ -1,0 +1,18 @@
+// Reads a fixture directory into the RepoFile list loadFederation takes.
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { RepoFile } from '../../src/manifests/index.js';
+
+export async function repoFiles(root: string): Promise<RepoFile[]> {
+  const out: RepoFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile())
+        out.push({ path: relative(root, p).split(sep).join('/'), text: await readFile(p, 'utf8') });
+    }
+  };
+  await walk(root);
+  return out;
+}
