@@ -60,6 +60,12 @@ export function pinNodePorts(options: { objects: FederatedObject[]; clusters: Ob
     }
   }
   const problems: Problem[] = [];
+  const reported = new Set<string>();
+  const report = (id: string, problem: Problem) => {
+    if (reported.has(`${problem.code}\u0000${id}`)) return;
+    reported.add(`${problem.code}\u0000${id}`);
+    problems.push(problem);
+  };
   const wanted = new Map<string, Set<number>>();
   for (const o of options.objects) {
     if (!isIngress(o.template)) continue;
@@ -73,7 +79,7 @@ export function pinNodePorts(options: { objects: FederatedObject[]; clusters: Ob
         name: o.template.metadata.name,
       });
       if (!svc) {
-        problems.push({
+        report(`${key}/${o.template.metadata.name}`, {
           code: 'nodePort.backendNotFederated',
           severity: 'warning',
           message: `backend Service ${b.namespace}/${b.service} is not in the repository; its nodePort cannot be pinned`,
@@ -86,7 +92,7 @@ export function pinNodePorts(options: { objects: FederatedObject[]; clusters: Ob
         typeof b.port === 'number' ? p.port === b.port : p.name === b.port,
       );
       if (!port || typeof port.port !== 'number') {
-        problems.push({
+        report(`${key}/${String(b.port)}`, {
           code: 'nodePort.backendPortNotFound',
           severity: 'error',
           message: `backend Service ${b.namespace}/${b.service} has no port ${String(b.port)}`,
@@ -97,7 +103,7 @@ export function pinNodePorts(options: { objects: FederatedObject[]; clusters: Ob
       }
       const type = (svc.template.spec as { type?: unknown } | undefined)?.type;
       if (type !== 'NodePort' && type !== 'LoadBalancer') {
-        problems.push({
+        report(key, {
           code: 'nodePort.backendNotNodePort',
           severity: 'error',
           message: `Service ${b.namespace}/${b.service} backs an Ingress but has type ${typeof type === 'string' ? type : 'ClusterIP'}; the load balancer needs type NodePort`,

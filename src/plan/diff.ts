@@ -189,7 +189,7 @@ export function diffObject(desired: KubeObject, live: KubeObject): FieldChange[]
   }
   walkDesired(comparable, live, '', out);
   const owned = fedsyncFieldSet(live);
-  if (owned) walkOwned(owned, comparable, live, '', out);
+  if (owned) walkOwned(owned, desired, live, '', out);
   if (out.length > 0 && comparable !== desired && desiredSource !== liveSource) {
     // A real change travels with the new source annotation.
     out.push({

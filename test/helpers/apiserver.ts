@@ -32,10 +32,9 @@ function defaultContainers(podSpec: Dict): void {
 export function asApplied(applied: KubeObject, live?: KubeObject): KubeObject {
   const obj = cloneJson(applied);
   counter++;
-  obj.metadata.uid = (live?.metadata.uid) ?? `uid-${counter}`;
+  obj.metadata.uid = live?.metadata.uid ?? `uid-${counter}`;
   obj.metadata.resourceVersion = String(1000 + counter);
-  obj.metadata.creationTimestamp =
-    (live?.metadata.creationTimestamp) ?? '2026-01-01T00:00:00Z';
+  obj.metadata.creationTimestamp = live?.metadata.creationTimestamp ?? '2026-01-01T00:00:00Z';
   obj.metadata.managedFields = [
     {
       manager: FIELD_MANAGER,
