@@ -84,33 +84,31 @@ export function evaluateGuards(options: { held: GuardedDelete[]; approvals: Appr
   for (const guard of fired) {
     const mine = held.filter((h) => h.guards.includes(guard));
     const targets = [...new Set(mine.map((h) => h.target))].sort();
-    for (const target of targets) {
-      const here = mine.filter((h) => h.target === target);
-      const sample =
-        here
-          .slice(0, 5)
-          .map((h) => h.subject)
-          .join(', ') + (here.length > 5 ? `, … (${here.length} in all)` : '');
-      if (released.has(guard)) {
-        const reason = matching.find((a) => a.guards === undefined || a.guards.includes(guard))?.reason;
-        problems.push({
-          code: guard,
-          severity: 'warning',
-          message: `${here.length} delete(s) approved in the repository (${digest}${reason ? `: ${reason}` : ''}): ${sample}`,
-          cluster: target,
-        });
-      } else {
-        const staleNote =
-          stale.length > 0
-            ? ` (the approval naming ${stale[0]!.digest} no longer matches: the held deletes changed)`
-            : '';
-        problems.push({
-          code: guard,
-          severity: 'error',
-          message: `${here.length} delete(s) held: ${GUARD_TEXT[guard]}: ${sample}. To allow them, add to fedsync.yaml spec.policy.approvals: {digest: "${digest}", guards: ["${guard}"], reason: "…"}${staleNote}`,
-          cluster: target,
-        });
-      }
+    const one = targets.length === 1 ? targets[0] : undefined;
+    const name = (h: GuardedDelete) => (one === undefined ? `${h.subject}@${h.target}` : h.subject);
+    const sample =
+      mine.slice(0, 5).map(name).join(', ') + (mine.length > 5 ? `, … (${mine.length} in all)` : '');
+    const where = one === undefined ? ` in ${targets.length} clusters` : '';
+    const scope: { cluster?: string } = one === undefined ? {} : { cluster: one };
+    if (released.has(guard)) {
+      const reason = matching.find((a) => a.guards === undefined || a.guards.includes(guard))?.reason;
+      problems.push({
+        code: guard,
+        severity: 'warning',
+        message: `${mine.length} delete(s)${where} approved in the repository (${digest}${reason ? `: ${reason}` : ''}): ${sample}`,
+        ...scope,
+      });
+    } else {
+      const staleNote =
+        stale.length > 0
+          ? ` (the approval naming ${stale[0]!.digest} no longer matches: the held deletes changed)`
+          : '';
+      problems.push({
+        code: guard,
+        severity: 'error',
+        message: `${mine.length} delete(s)${where} held: ${GUARD_TEXT[guard]}: ${sample}. To allow them, add to fedsync.yaml spec.policy.approvals: {digest: "${digest}", guards: ["${guard}"], reason: "…"}${staleNote}`,
+        ...scope,
+      });
     }
   }
   return { summary: { digest, guards: fired, released: [...released].sort() }, released, problems };
