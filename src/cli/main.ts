@@ -1,6 +1,7 @@
 // CLI composition root: builds the command tree; each command lives in its own file.
 import { Command, CommanderError } from 'commander';
 import { registerVersion, fedsyncVersion } from './commands/version.js';
+import { registerRender } from './commands/render.js';
 
 export function buildProgram(): Command {
   const program = new Command('fedsync')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerVersion(program);
+  registerRender(program);
   return program;
 }
 
