@@ -150,11 +150,10 @@ export function renderDesired(input: DesiredInput): DesiredState {
       const overrides = fed.overrides[cluster] ?? [];
       const count = replicas?.[cluster];
       let object = base;
-      if (overrides.length > 0 || count !== undefined) {
+      if (overrides.length > 0) {
         object = cloneJson(base);
-        if (count !== undefined) {
+        if (count !== undefined)
           object.spec = { ...(object.spec as Record<string, unknown> | undefined), replicas: count };
-        }
         for (const f of applyOverrides(object, overrides)) {
           problems.push({
             code: f.code,
@@ -181,6 +180,12 @@ export function renderDesired(input: DesiredInput): DesiredState {
             }
           }
         }
+      } else if (count !== undefined) {
+        // Only spec.replicas differs: share everything else with the base object (read-only).
+        object = {
+          ...base,
+          spec: { ...(base.spec as Record<string, unknown> | undefined), replicas: count },
+        };
       }
       byCluster.get(cluster)?.push({ key, ref, object, from: fed });
     }

@@ -118,7 +118,7 @@ export function pinNodePorts(options: { objects: FederatedObject[]; clusters: Ob
     }
   }
 
-  const used = usedNodePorts([...services.values()], options.clusters);
+  let used: Set<number> | undefined; // computed only when a fresh choice is needed
   const pins: NodePortPins = new Map();
   for (const key of [...wanted.keys()].sort()) {
     const svc = services.get(key)!;
@@ -148,9 +148,10 @@ export function pinNodePorts(options: { objects: FederatedObject[]; clusters: Ob
         });
         continue;
       }
+      const taken = (used ??= usedNodePorts([...services.values()], options.clusters));
       const chosen =
-        distinct.size === 1 ? [...distinct][0]! : chooseNodePort(`${ns}/${name}/${portNumber}`, used);
-      used.add(chosen);
+        distinct.size === 1 ? [...distinct][0]! : chooseNodePort(`${ns}/${name}/${portNumber}`, taken);
+      taken.add(chosen);
       svcPins.set(portNumber, chosen);
     }
     if (svcPins.size > 0) pins.set(key, svcPins);

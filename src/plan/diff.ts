@@ -10,6 +10,23 @@ import { fedsyncFieldSet } from './managed-fields.js';
 import type { FieldSet } from './managed-fields.js';
 import { fieldPath, itemPath } from './field-path.js';
 
+/** A path built lazily: most fields compare equal, so the string is made only for a change. */
+type Path = { parent: Path | undefined; field?: string; item?: Record<string, unknown> | number } | undefined;
+
+function atField(parent: Path, field: string): Path {
+  return { parent, field };
+}
+
+function atItem(parent: Path, item: Record<string, unknown> | number): Path {
+  return { parent, item };
+}
+
+function pathText(path: Path): string {
+  if (path === undefined) return '';
+  const base = pathText(path.parent);
+  return path.field !== undefined ? fieldPath(base, path.field) : itemPath(base, path.item!);
+}
+
 type Dict = Record<string, unknown>;
 
 function isDict(v: unknown): v is Dict {
@@ -72,11 +89,18 @@ export function quantityValue(v: unknown): number | undefined {
   return Number(m[1]) * (m[2] ? SUFFIX[m[2]]! : 1);
 }
 
-function sameScalar(d: unknown, l: unknown, path: string): boolean {
+const QUANTITY_PARENTS = new Set(['limits', 'requests', 'capacity', 'hard']);
+
+function isQuantityPath(at: Path): boolean {
+  const parent = at?.parent;
+  return parent?.field !== undefined && QUANTITY_PARENTS.has(parent.field);
+}
+
+function sameScalar(d: unknown, l: unknown, at: Path): boolean {
   if (d === l) return true;
   if (l === undefined && isEmptyValue(d)) return true;
   // The API server canonicalises quantities (0.5 → 500m, 1024Mi → 1Gi).
-  if (/(^|\.)(limits|requests|capacity|hard)(\.|\[|$)/.test(path)) {
+  if (isQuantityPath(at)) {
     const a = quantityValue(d);
     const b = quantityValue(l);
     if (a !== undefined && b !== undefined) return Math.abs(a - b) <= Math.abs(a) * 1e-9;
@@ -101,74 +125,98 @@ function matchItem(items: unknown[], key: Dict): Dict | undefined {
   return items.find((i): i is Dict => isDict(i) && Object.entries(key).every(([k, v]) => i[k] === v));
 }
 
-function walkDesired(d: unknown, l: unknown, path: string, out: FieldChange[]): void {
+/** `skip`: the desired annotations object whose source annotation is compared separately. */
+function walkDesired(d: unknown, l: unknown, path: Path, out: FieldChange[], skip?: Dict): void {
   if (isDict(d)) {
     if (!isDict(l)) {
-      if (!(l === undefined && isEmptyValue(d))) out.push({ path, from: l, to: d });
+      if (!(l === undefined && isEmptyValue(d))) out.push({ path: pathText(path), from: l, to: d });
       return;
     }
-    for (const [k, dv] of Object.entries(d)) walkDesired(dv, l[k], fieldPath(path, k), out);
+    for (const k in d) {
+      if (d === skip && k === ANNOTATION_SOURCE) continue;
+      walkDesired(d[k], l[k], atField(path, k), out, skip);
+    }
     return;
   }
   if (Array.isArray(d)) {
     if (!Array.isArray(l)) {
-      if (!(l === undefined && d.length === 0)) out.push({ path, from: l, to: d });
+      if (!(l === undefined && d.length === 0)) out.push({ path: pathText(path), from: l, to: d });
       return;
     }
     const keys = listKeyOf(d);
     if (!keys) {
       // Atomic or positional list: same length, then item by item.
-      if (d.length !== l.length) out.push({ path, from: l, to: d });
-      else d.forEach((dv, i) => walkDesired(dv, l[i], itemPath(path, i), out));
+      if (d.length !== l.length) out.push({ path: pathText(path), from: l, to: d });
+      else d.forEach((dv, i) => walkDesired(dv, l[i], atItem(path, i), out));
       return;
     }
     for (const item of d as Dict[]) {
       const id = Object.fromEntries(keys.map((k) => [k, item[k]]));
       const live = matchItem(l, id);
-      if (live === undefined) out.push({ path: itemPath(path, id), to: item });
-      else walkDesired(item, live, itemPath(path, id), out);
+      if (live === undefined) out.push({ path: pathText(atItem(path, id)), to: item });
+      else walkDesired(item, live, atItem(path, id), out);
     }
     return;
   }
-  if (!sameScalar(d, l, path)) out.push({ path, from: l, to: d });
+  if (d !== l && !sameScalar(d, l, path)) out.push({ path: pathText(path), from: l, to: d });
+}
+
+function hasChildren(set: FieldSet): boolean {
+  for (const k in set) if (k !== '.') return true;
+  return false;
+}
+
+type OwnedEntry =
+  | { kind: 'f'; field: string; child: FieldSet; leaf: boolean }
+  | { kind: 'k'; id: Dict; child: FieldSet }
+  | { kind: 'v'; value: unknown };
+
+// fieldsV1 sets of cached live objects are reused plan after plan: parse their keys once.
+const compiled = new WeakMap<FieldSet, OwnedEntry[]>();
+
+function compile(set: FieldSet): OwnedEntry[] {
+  let entries = compiled.get(set);
+  if (entries) return entries;
+  entries = [];
+  for (const token in set) {
+    const child = set[token]!;
+    try {
+      if (token.startsWith('f:'))
+        entries.push({ kind: 'f', field: token.slice(2), child, leaf: !hasChildren(child) });
+      else if (token.startsWith('k:'))
+        entries.push({ kind: 'k', id: JSON.parse(token.slice(2)) as Dict, child });
+      else if (token.startsWith('v:')) entries.push({ kind: 'v', value: JSON.parse(token.slice(2)) });
+    } catch {
+      // A malformed key names nothing we can compare; skip it.
+    }
+  }
+  compiled.set(set, entries);
+  return entries;
 }
 
 /** Fields fedsync owns on the live object that the desired object no longer has. */
-function walkOwned(set: FieldSet, d: unknown, l: unknown, path: string, out: FieldChange[]): void {
-  for (const [token, child] of Object.entries(set)) {
-    if (token.startsWith('f:')) {
-      const field = token.slice(2);
-      if (!isDict(l) || !Object.hasOwn(l, field)) continue;
-      const dv = isDict(d) ? d[field] : undefined;
-      const p = fieldPath(path, field);
+function walkOwned(set: FieldSet, d: unknown, l: unknown, path: Path, out: FieldChange[]): void {
+  for (const e of compile(set)) {
+    if (e.kind === 'f') {
+      if (!isDict(l) || !Object.hasOwn(l, e.field)) continue;
+      const dv = isDict(d) ? d[e.field] : undefined;
       if (dv === undefined) {
-        if (!isEmptyValue(l[field])) out.push({ path: p, from: l[field] });
-      } else if (Object.keys(child).some((k) => k !== '.')) {
-        walkOwned(child, dv, l[field], p, out);
+        if (!isEmptyValue(l[e.field])) out.push({ path: pathText(atField(path, e.field)), from: l[e.field] });
+      } else if (!e.leaf) {
+        walkOwned(e.child, dv, l[e.field], atField(path, e.field), out);
       }
-    } else if (token.startsWith('k:') && Array.isArray(l)) {
-      let id: Dict;
-      try {
-        id = JSON.parse(token.slice(2)) as Dict;
-      } catch {
-        continue;
-      }
-      const li = matchItem(l, id);
+    } else if (e.kind === 'k') {
+      if (!Array.isArray(l)) continue;
+      const li = matchItem(l, e.id);
       if (li === undefined) continue;
-      const di = Array.isArray(d) ? matchItem(d, id) : undefined;
-      const p = itemPath(path, id);
-      if (di === undefined) out.push({ path: p, from: li });
-      else walkOwned(child, di, li, p, out);
-    } else if (token.startsWith('v:') && Array.isArray(l)) {
-      let value: unknown;
-      try {
-        value = JSON.parse(token.slice(2));
-      } catch {
-        continue;
-      }
-      const inLive = l.some((v) => deepEqual(v, value));
-      const inDesired = Array.isArray(d) && d.some((v) => deepEqual(v, value));
-      if (inLive && !inDesired) out.push({ path: `${path}[${JSON.stringify(value)}]`, from: value });
+      const di = Array.isArray(d) ? matchItem(d, e.id) : undefined;
+      if (di === undefined) out.push({ path: pathText(atItem(path, e.id)), from: li });
+      else walkOwned(e.child, di, li, atItem(path, e.id), out);
+    } else if (Array.isArray(l)) {
+      const inLive = l.some((v) => deepEqual(v, e.value));
+      const inDesired = Array.isArray(d) && d.some((v) => deepEqual(v, e.value));
+      if (inLive && !inDesired)
+        out.push({ path: `${pathText(path)}[${JSON.stringify(e.value)}]`, from: e.value });
     }
   }
 }
@@ -182,15 +230,13 @@ export function diffObject(desired: KubeObject, live: KubeObject): FieldChange[]
   const annotations = desired.metadata.annotations;
   const liveSource = live.metadata.annotations?.[ANNOTATION_SOURCE];
   const desiredSource = annotations?.[ANNOTATION_SOURCE];
-  let comparable = desired;
-  if (desiredSource !== undefined && sourcePath(desiredSource) === sourcePath(liveSource)) {
-    const { [ANNOTATION_SOURCE]: _ignored, ...rest } = annotations ?? {};
-    comparable = { ...desired, metadata: { ...desired.metadata, annotations: rest } };
-  }
-  walkDesired(comparable, live, '', out);
+  const samePath =
+    desiredSource !== undefined &&
+    (desiredSource === liveSource || sourcePath(desiredSource) === sourcePath(liveSource));
+  walkDesired(desired, live, undefined, out, samePath ? annotations : undefined);
   const owned = fedsyncFieldSet(live);
-  if (owned) walkOwned(owned, desired, live, '', out);
-  if (out.length > 0 && comparable !== desired && desiredSource !== liveSource) {
+  if (owned) walkOwned(owned, desired, live, undefined, out);
+  if (out.length > 0 && samePath && desiredSource !== liveSource) {
     // A real change travels with the new source annotation.
     out.push({
       path: fieldPath(fieldPath('metadata', 'annotations'), ANNOTATION_SOURCE),
