@@ -98,6 +98,15 @@ export function renderDesired(input: DesiredInput): DesiredState {
 
     let targets = placedClusters(fed.placement, repo.clusters).filter((c) => readySet.has(c));
     let replicas: Record<ClusterName, number> | undefined;
+    if (fed.replicaScheduling && !SCHEDULED_KINDS.has(fed.template.kind)) {
+      problems.push({
+        code: 'replicas.unsupportedKind',
+        severity: 'warning',
+        message: `replica scheduling applies to ${[...SCHEDULED_KINDS].join(', ')}; it is ignored for a ${fed.template.kind}`,
+        object: who,
+        source: fed.source,
+      });
+    }
     if (fed.replicaScheduling && SCHEDULED_KINDS.has(fed.template.kind)) {
       const signals = workloadSignals({
         key,

@@ -471,3 +471,41 @@ test('replica scheduling: spread by preference, unplaceable replicas are a probl
   assert.ok(problem);
   assert.match(problem.message, /2 of 10 replicas cannot be placed/);
 });
+
+test('replica scheduling on a kind that has no replicas is a warning, and the object is still placed', () => {
+  const p = plan({
+    objects: [
+      fedObject(configMap('shop', 'x'), {
+        replicaScheduling: {
+          totalReplicas: 3,
+          rebalance: false,
+          clusters: { '*': { minReplicas: 0, weight: 1 } },
+        },
+      }),
+    ],
+    clusters: [observed('a', { inventory: [] })],
+  });
+  assert.deepEqual(summary(p.clusters[0]!.actions), ['create ConfigMap/x']);
+  assert.deepEqual(
+    p.problems.map((q) => [q.code, q.severity]),
+    [['replicas.unsupportedKind', 'warning']],
+  );
+});
+
+test('a cluster without a replica preference gets no copy of the scheduled workload', () => {
+  const web = deployment('shop', 'web');
+  const p = plan({
+    objects: [
+      fedObject(web, {
+        replicaScheduling: {
+          totalReplicas: 4,
+          rebalance: true,
+          clusters: { a: { minReplicas: 0, weight: 1 } },
+        },
+      }),
+    ],
+    clusters: [observed('a', { inventory: [] }), observed('b', { inventory: [] })],
+  });
+  assert.deepEqual(summary(p.clusters[0]!.actions), ['create Deployment/web']);
+  assert.deepEqual(p.clusters[1]!.actions, []);
+});
