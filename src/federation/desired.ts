@@ -8,7 +8,9 @@ import type {
   KubeObject,
   ObjectRef,
   ObservedCluster,
+  Override,
   Problem,
+  ReplicaScheduling,
 } from '../model/index.js';
 import { nodePortOf, applyNodePortPins, pinNodePorts } from './nodeport.js';
 import { applyOverrides } from './overrides.js';
@@ -46,6 +48,94 @@ export type DesiredInput = {
 
 const SCHEDULED_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet']);
 
+type Report = (code: string, severity: Problem['severity'], message: string, cluster?: ClusterName) => void;
+
+function reporterFor(problems: Problem[], fed: FederatedObject, who: string): Report {
+  return (code, severity, message, cluster) =>
+    problems.push({
+      code,
+      severity,
+      message,
+      object: who,
+      source: fed.source,
+      ...(cluster ? { cluster } : {}),
+    });
+}
+
+/** Runs the replica planner for one workload; returns replicas per cluster that gets a copy. */
+function scheduleWorkload(options: {
+  fed: FederatedObject & { replicaScheduling: ReplicaScheduling };
+  ref: ObjectRef;
+  key: string;
+  targets: ClusterName[];
+  observed: ObservedCluster[];
+  now: string;
+  report: Report;
+}): { replicas: Record<ClusterName, number>; recheckAfterSeconds?: number } {
+  const { fed, ref, targets, report } = options;
+  const signals = workloadSignals({
+    key: options.key,
+    clusters: options.observed.filter((c) => targets.includes(c.name)),
+    now: options.now,
+  });
+  const result = planReplicas({
+    scheduling: fed.replicaScheduling,
+    available: targets,
+    current: signals.current,
+    capacity: signals.capacity,
+    key: `${ref.namespace}/${ref.name}`,
+  });
+  if (result.unplaced > 0) {
+    const why =
+      Object.keys(result.replicas).length === 0
+        ? 'no ready cluster accepts it'
+        : 'every ready cluster is at its maximum, its capacity or has weight 0';
+    report(
+      'replicas.unplaceable',
+      'error',
+      `${result.unplaced} of ${fed.replicaScheduling.totalReplicas} replicas cannot be placed: ${why}`,
+    );
+  }
+  for (const [cluster, n] of Object.entries(result.overflow)) {
+    const text = `${n} replicas kept pending beyond the cluster's capacity while they are also placed elsewhere`;
+    report('replicas.overflow', 'warning', text, cluster);
+  }
+  return signals.recheckAfterSeconds === undefined
+    ? { replicas: result.replicas }
+    : { replicas: result.replicas, recheckAfterSeconds: signals.recheckAfterSeconds };
+}
+
+/** The member object for one cluster: the shared base, or a copy with replicas and overrides. */
+function objectForCluster(options: {
+  base: KubeObject;
+  cluster: ClusterName;
+  count: number | undefined;
+  overrides: Override[];
+  pins: Map<number, number> | undefined;
+  owner: { federation: string; source: string };
+  report: Report;
+}): KubeObject {
+  const { base, cluster, count, overrides, pins, report } = options;
+  if (overrides.length === 0) {
+    if (count === undefined) return base;
+    // Only spec.replicas differs: share everything else with the base object (read-only).
+    return { ...base, spec: { ...(base.spec as Record<string, unknown> | undefined), replicas: count } };
+  }
+  const object = cloneJson(base);
+  if (count !== undefined)
+    object.spec = { ...(object.spec as Record<string, unknown> | undefined), replicas: count };
+  for (const f of applyOverrides(object, overrides)) report(f.code, 'error', f.message, cluster);
+  markOwned(object, options.owner);
+  for (const [port, nodePort] of pins ?? []) {
+    const actual = nodePortOf(object, port);
+    if (actual !== nodePort) {
+      const text = `an override sets port ${port} to nodePort ${String(actual)}, but every cluster must use ${nodePort} (the Service backs an Ingress)`;
+      report('nodePort.overridden', 'error', text, cluster);
+    }
+  }
+  return object;
+}
+
 /** Computes the objects each ready cluster should hold. Pure. */
 export function renderDesired(input: DesiredInput): DesiredState {
   const { repo } = input;
@@ -63,139 +153,65 @@ export function renderDesired(input: DesiredInput): DesiredState {
   for (const fed of repo.objects) {
     const ref = refOf(fed.template);
     const key = refKey(ref);
-    const who = subject(ref);
+    const report = reporterFor(problems, fed, subject(ref));
     if (seen.has(key)) {
-      problems.push({
-        code: 'object.duplicate',
-        severity: 'error',
-        message: 'defined more than once; the first definition wins',
-        object: who,
-        source: fed.source,
-      });
+      report('object.duplicate', 'error', 'defined more than once; the first definition wins');
       continue;
     }
     seen.add(key);
     for (const name of unknownPlacementClusters(fed.placement, repo.clusters)) {
-      problems.push({
-        code: 'placement.unknownCluster',
-        severity: 'warning',
-        message: `placement names cluster ${name}, which is not registered`,
-        object: who,
-        source: fed.source,
-      });
+      report(
+        'placement.unknownCluster',
+        'warning',
+        `placement names cluster ${name}, which is not registered`,
+      );
     }
-    for (const name of Object.keys(fed.overrides)) {
-      if (!known.has(name)) {
-        problems.push({
-          code: 'override.unknownCluster',
-          severity: 'warning',
-          message: `overrides name cluster ${name}, which is not registered`,
-          object: who,
-          source: fed.source,
-        });
-      }
+    for (const name of Object.keys(fed.overrides).filter((n) => !known.has(n))) {
+      report('override.unknownCluster', 'warning', `overrides name cluster ${name}, which is not registered`);
     }
 
     let targets = placedClusters(fed.placement, repo.clusters).filter((c) => readySet.has(c));
     let replicas: Record<ClusterName, number> | undefined;
-    if (fed.replicaScheduling && !SCHEDULED_KINDS.has(fed.template.kind)) {
-      problems.push({
-        code: 'replicas.unsupportedKind',
-        severity: 'warning',
-        message: `replica scheduling applies to ${[...SCHEDULED_KINDS].join(', ')}; it is ignored for a ${fed.template.kind}`,
-        object: who,
-        source: fed.source,
-      });
-    }
-    if (fed.replicaScheduling && SCHEDULED_KINDS.has(fed.template.kind)) {
-      const signals = workloadSignals({
+    const scheduling = fed.replicaScheduling;
+    if (scheduling && !SCHEDULED_KINDS.has(fed.template.kind)) {
+      const kinds = [...SCHEDULED_KINDS].join(', ');
+      report(
+        'replicas.unsupportedKind',
+        'warning',
+        `replica scheduling applies to ${kinds}; it is ignored for a ${fed.template.kind}`,
+      );
+    } else if (scheduling) {
+      const scheduled = scheduleWorkload({
+        fed: { ...fed, replicaScheduling: scheduling },
+        ref,
         key,
-        clusters: readyObserved.filter((c) => targets.includes(c.name)),
+        targets,
+        observed: readyObserved,
         now: input.now,
+        report,
       });
-      if (signals.recheckAfterSeconds !== undefined)
-        recheck = Math.min(recheck ?? Infinity, signals.recheckAfterSeconds);
-      const result = planReplicas({
-        scheduling: fed.replicaScheduling,
-        available: targets,
-        current: signals.current,
-        capacity: signals.capacity,
-        key: `${ref.namespace}/${ref.name}`,
-      });
-      replicas = result.replicas;
+      replicas = scheduled.replicas;
+      if (scheduled.recheckAfterSeconds !== undefined) {
+        recheck = Math.min(recheck ?? Infinity, scheduled.recheckAfterSeconds);
+      }
       // Clusters without a preference entry get no copy (kubefed writes placement = planned clusters).
-      targets = targets.filter((c) => c in result.replicas);
-      if (result.unplaced > 0) {
-        const why =
-          targets.length === 0
-            ? 'no ready cluster accepts it'
-            : 'every ready cluster is at its maximum, its capacity or has weight 0';
-        problems.push({
-          code: 'replicas.unplaceable',
-          severity: 'error',
-          message: `${result.unplaced} of ${fed.replicaScheduling.totalReplicas} replicas cannot be placed: ${why}`,
-          object: who,
-          source: fed.source,
-        });
-      }
-      for (const [c, n] of Object.entries(result.overflow)) {
-        problems.push({
-          code: 'replicas.overflow',
-          severity: 'warning',
-          message: `${n} replicas kept pending beyond the cluster's capacity while they are also placed elsewhere`,
-          object: who,
-          cluster: c,
-          source: fed.source,
-        });
-      }
+      targets = targets.filter((c) => c in scheduled.replicas);
     }
 
-    const source = sourceAnnotation(fed.source, input.sha);
-    const base = toMemberObject(fed.template, { federation, source });
+    const owner = { federation, source: sourceAnnotation(fed.source, input.sha) };
+    const base = toMemberObject(fed.template, owner);
     const svcPins = pins.get(key);
     if (svcPins) applyNodePortPins(base, svcPins);
-
     for (const cluster of targets) {
-      const overrides = fed.overrides[cluster] ?? [];
-      const count = replicas?.[cluster];
-      let object = base;
-      if (overrides.length > 0) {
-        object = cloneJson(base);
-        if (count !== undefined)
-          object.spec = { ...(object.spec as Record<string, unknown> | undefined), replicas: count };
-        for (const f of applyOverrides(object, overrides)) {
-          problems.push({
-            code: f.code,
-            severity: 'error',
-            message: f.message,
-            object: who,
-            cluster,
-            source: fed.source,
-          });
-        }
-        markOwned(object, { federation, source });
-        if (svcPins) {
-          for (const [port, nodePort] of svcPins) {
-            const actual = nodePortOf(object, port);
-            if (actual !== nodePort) {
-              problems.push({
-                code: 'nodePort.overridden',
-                severity: 'error',
-                message: `an override sets port ${port} to nodePort ${String(actual)}, but every cluster must use ${nodePort} (the Service backs an Ingress)`,
-                object: who,
-                cluster,
-                source: fed.source,
-              });
-            }
-          }
-        }
-      } else if (count !== undefined) {
-        // Only spec.replicas differs: share everything else with the base object (read-only).
-        object = {
-          ...base,
-          spec: { ...(base.spec as Record<string, unknown> | undefined), replicas: count },
-        };
-      }
+      const object = objectForCluster({
+        base,
+        cluster,
+        count: replicas?.[cluster],
+        overrides: fed.overrides[cluster] ?? [],
+        pins: svcPins,
+        owner,
+        report,
+      });
       byCluster.get(cluster)?.push({ key, ref, object, from: fed });
     }
   }
