@@ -134,7 +134,11 @@ function walkDesired(d: unknown, l: unknown, path: Path, out: FieldChange[], ski
     }
     for (const k in d) {
       if (d === skip && k === ANNOTATION_SOURCE) continue;
-      walkDesired(d[k], l[k], atField(path, k), out, skip);
+      const dv = d[k];
+      const lv = l[k];
+      // Most fields are equal scalars: compare them without building a path.
+      if (dv === lv && (typeof dv !== 'object' || dv === null)) continue;
+      walkDesired(dv, lv, atField(path, k), out, skip);
     }
     return;
   }
@@ -166,57 +170,53 @@ function hasChildren(set: FieldSet): boolean {
   return false;
 }
 
-type OwnedEntry =
-  | { kind: 'f'; field: string; child: FieldSet; leaf: boolean }
-  | { kind: 'k'; id: Dict; child: FieldSet }
-  | { kind: 'v'; value: unknown };
+// `k:{...}` and `v:...` keys repeat across objects and plans; parse each once. Bounded, because
+// the agent runs for a long time; memoisation only, so the module stays pure in effect.
+const parsedKeys = new Map<string, unknown>();
+const PARSED_KEYS_LIMIT = 50_000;
 
-// fieldsV1 sets of cached live objects are reused plan after plan: parse their keys once.
-const compiled = new WeakMap<FieldSet, OwnedEntry[]>();
-
-function compile(set: FieldSet): OwnedEntry[] {
-  let entries = compiled.get(set);
-  if (entries) return entries;
-  entries = [];
-  for (const token in set) {
-    const child = set[token]!;
-    try {
-      if (token.startsWith('f:'))
-        entries.push({ kind: 'f', field: token.slice(2), child, leaf: !hasChildren(child) });
-      else if (token.startsWith('k:'))
-        entries.push({ kind: 'k', id: JSON.parse(token.slice(2)) as Dict, child });
-      else if (token.startsWith('v:')) entries.push({ kind: 'v', value: JSON.parse(token.slice(2)) });
-    } catch {
-      // A malformed key names nothing we can compare; skip it.
-    }
+function parseKey(token: string): unknown {
+  let value = parsedKeys.get(token);
+  if (value !== undefined || parsedKeys.has(token)) return value;
+  try {
+    value = JSON.parse(token.slice(2));
+  } catch {
+    value = undefined; // a malformed key names nothing we can compare
   }
-  compiled.set(set, entries);
-  return entries;
+  if (parsedKeys.size >= PARSED_KEYS_LIMIT) parsedKeys.clear();
+  parsedKeys.set(token, value);
+  return value;
 }
 
 /** Fields fedsync owns on the live object that the desired object no longer has. */
 function walkOwned(set: FieldSet, d: unknown, l: unknown, path: Path, out: FieldChange[]): void {
-  for (const e of compile(set)) {
-    if (e.kind === 'f') {
-      if (!isDict(l) || !Object.hasOwn(l, e.field)) continue;
-      const dv = isDict(d) ? d[e.field] : undefined;
+  for (const token in set) {
+    const child = set[token]!;
+    if (token.startsWith('f:')) {
+      if (!isDict(l)) continue;
+      const field = token.slice(2);
+      const lv = l[field];
+      if (lv === undefined) continue;
+      const dv = isDict(d) ? d[field] : undefined;
       if (dv === undefined) {
-        if (!isEmptyValue(l[e.field])) out.push({ path: pathText(atField(path, e.field)), from: l[e.field] });
-      } else if (!e.leaf) {
-        walkOwned(e.child, dv, l[e.field], atField(path, e.field), out);
+        if (!isEmptyValue(lv)) out.push({ path: pathText(atField(path, field)), from: lv });
+      } else if (hasChildren(child)) {
+        walkOwned(child, dv, lv, atField(path, field), out);
       }
-    } else if (e.kind === 'k') {
-      if (!Array.isArray(l)) continue;
-      const li = matchItem(l, e.id);
+    } else if (token.startsWith('k:')) {
+      const id = parseKey(token);
+      if (!Array.isArray(l) || !isDict(id)) continue;
+      const li = matchItem(l, id);
       if (li === undefined) continue;
-      const di = Array.isArray(d) ? matchItem(d, e.id) : undefined;
-      if (di === undefined) out.push({ path: pathText(atItem(path, e.id)), from: li });
-      else walkOwned(e.child, di, li, atItem(path, e.id), out);
-    } else if (Array.isArray(l)) {
-      const inLive = l.some((v) => deepEqual(v, e.value));
-      const inDesired = Array.isArray(d) && d.some((v) => deepEqual(v, e.value));
+      const di = Array.isArray(d) ? matchItem(d, id) : undefined;
+      if (di === undefined) out.push({ path: pathText(atItem(path, id)), from: li });
+      else walkOwned(child, di, li, atItem(path, id), out);
+    } else if (token.startsWith('v:') && Array.isArray(l)) {
+      const value = parseKey(token);
+      const inLive = l.some((v) => deepEqual(v, value));
+      const inDesired = Array.isArray(d) && d.some((v) => deepEqual(v, value));
       if (inLive && !inDesired)
-        out.push({ path: `${pathText(path)}[${JSON.stringify(e.value)}]`, from: e.value });
+        out.push({ path: `${pathText(path)}[${JSON.stringify(value)}]`, from: value });
     }
   }
 }
