@@ -509,3 +509,40 @@ test('a cluster without a replica preference gets no copy of the scheduled workl
   assert.deepEqual(summary(p.clusters[0]!.actions), ['create Deployment/web']);
   assert.deepEqual(p.clusters[1]!.actions, []);
 });
+
+const guardCases: { guard: string; objects: () => FederatedObject[]; live: () => KubeObject[] }[] = [
+  { guard: GuardCode.emptyRender, objects: () => [], live: () => [owned(configMap('shop', 'c'))] },
+  {
+    guard: GuardCode.massPrune,
+    objects: () => [fedObject(configMap('shop', 'x'))],
+    live: () => Array.from({ length: 11 }, (_, i) => owned(configMap('shop', `c${i}`))),
+  },
+  {
+    guard: GuardCode.namespaceDelete,
+    objects: () => [fedObject(configMap('shop', 'x'))],
+    live: () => [owned(namespace('old'))],
+  },
+  {
+    guard: GuardCode.lbFrontendDelete,
+    objects: () => [fedObject(configMap('shop', 'x'))],
+    live: () => [owned(ingress('shop', 'front', 'web'))],
+  },
+];
+
+for (const row of guardCases) {
+  test(`guard ${row.guard}: held without approval, released by an approval naming its digest`, () => {
+    const clusters = () => [observed('a', { objects: row.live() })];
+    const held = plan({ objects: row.objects(), clusters: clusters() });
+    const deletes = (p: Plan) => p.clusters[0]!.actions.filter((a) => a.op === 'delete');
+    assert.ok(deletes(held).length > 0);
+    assert.ok(deletes(held).every((a) => a.op === 'delete' && a.blockedBy.includes(row.guard)));
+    assert.ok(held.problems.some((q) => q.code === row.guard && q.severity === 'error'));
+    const approved = plan({
+      objects: row.objects(),
+      clusters: clusters(),
+      approvals: [{ digest: held.guards!.digest, guards: [row.guard], reason: 'intended' }],
+    });
+    assert.ok(deletes(approved).every((a) => a.op === 'delete' && a.blockedBy.length === 0));
+    assert.deepEqual(approved.guards?.released, [row.guard]);
+  });
+}
