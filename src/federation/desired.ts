@@ -12,8 +12,8 @@ import type {
   Problem,
   ReplicaScheduling,
 } from '../model/index.js';
-import { nodePortOf, applyNodePortPins, pinNodePorts } from './nodeport.js';
-import { applyOverrides } from './overrides.js';
+import { nodePortOf, setPinnedNodePorts, pinNodePorts } from './nodeport.js';
+import { overrideInPlace } from './overrides.js';
 import { placedClusters, unknownPlacementClusters } from './placement.js';
 import { planReplicas } from './replicas.js';
 import { workloadSignals } from './workload-state.js';
@@ -124,7 +124,7 @@ function objectForCluster(options: {
   const object = cloneJson(base);
   if (count !== undefined)
     object.spec = { ...(object.spec as Record<string, unknown> | undefined), replicas: count };
-  for (const f of applyOverrides(object, overrides)) report(f.code, 'error', f.message, cluster);
+  for (const f of overrideInPlace(object, overrides)) report(f.code, 'error', f.message, cluster);
   markOwned(object, options.owner);
   for (const [port, nodePort] of pins ?? []) {
     const actual = nodePortOf(object, port);
@@ -201,7 +201,7 @@ export function renderDesired(input: DesiredInput): DesiredState {
     const owner = { federation, source: sourceAnnotation(fed.source, input.sha) };
     const base = toMemberObject(fed.template, owner);
     const svcPins = pins.get(key);
-    if (svcPins) applyNodePortPins(base, svcPins);
+    if (svcPins) setPinnedNodePorts(base, svcPins);
     for (const cluster of targets) {
       const object = objectForCluster({
         base,

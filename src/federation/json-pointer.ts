@@ -26,7 +26,7 @@ function arrayIndex(token: string, length: number, allowEnd: boolean): number | 
  * Applies one operation to `doc` in place. Returns an error message when the path points at
  * nothing (missing parent, missing target for replace/remove, bad array index).
  */
-export function applyPatchOp(doc: unknown, op: Override): string | undefined {
+export function patchInPlace(doc: unknown, op: Override): string | undefined {
   const tokens = parsePointer(op.path);
   if (tokens === undefined) return `"${op.path}" is not a JSON pointer`;
   if (tokens.length === 0) return 'the whole object cannot be overridden';

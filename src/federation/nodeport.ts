@@ -160,7 +160,7 @@ export function pinNodePorts(options: { objects: FederatedObject[]; clusters: Ob
 }
 
 /** Writes pinned nodePorts into a Service object (mutated in place). */
-export function applyNodePortPins(service: KubeObject, pins: Map<number, number>): void {
+export function setPinnedNodePorts(service: KubeObject, pins: Map<number, number>): void {
   for (const p of portsOf(service)) {
     if (typeof p.port === 'number' && pins.has(p.port)) p.nodePort = pins.get(p.port);
   }

@@ -1,6 +1,6 @@
 // kubefed-style per-cluster overrides, applied to a copy of the desired object.
 import type { KubeObject, Override } from '../model/index.js';
-import { applyPatchOp, parsePointer } from './json-pointer.js';
+import { patchInPlace, parsePointer } from './json-pointer.js';
 
 /** Paths an override may not touch: they are the object's identity (kubefed's list plus apiVersion). */
 const FORBIDDEN = ['/metadata/name', '/metadata/namespace', '/metadata/generateName', '/kind', '/apiVersion'];
@@ -15,7 +15,7 @@ function isForbidden(path: string): boolean {
  * Applies `overrides` in order to `object` (mutated in place). Each override that is forbidden or
  * points at nothing is skipped and reported; the others still apply.
  */
-export function applyOverrides(object: KubeObject, overrides: Override[]): OverrideFailure[] {
+export function overrideInPlace(object: KubeObject, overrides: Override[]): OverrideFailure[] {
   const failures: OverrideFailure[] = [];
   const seen = new Set<string>();
   for (const override of overrides) {
@@ -52,7 +52,7 @@ export function applyOverrides(object: KubeObject, overrides: Override[]): Overr
       });
       continue;
     }
-    const error = applyPatchOp(object, override);
+    const error = patchInPlace(object, override);
     if (error !== undefined) failures.push({ override, code: 'override.pathNotFound', message: error });
   }
   return failures;

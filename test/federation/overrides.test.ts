@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyOverrides } from '../../src/federation/overrides.js';
+import { overrideInPlace } from '../../src/federation/overrides.js';
 import { parsePointer } from '../../src/federation/json-pointer.js';
 import type { KubeObject, Override } from '../../src/model/index.js';
 import { deployment } from '../helpers/federation.js';
@@ -131,7 +131,7 @@ const table: {
 for (const row of table) {
   test(`overrides: ${row.name}`, () => {
     const obj = withAnnotations();
-    const failures = applyOverrides(obj, row.overrides);
+    const failures = overrideInPlace(obj, row.overrides);
     assert.deepEqual(row.check(obj), row.want);
     assert.deepEqual(
       failures.map((f) => f.code),
@@ -143,7 +143,7 @@ for (const row of table) {
 test('overrides: the value is copied, not shared with the repository model', () => {
   const value = { containerPort: 443 };
   const obj = withAnnotations();
-  applyOverrides(obj, [{ op: 'add', path: '/spec/template/spec/containers/0/ports/0', value }]);
+  overrideInPlace(obj, [{ op: 'add', path: '/spec/template/spec/containers/0/ports/0', value }]);
   value.containerPort = 1;
   const ports = (obj.spec as { template: { spec: { containers: { ports: { containerPort: number }[] }[] } } })
     .template.spec.containers[0]!.ports;
