@@ -71,6 +71,14 @@ test('fedsync render prints YAML documents with Secret values masked', async () 
   assert.equal(docs[3]!.metadata.annotations?.['fedsync.io/source'], 'apps/web.yaml@main');
 });
 
+test('fedsync render names the commit the loader resolved in the source annotation', async () => {
+  const { out } = await cli(['--repo', 'r', '--cluster', 'europe', '--ref', 'main'], () =>
+    Promise.resolve({ ...ok(demo()), revision: { sha: 'f'.repeat(40), ref: 'main' } }),
+  );
+  const docs = loadAll(out) as KubeObject[];
+  assert.equal(docs.at(-1)!.metadata.annotations?.['fedsync.io/source'], `apps/web.yaml@${'f'.repeat(40)}`);
+});
+
 test('fedsync render for an unknown cluster fails with a message', async () => {
   const { out, err, code } = await cli(['--repo', 'r', '--cluster', 'mars']);
   assert.equal(code, 1);

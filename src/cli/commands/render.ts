@@ -34,7 +34,8 @@ export function registerRender(program: Command, deps: RenderDeps = defaultDeps)
         process.exitCode = 1;
         return;
       }
-      const { objects, problems } = renderCluster(loaded.value, opts.cluster, { sha: opts.ref ?? 'HEAD' });
+      const sha = loaded.revision?.sha ?? opts.ref ?? 'HEAD';
+      const { objects, problems } = renderCluster(loaded.value, opts.cluster, { sha });
       if (problems.length > 0) deps.stderr(problems.map((p) => `${formatProblem(p)}\n`).join(''));
       if (problems.some((p) => p.severity === 'error')) process.exitCode = 1;
       if (objects.length > 0) deps.stdout(renderObjectsYaml(objects));
