@@ -5,6 +5,7 @@ type BenchModule = { run: () => Promise<BenchRow[]> };
 
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   source: () => import('./source.js'),
+  planner: () => import('./planner.js'),
 };
 
 function fmt(n: number | undefined, digits = 3): string {

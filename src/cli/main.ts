@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerSim } from './commands/sim.js';
 import { registerVersion, fedsyncVersion } from './commands/version.js';
 import { registerValidate } from './commands/validate.js';
+import { registerRender } from './commands/render.js';
 
 export function buildProgram(): Command {
   const program = new Command('fedsync')
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerVersion(program);
   registerSim(program);
   registerValidate(program);
+  registerRender(program);
   return program;
 }
 

@@ -38,6 +38,20 @@ export type ClusterPlan = {
   inventory: string[];
 };
 
+/**
+ * Safety guards that fired in this plan. Added by the planner issue: the approval digest cannot be
+ * `Plan.digest` (an approval committed to the repo would change the plan it names), so guards get a
+ * digest of their own over exactly the deletes they hold, computed before approvals are applied.
+ */
+export type GuardSummary = {
+  /** `sha256:<hex>` over every held delete (guard code, target, refKey); an approval names it. */
+  digest: string;
+  /** Guard codes that fired, sorted. */
+  guards: string[];
+  /** Guard codes an approval in the repository released, sorted. */
+  released: string[];
+};
+
 export type Plan = {
   schemaVersion: typeof PLAN_SCHEMA_VERSION;
   federation: string;
@@ -46,6 +60,8 @@ export type Plan = {
   digest: string;
   clusters: ClusterPlan[];
   problems: Problem[];
+  /** Present when a safety guard fired (see GuardSummary). */
+  guards?: GuardSummary;
   /** When set, plan again after this many seconds even without a change (e.g. a pending pod). */
   requeueAfterSeconds?: number;
 };

@@ -1,0 +1,281 @@
+// planRevision: the pure heart of fedsync. Repository + live state in, Plan out; no I/O, no clock.
+import {
+  ANNOTATION_PRUNE,
+  ANNOTATION_RECONCILE,
+  DISABLED,
+  LABEL_FEDERATION,
+  LABEL_MANAGED_BY,
+  MANAGED_BY_VALUE,
+  PLAN_SCHEMA_VERSION,
+  parseRefKey,
+  refKey,
+  refOf,
+  subject,
+} from '../model/index.js';
+import type {
+  ClusterPlan,
+  FederatedObject,
+  FederationRepo,
+  KubeAction,
+  KubeObject,
+  ObjectRef,
+  ObservedCluster,
+  Plan,
+  Problem,
+  Revision,
+} from '../model/index.js';
+import { renderDesired } from '../federation/desired.js';
+import type { DesiredObject } from '../federation/desired.js';
+import { diffObject } from './diff.js';
+import { GuardCode, evaluateGuards, massPruneLimit } from './guards.js';
+import type { GuardedDelete } from './guards.js';
+import { maskChanges } from './mask.js';
+import { orderForApply, orderForDelete } from './order.js';
+import { planDigest } from './plan-digest.js';
+
+export type PlanInput = {
+  revision: Revision;
+  repo: FederationRepo;
+  clusters: ObservedCluster[];
+  /** ISO-8601; the only notion of time the planner has. */
+  now: string;
+};
+
+function isDisabled(obj: KubeObject | undefined, annotation: string): boolean {
+  return obj?.metadata.annotations?.[annotation] === DISABLED;
+}
+
+/** Carries fedsync's labels for this federation (objects without them are never deleted). */
+export function isOwnedBy(obj: KubeObject, federation: string): boolean {
+  const labels = obj.metadata.labels ?? {};
+  return labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE && labels[LABEL_FEDERATION] === federation;
+}
+
+type DeleteCandidate = { ref: ObjectRef; key: string };
+
+type ClusterDraft = {
+  observed: ObservedCluster;
+  forward: KubeAction[];
+  deletes: DeleteCandidate[];
+  keep: string[];
+  desiredCount: number;
+};
+
+function draftCluster(options: {
+  observed: ObservedCluster;
+  desired: DesiredObject[];
+  repoObjects: Map<string, FederatedObject>;
+  federation: string;
+  prune: boolean;
+  problems: Problem[];
+}): ClusterDraft {
+  const { observed, federation, problems } = options;
+  const forward: KubeAction[] = [];
+  const keep: string[] = [];
+  const inInventory = new Set(observed.inventory ?? []);
+  const desiredKeys = new Set<string>();
+  for (const d of options.desired) {
+    desiredKeys.add(d.key);
+    const live = observed.objects[d.key];
+    if (isDisabled(d.object, ANNOTATION_RECONCILE) || isDisabled(live, ANNOTATION_RECONCILE)) {
+      forward.push({ op: 'skip', ref: d.ref, reason: `${ANNOTATION_RECONCILE}: ${DISABLED}` });
+      if (inInventory.has(d.key)) keep.push(d.key);
+      continue;
+    }
+    if (!live) {
+      forward.push({ op: 'create', ref: d.ref, object: d.object, reason: 'in Git, missing in the cluster' });
+      keep.push(d.key);
+      continue;
+    }
+    const labels = live.metadata.labels ?? {};
+    const otherFederation = labels[LABEL_FEDERATION];
+    if (
+      labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE &&
+      otherFederation !== undefined &&
+      otherFederation !== federation
+    ) {
+      forward.push({ op: 'skip', ref: d.ref, reason: `owned by federation ${otherFederation}` });
+      problems.push({
+        code: 'object.ownedByOtherFederation',
+        severity: 'error',
+        message: `exists and belongs to federation ${otherFederation}; fedsync leaves it alone`,
+        object: subject(d.ref),
+        cluster: observed.name,
+        source: d.from.source,
+      });
+      continue;
+    }
+    const changes = maskChanges(d.ref.kind, diffObject(d.object, live));
+    keep.push(d.key);
+    if (!isOwnedBy(live, federation)) {
+      forward.push({
+        op: 'adopt',
+        ref: d.ref,
+        object: d.object,
+        changes,
+        reason: "exists without fedsync's labels",
+      });
+    } else if (changes.length > 0) {
+      forward.push({ op: 'update', ref: d.ref, object: d.object, changes, reason: 'differs from Git' });
+    } else {
+      forward.push({ op: 'unchanged', ref: d.ref });
+    }
+  }
+
+  const deletes: DeleteCandidate[] = [];
+  if (observed.inventory === null) {
+    problems.push({
+      code: 'inventory.unavailable',
+      severity: 'error',
+      message: "fedsync's inventory could not be read: nothing is deleted in this cluster until it can",
+      cluster: observed.name,
+    });
+  } else {
+    for (const key of observed.inventory) {
+      if (desiredKeys.has(key)) continue;
+      const live = observed.objects[key];
+      if (!live) continue;
+      const ref = parseRefKey(key);
+      if (!isOwnedBy(live, federation)) {
+        forward.push({ op: 'skip', ref, reason: "no longer carries fedsync's labels; left alone" });
+      } else if (
+        isDisabled(live, ANNOTATION_PRUNE) ||
+        isDisabled(options.repoObjects.get(key)?.template, ANNOTATION_PRUNE)
+      ) {
+        forward.push({ op: 'skip', ref, reason: `not desired here, but ${ANNOTATION_PRUNE}: ${DISABLED}` });
+        keep.push(key);
+      } else if (isDisabled(live, ANNOTATION_RECONCILE)) {
+        forward.push({
+          op: 'skip',
+          ref,
+          reason: `not desired here, but ${ANNOTATION_RECONCILE}: ${DISABLED}`,
+        });
+        keep.push(key);
+      } else if (!options.prune) {
+        forward.push({
+          op: 'skip',
+          ref,
+          reason: 'not desired here, but pruning is off (spec.policy.prune: false)',
+        });
+        keep.push(key);
+      } else {
+        deletes.push({ ref, key });
+      }
+    }
+  }
+  return { observed, forward, deletes, keep, desiredCount: options.desired.length };
+}
+
+function guardsFor(draft: ClusterDraft, desiredAnywhere: Set<string>): GuardedDelete[] {
+  const held: GuardedDelete[] = [];
+  const managed = draft.observed.inventory?.length ?? 0;
+  const empty = draft.desiredCount === 0 && draft.deletes.length > 0;
+  const mass = draft.deletes.length > massPruneLimit(managed);
+  for (const d of draft.deletes) {
+    const guards: GuardCode[] = [];
+    if (empty) guards.push(GuardCode.emptyRender);
+    if (mass) guards.push(GuardCode.massPrune);
+    if (d.ref.kind === 'Namespace' && d.ref.group === '') guards.push(GuardCode.namespaceDelete);
+    if (d.ref.kind === 'Ingress' && !desiredAnywhere.has(d.key)) guards.push(GuardCode.lbFrontendDelete);
+    if (guards.length > 0)
+      held.push({ target: draft.observed.name, key: d.key, subject: subject(d.ref), guards });
+  }
+  return held;
+}
+
+/** Plans one revision of the federation against the observed clusters. Pure and deterministic. */
+export function planRevision(input: PlanInput): Plan {
+  const { repo, revision } = input;
+  const federation = repo.federation.name;
+  const problems: Problem[] = [];
+  const observedByName = new Map(input.clusters.map((c) => [c.name, c]));
+  const names = repo.clusters.map((c) => c.name).sort();
+  const ready = names.filter((n) => observedByName.get(n)?.health === 'Ready');
+
+  const desired = renderDesired({ repo, sha: revision.sha, ready, observed: input.clusters, now: input.now });
+  problems.push(...desired.problems);
+  const repoObjects = new Map(repo.objects.map((o) => [refKey(refOf(o.template)), o]));
+  const desiredAnywhere = new Set<string>();
+  for (const list of desired.byCluster.values()) for (const d of list) desiredAnywhere.add(d.key);
+
+  const drafts = new Map<string, ClusterDraft>();
+  const held: GuardedDelete[] = [];
+  for (const name of names) {
+    const observed = observedByName.get(name);
+    if (!observed) {
+      problems.push({
+        code: 'cluster.notObserved',
+        severity: 'error',
+        message: 'no live state for this cluster: it is treated as Offline',
+        cluster: name,
+      });
+      continue;
+    }
+    if (observed.health !== 'Ready') {
+      problems.push({
+        code: 'cluster.offline',
+        severity: 'warning',
+        message: 'Offline: nothing is created, changed or deleted there until it is Ready again',
+        cluster: name,
+      });
+      continue;
+    }
+    const draft = draftCluster({
+      observed,
+      desired: desired.byCluster.get(name) ?? [],
+      repoObjects,
+      federation,
+      prune: repo.federation.policy.prune,
+      problems,
+    });
+    drafts.set(name, draft);
+    held.push(...guardsFor(draft, desiredAnywhere));
+  }
+
+  const outcome = evaluateGuards({ held, approvals: repo.federation.policy.approvals });
+  problems.push(...outcome.problems);
+  const holds = new Map(held.map((h) => [`${h.target}\u0000${h.key}`, h.guards]));
+
+  const clusters: ClusterPlan[] = names.map((name) => {
+    const draft = drafts.get(name);
+    if (!draft) {
+      const observed = observedByName.get(name);
+      return {
+        cluster: name,
+        health: 'Offline',
+        actions: [],
+        inventory: [...(observed?.inventory ?? [])].sort(),
+      };
+    }
+    const inventory = new Set(draft.keep);
+    const deletes: KubeAction[] = draft.deletes.map((d) => {
+      const blockedBy = (holds.get(`${name}\u0000${d.key}`) ?? []).filter((g) => !outcome.released.has(g));
+      if (blockedBy.length > 0) inventory.add(d.key);
+      return {
+        op: 'delete',
+        ref: d.ref,
+        reason: 'removed from Git (in the inventory, carries fedsync labels)',
+        blockedBy,
+      };
+    });
+    return {
+      cluster: name,
+      health: 'Ready',
+      actions: [...orderForApply(draft.forward), ...orderForDelete(deletes)],
+      inventory: [...inventory].sort(),
+    };
+  });
+
+  const plan: Plan = {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    federation,
+    revision,
+    digest: '',
+    clusters,
+    problems,
+  };
+  if (outcome.summary) plan.guards = outcome.summary;
+  if (desired.recheckAfterSeconds !== undefined) plan.requeueAfterSeconds = desired.recheckAfterSeconds;
+  plan.digest = planDigest(plan);
+  return plan;
+}

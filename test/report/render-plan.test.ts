@@ -1,0 +1,128 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Plan } from '../../src/model/index.js';
+import { PLAN_SCHEMA_VERSION } from '../../src/model/index.js';
+import { renderPlanJson } from '../../src/report/render/plan-json.js';
+import { renderPlanText, summaryLine } from '../../src/report/render/plan-text.js';
+import { renderPlanMarkdown } from '../../src/report/render/plan-markdown.js';
+import { renderObjectsYaml } from '../../src/report/render/objects-yaml.js';
+import { MASKED } from '../../src/plan/mask.js';
+
+const secretObject = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'db', namespace: 'shop' },
+  data: { password: 'aHVudGVyMg==' },
+};
+
+const ref = (kind: string, name: string, group = '') => ({ group, kind, namespace: 'shop', name });
+
+const plan: Plan = {
+  schemaVersion: PLAN_SCHEMA_VERSION,
+  federation: 'demo',
+  revision: { sha: '0123456789abcdef0123456789abcdef01234567' },
+  digest: 'sha256:x',
+  clusters: [
+    {
+      cluster: 'a',
+      health: 'Ready',
+      actions: [
+        { op: 'create', ref: ref('Secret', 'db'), object: secretObject, reason: 'in Git' },
+        {
+          op: 'update',
+          ref: ref('Deployment', 'web', 'apps'),
+          object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } },
+          changes: [{ path: 'spec.replicas', from: 3, to: 4 }],
+          reason: 'differs',
+        },
+        {
+          op: 'adopt',
+          ref: ref('ConfigMap', 'legacy'),
+          object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'legacy', namespace: 'shop' } },
+          changes: [{ path: 'data.mode', from: 'old', to: 'new' }],
+          reason: "exists without fedsync's labels",
+        },
+        { op: 'unchanged', ref: ref('ConfigMap', 'same') },
+        { op: 'skip', ref: ref('ConfigMap', 'frozen'), reason: 'fedsync.io/reconcile: disabled' },
+        {
+          op: 'delete',
+          ref: ref('Ingress', 'old', 'networking.k8s.io'),
+          reason: 'removed',
+          blockedBy: ['guard.lbFrontendDelete'],
+        },
+        { op: 'delete', ref: ref('ConfigMap', 'gone'), reason: 'removed', blockedBy: [] },
+      ],
+      inventory: [],
+    },
+    { cluster: 'b', health: 'Offline', actions: [], inventory: [] },
+  ],
+  problems: [{ code: 'cluster.offline', severity: 'warning', message: 'Offline', cluster: 'b' }],
+  guards: { digest: 'sha256:guarded', guards: ['guard.lbFrontendDelete'], released: [] },
+  requeueAfterSeconds: 12,
+};
+
+test('text: terraform-like symbols, changed fields, per cluster, summary line', () => {
+  const text = renderPlanText(plan);
+  assert.equal(
+    text,
+    [
+      'fedsync plan for federation demo at 0123456789ab',
+      '',
+      'cluster a:',
+      '  + Secret/shop/db',
+      '  ~ Deployment/shop/web',
+      '      spec.replicas: 3 → 4',
+      "  ± ConfigMap/shop/legacy (adopt: exists without fedsync's labels)",
+      '      data.mode: "old" → "new"',
+      '  # ConfigMap/shop/frozen skipped: fedsync.io/reconcile: disabled',
+      '  - Ingress/shop/old (held by guard.lbFrontendDelete)',
+      '  - ConfigMap/shop/gone',
+      '    (1 unchanged)',
+      '',
+      'cluster b (Offline): left untouched',
+      '',
+      'Problems:',
+      '  warning: Offline (cluster b)',
+      '',
+      'Held by guard.lbFrontendDelete; approve with digest sha256:guarded',
+      '',
+      'Plan: 1 to add, 2 to change, 1 to destroy, 1 held by safety guards.',
+      'Plan again in 12 s (pending pods).',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(summaryLine(plan), 'Plan: 1 to add, 2 to change, 1 to destroy, 1 held by safety guards.');
+});
+
+test('JSON: versioned, stable, Secret objects masked (the plan value itself keeps them for apply)', () => {
+  const json = renderPlanJson(plan);
+  const parsed = JSON.parse(json) as Plan;
+  assert.equal(parsed.schemaVersion, 1);
+  assert.ok(!json.includes('aHVudGVyMg=='));
+  assert.ok(json.includes(MASKED));
+  assert.equal(renderPlanJson(plan), json);
+  assert.equal(
+    (plan.clusters[0]!.actions[0] as unknown as { object: { data: { password: string } } }).object.data
+      .password,
+    'aHVudGVyMg==',
+  );
+});
+
+test('Markdown: summary, table per cluster, diff details, approval snippet', () => {
+  const md = renderPlanMarkdown(plan);
+  assert.match(md, /\*\*1 to add, 2 to change, 1 to destroy, 1 held by safety guards\.\*\*/);
+  assert.match(md, /\| a \| Ready \| 1 \| 2 \| 1 \| 1 \| 1 \|/);
+  assert.match(md, /\| b \| Offline \| 0 \| 0 \| 0 \| 0 \| 0 \|/);
+  assert.match(md, /```diff\n\+ Secret\/shop\/db\n~ Deployment\/shop\/web/);
+  assert.match(md, /- digest: sha256:guarded\n {8}guards: \[guard\.lbFrontendDelete\]/);
+});
+
+test('YAML objects: Secret values masked', () => {
+  const yaml = renderObjectsYaml([
+    secretObject,
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'b' } },
+  ]);
+  assert.ok(!yaml.includes('aHVudGVyMg=='));
+  assert.match(yaml, /password: \(sensitive value\)/);
+  assert.match(yaml, /---\napiVersion: v1\nkind: ConfigMap/);
+});
