@@ -7,7 +7,7 @@ import { badRequest } from './errors.js';
 type Body = Record<string, unknown>;
 type Term = { field: string; op: 'eq' | 'ne' | '=' | '!=' | ':'; value: string };
 
-const termRe = /^\s*([A-Za-z_][\w.]*)\s*(\beq\b|\bne\b|!=|=|:)\s*("(?:[^"\\]|\\.)*"|'[^']*'|\S+)\s*$/;
+const termRe = /^\s*([A-Za-z_][\w.-]*?)\s*(\beq\b|\bne\b|!=|=|:)\s*("(?:[^"\\]|\\.)*"|'[^']*'|\S+)\s*$/;
 
 function unquote(v: string): string {
   if (v.startsWith('"') && v.endsWith('"')) return v.slice(1, -1).replace(/\\(.)/g, '$1');

@@ -44,7 +44,8 @@ export async function waitOp(c: ComputeClients, project: string, lro: unknown): 
 export async function done(c: ComputeClients, project: string, call: Promise<unknown[]>): Promise<Operation> {
   const [lro] = await call;
   const op = await waitOp(c, project, lro);
-  if (op.error?.errors?.length) throw new Error(op.error.errors.map((e) => `${e.code}: ${e.message}`).join('; '));
+  if (op.error?.errors?.length)
+    throw new Error(op.error.errors.map((e) => `${e.code}: ${e.message}`).join('; '));
   return op;
 }
 
@@ -62,7 +63,9 @@ export async function rejects(call: Promise<unknown>, status: number, reason: st
     const got = httpStatus(err);
     const text = err instanceof Error ? err.message : String(err);
     if (got !== status || !text.includes(reason)) {
-      throw new Error(`expected ${status} ${reason}, got ${String(got)}: ${text.slice(0, 400)}`, { cause: err });
+      throw new Error(`expected ${status} ${reason}, got ${String(got)}: ${text.slice(0, 400)}`, {
+        cause: err,
+      });
     }
     return;
   }

@@ -1,6 +1,10 @@
 // A hand-driven ClusterDataPlane for Compute simulator tests: nodes, a reachability switch, and ready
 // endpoints per nodePort. The real cluster simulator implements the same interface.
-import type { ClusterDataPlane, DataPlaneEndpoint, DataPlaneInstance } from '../../../../src/sim/data-plane.js';
+import type {
+  ClusterDataPlane,
+  DataPlaneEndpoint,
+  DataPlaneInstance,
+} from '../../../../src/sim/data-plane.js';
 
 export type FakeDataPlane = ClusterDataPlane & {
   setReachable(up: boolean): void;
@@ -8,7 +12,12 @@ export type FakeDataPlane = ClusterDataPlane & {
   serve(nodePort: number, endpoints: DataPlaneEndpoint[]): void;
 };
 
-export function fakeDataPlane(opts: { name: string; region: string; zone: string; nodes?: number }): FakeDataPlane {
+export function fakeDataPlane(opts: {
+  name: string;
+  region: string;
+  zone: string;
+  nodes?: number;
+}): FakeDataPlane {
   let reachable = true;
   const endpoints = new Map<number, DataPlaneEndpoint[]>();
   const instances: DataPlaneInstance[] = Array.from({ length: opts.nodes ?? 2 }, (_, i) => ({
