@@ -35,6 +35,8 @@ export type ComputeSimOptions = {
   /** Longest an operations.wait call blocks before returning a not-yet-DONE operation (default 2 s). */
   maxWaitMs?: number;
   limits?: Partial<Limits>;
+  /** Called after every API request (for logs and debugging). */
+  onRequest?: (r: { method: string; path: string; status: number }) => void;
 };
 
 export type ComputeSim = {
@@ -124,8 +126,12 @@ export async function startComputeSim(opts: ComputeSimOptions): Promise<ComputeS
   });
   const sim: Sim = { ctx, ops, faults: createFaults(), counters: createCounters() };
   const server = createServer((req, res) => {
+    const reply = (status: number, body: unknown) => {
+      send(res, status, body);
+      opts.onRequest?.({ method: req.method ?? 'GET', path: req.url ?? '/', status });
+    };
     handle(sim, opts.token, req).then(
-      (r) => send(res, r.status, r.body),
+      (r) => reply(r.status, r.body),
       (err: unknown) => {
         const e =
           err instanceof ComputeApiError
@@ -135,7 +141,7 @@ export async function startComputeSim(opts: ComputeSimOptions): Promise<ComputeS
                 reason: 'internalError',
                 message: err instanceof Error ? err.message : String(err),
               });
-        send(res, e.status, apiaryBody(e));
+        reply(e.status, apiaryBody(e));
       },
     );
   });

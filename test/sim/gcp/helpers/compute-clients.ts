@@ -7,7 +7,11 @@ import { OAuth2Client } from 'google-auth-library';
 export function computeClients(port: number, token: string) {
   const auth = new OAuth2Client();
   auth.setCredentials({ access_token: token, expiry_date: Date.now() + 10 * 365 * 24 * 3600e3 });
-  const opts = { apiEndpoint: '127.0.0.1', port, protocol: 'http', authClient: auth };
+  // The project's google-auth-library may be a newer minor than google-gax's own copy; the runtime
+  // contract (getRequestHeaders/fetch) is the same, the declared class types differ.
+  type ClientOptions = NonNullable<ConstructorParameters<typeof compute.UrlMapsClient>[0]>;
+  const authClient = auth as unknown as ClientOptions['authClient'];
+  const opts: ClientOptions = { apiEndpoint: '127.0.0.1', port, protocol: 'http', authClient };
   return {
     addresses: new compute.GlobalAddressesClient(opts),
     healthChecks: new compute.HealthChecksClient(opts),
