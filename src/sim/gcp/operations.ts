@@ -11,6 +11,7 @@ type OperationRecord = {
   createdAt: number;
   stuck: boolean;
   error: OperationError | undefined;
+  observed: boolean;
 };
 
 export type StartOperation = {
@@ -45,19 +46,23 @@ export function createOperations(opts: OperationsOptions): Operations {
   let nextId = 5000;
   const key = (scope: ScopeKey, name: string) => `${scope}/${name}`;
 
-  const snapshot = (rec: OperationRecord): Record<string, unknown> => {
+  // PENDING when created, RUNNING from the first read on, DONE at a read once the delay has passed.
+  // Tying the steps to reads as well as time makes every client see RUNNING at least once, however
+  // slowly the machine runs, so the clients' wait loops are always exercised.
+  const snapshot = (rec: OperationRecord, observe: boolean): Record<string, unknown> => {
     const elapsed = opts.clock() - rec.createdAt;
-    const done = !rec.stuck && elapsed >= opts.delayMs;
-    const running = !done && (rec.stuck || elapsed >= opts.delayMs / 3);
+    const done = !rec.stuck && (opts.delayMs === 0 || (rec.observed && elapsed >= opts.delayMs));
+    const running = !done && (rec.stuck || rec.observed || observe);
+    if (observe) rec.observed = true;
     const iso = (ms: number) => new Date(ms).toISOString();
     const out: Record<string, unknown> = {
       ...rec.json,
       status: done ? 'DONE' : running ? 'RUNNING' : 'PENDING',
       progress: done ? 100 : running ? 50 : 0,
     };
-    if (running || done) out.startTime = iso(rec.createdAt + Math.min(elapsed, opts.delayMs / 3));
+    if (running || done) out.startTime = iso(rec.createdAt);
     if (done) {
-      out.endTime = iso(rec.createdAt + opts.delayMs);
+      out.endTime = iso(Math.max(rec.createdAt, opts.clock()));
       if (rec.error) {
         out.error = { errors: [{ code: rec.error.code, message: rec.error.message }] };
         out.httpErrorStatusCode = rec.error.httpStatus ?? 400;
@@ -94,17 +99,19 @@ export function createOperations(opts: OperationsOptions): Operations {
         createdAt: now,
         stuck: req.stuck ?? false,
         error: req.error,
+        observed: false,
       };
       ops.set(key(req.scope, name), rec);
-      return snapshot(rec);
+      return snapshot(rec, false);
     },
     get(scope, name) {
       const rec = ops.get(key(scope, name));
-      return rec ? snapshot(rec) : undefined;
+      return rec ? snapshot(rec, true) : undefined;
     },
     async wait(scope, name) {
       const rec = ops.get(key(scope, name));
       if (!rec) return undefined;
+      rec.observed = true;
       const ms = Math.min(remainingMs(rec), opts.maxWaitMs);
       if (ms > 0) {
         await new Promise<void>((resolve) => {
@@ -112,10 +119,10 @@ export function createOperations(opts: OperationsOptions): Operations {
           timers.add(entry);
         });
       }
-      return snapshot(rec);
+      return snapshot(rec, true);
     },
     list(scope) {
-      return [...ops.values()].filter((r) => r.scope === scope).map(snapshot);
+      return [...ops.values()].filter((r) => r.scope === scope).map((r) => snapshot(r, false));
     },
     close() {
       for (const t of timers) {
