@@ -84,11 +84,12 @@ export function badRequest(reason: string, message: string): ComputeApiError {
   return new ComputeApiError({ status: 400, reason, message });
 }
 
-export function resourceInUse(resourcePath: string, userPath: string): ComputeApiError {
+/** `kind` is the resource kind in snake case, as real messages say it: `health_check`, `url_map`. */
+export function resourceInUse(kind: string, resourcePath: string, userPath: string): ComputeApiError {
   return new ComputeApiError({
     status: 400,
     reason: 'resourceInUseByAnotherResource',
-    message: `The resource '${resourcePath}' is already being used by '${userPath}'`,
+    message: `The ${kind} resource '${resourcePath}' is already being used by '${userPath}'`,
   });
 }
 

@@ -130,7 +130,7 @@ function membership(
   scope: ScopeKey,
   method: string,
   body: Record<string, unknown>,
-  op: (type: string, apply: () => void, error?: { code: string; message: string }) => ApiResponse,
+  op: (type: string, apply: () => void) => ApiResponse,
 ): ApiResponse {
   const { ctx } = sim;
   const groupLink = String(group.selfLink);
@@ -147,14 +147,16 @@ function membership(
   });
   const members = ctx.members.get(groupLink) ?? new Set<string>();
   if (method === 'addInstances') {
+    // The real API refuses this synchronously (400 memberAlreadyExists); ingress-gce tolerates it.
     const dup = links.find((l) => members.has(l));
-    const error = dup
-      ? {
-          code: 'MEMBER_ALREADY_EXISTS',
-          message: `The resource '${dup}' is already a member of '${groupLink}'`,
-        }
-      : undefined;
-    return op('addInstances', () => ctx.members.set(groupLink, new Set([...members, ...links])), error);
+    if (dup) {
+      const path = (l: string) => l.slice(ctx.baseUrl.length);
+      throw badRequest(
+        'memberAlreadyExists',
+        `Resource '${path(dup)}' is already a member of '${path(groupLink)}'.`,
+      );
+    }
+    return op('addInstances', () => ctx.members.set(groupLink, new Set([...members, ...links])));
   }
   return op('removeInstances', () =>
     ctx.members.set(groupLink, new Set([...members].filter((m) => !links.includes(m)))),

@@ -86,7 +86,9 @@ export function assertNotInUse(ctx: SimContext, target: Resolved): void {
   const users = referrers(ctx, target);
   if (users[0]) {
     const userRef = refOf(ctx, users[0])!;
+    const kind = COLLECTIONS[target.collection].kind.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
     throw resourceInUse(
+      kind,
       resourcePath(ctx.project, target.scope, target.collection, target.name),
       resourcePath(ctx.project, userRef.scope, userRef.collection, userRef.name),
     );
