@@ -56,7 +56,14 @@ async function fedsync(t: TestContext, ...args: string[]): Promise<{ lines: stri
   const program = new Command('fedsync').exitOverride();
   const simCmd = program.command('sim');
   registerSimRoute(simCmd);
-  registerSimCtlGcp(simCmd.command('ctl'));
+  // Like the cluster simulator's `sim ctl <cluster> <action>`: commander dispatches `ctl gcp …` to
+  // the subcommand and anything else to this action.
+  const ctl = simCmd
+    .command('ctl')
+    .argument('[cluster]')
+    .argument('[action]')
+    .action((cluster: string, action: string) => console.log(`cluster ${cluster} ${action}`));
+  registerSimCtlGcp(ctl);
   const log = t.mock.method(console, 'log', () => undefined);
   process.exitCode = undefined;
   try {
@@ -131,6 +138,13 @@ test('sim ctl gcp switches faults on and off through the control endpoint', asyn
   };
   assert.ok((stats.byMethod['urlMaps.list'] ?? 0) >= 3);
   await assert.rejects(fedsync(t, 'ctl', 'gcp', 'thunder', '--out', out), /unknown gcp fault thunder/);
+});
+
+test('sim ctl gcp coexists with a per-cluster sim ctl action', async (t) => {
+  assert.deepEqual((await fedsync(t, 'ctl', 'gce-europe-west1b', 'down')).lines, [
+    'cluster gce-europe-west1b down',
+  ]);
+  assert.deepEqual((await fedsync(t, 'ctl', 'gcp', 'status', '--out', out)).lines, ['gcp faults: none']);
 });
 
 test('without a running simulator the commands say how to start one', async (t) => {
