@@ -1,0 +1,127 @@
+// Raw HTTP edges of the simulated Compute API: routing of unknown paths, methods and bodies, the
+// remaining URL-map limits, and what gcloud reads about zones. No client library, so it is fast.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startComputeSim, type ComputeSim } from '../../../src/sim/gcp/server.js';
+import { demoDataPlanes } from './helpers/fake-data-plane.js';
+import { rest } from './helpers/rest.js';
+
+let sim: ComputeSim;
+const seen: string[] = [];
+
+before(async () => {
+  sim = await startComputeSim({
+    project: 'rest-project',
+    dataPlanes: demoDataPlanes(),
+    token: 'rest-token',
+    operationDelayMs: 0,
+    onRequest: (r) => seen.push(`${r.method} ${r.status}`),
+  });
+  await rest(sim, 'POST', 'global/healthChecks', { name: 'hc', type: 'HTTP' });
+  await rest(sim, 'POST', 'global/backendServices', { name: 'be', healthChecks: ['global/healthChecks/hc'] });
+});
+after(() => sim.stop());
+
+async function raw(
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; reason: string | undefined }> {
+  const res = await fetch(`http://127.0.0.1:${sim.port}${path}`, {
+    method,
+    headers: { authorization: 'Bearer rest-token' },
+    ...(body !== undefined ? { body } : {}),
+  });
+  const json = (await res.json()) as { error?: { errors: { reason: string }[] } };
+  return { status: res.status, reason: json.error?.errors[0]?.reason };
+}
+
+test('unknown projects, collections and paths are 404; unsupported methods 405; malformed JSON 400', async () => {
+  assert.deepEqual(await raw('GET', '/compute/v1/projects/other-project/global/urlMaps'), {
+    status: 404,
+    reason: 'notFound',
+  });
+  assert.deepEqual(await raw('GET', '/compute/v1/projects/rest-project/global/backendBuckets'), {
+    status: 404,
+    reason: 'notFound',
+  });
+  assert.deepEqual(await raw('GET', '/compute/v1/projects/rest-project/zones/europe-west1-b/urlMaps'), {
+    status: 404,
+    reason: 'notFound',
+  });
+  assert.deepEqual(await raw('PUT', '/compute/v1/projects/rest-project/global/sslCertificates/x', '{}'), {
+    status: 404,
+    reason: 'notFound',
+  });
+  assert.deepEqual(await raw('PUT', '/compute/v1/projects/rest-project/global/addresses'), {
+    status: 405,
+    reason: 'httpMethodNotAllowed',
+  });
+  assert.deepEqual(await raw('POST', '/compute/v1/projects/rest-project/global/urlMaps', '{"name":'), {
+    status: 400,
+    reason: 'parseError',
+  });
+  assert.deepEqual(
+    await raw('POST', '/compute/v1/projects/rest-project/global/operations/operation-nope/wait', '""'),
+    { status: 404, reason: 'notFound' },
+  );
+  assert.deepEqual(
+    await raw('POST', '/compute/v1/projects/rest-project/zones/europe-west1-b/instances', '{"name":"vm"}'),
+    { status: 400, reason: 'unsupportedOperation' },
+  );
+  assert.ok(
+    seen.includes('GET 404') && seen.includes('PUT 405'),
+    'onRequest sees every request with its status',
+  );
+});
+
+test('URL-map limits: path matchers, hosts per host rule, and 64 KB per map', async () => {
+  const defaultService = 'global/backendServices/be';
+  const matchers = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `pm${i}`, defaultService }));
+  await rest(sim, 'POST', 'global/urlMaps', { name: 'pm-ok', defaultService, pathMatchers: matchers(300) });
+  await assert.rejects(
+    rest(sim, 'POST', 'global/urlMaps', { name: 'pm-over', defaultService, pathMatchers: matchers(1001) }),
+    /400 .*1001 path matchers exceeds the limit of 1000/,
+  );
+  const hosts = (n: number, len = 20) =>
+    Array.from({ length: n }, (_, i) => `h${i}.${'x'.repeat(len)}.example.com`);
+  await rest(sim, 'POST', 'global/urlMaps', {
+    name: 'hosts-ok',
+    defaultService,
+    hostRules: [{ hosts: hosts(1000), pathMatcher: 'pm0' }],
+    pathMatchers: matchers(1),
+  });
+  await assert.rejects(
+    rest(sim, 'POST', 'global/urlMaps', {
+      name: 'hosts-over',
+      defaultService,
+      hostRules: [{ hosts: hosts(1001), pathMatcher: 'pm0' }],
+      pathMatchers: matchers(1),
+    }),
+    /400 .*1001 hosts exceeds the limit of 1000/,
+  );
+  const big = Array.from({ length: 10 }, (_, r) => ({
+    hosts: hosts(100, 60).map((h) => `r${r}${h}`),
+    pathMatcher: 'pm0',
+  }));
+  await assert.rejects(
+    rest(sim, 'POST', 'global/urlMaps', {
+      name: 'too-big',
+      defaultService,
+      hostRules: big,
+      pathMatchers: matchers(1),
+    }),
+    /400 .*bytes of URL map exceeds the limit of 65536/,
+  );
+});
+
+test('zones and regions are the world zones that gcloud validates', async () => {
+  const zones = await rest(sim, 'GET', 'zones');
+  assert.deepEqual(
+    (zones.items as { name: string }[]).map((z) => z.name),
+    ['asia-east1-a', 'europe-west1-b', 'us-central1-c'],
+  );
+  const zone = await rest(sim, 'GET', 'zones/europe-west1-b');
+  assert.match(String(zone.region), /\/regions\/europe-west1$/);
+  await assert.rejects(rest(sim, 'GET', 'zones/mars-north1-a'), /404/);
+});
