@@ -23,12 +23,18 @@ export function clusterState(c: SimCluster): Record<string, unknown> {
   return { name: c.name, url: c.url, faults: c.faults(), capacity: c.capacity() };
 }
 
+/** Answers a control request it knows (returns true) or declines it (returns false). */
+export type ControlHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+
 export async function startControlServer(opts: {
   clusters: readonly SimCluster[];
   port: number;
+  /** Tried first, e.g. the simulated Google Cloud's `/gcp/*` endpoints. */
+  extraHandlers?: readonly ControlHandler[];
 }): Promise<ControlServer> {
   const byName = new Map(opts.clusters.map((c) => [c.name, c]));
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    for (const extra of opts.extraHandlers ?? []) if (await extra(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://control');
     const segs = url.pathname.split('/').filter((s) => s);
     if (req.method === 'GET' && url.pathname === '/stats') {

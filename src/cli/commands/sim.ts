@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { CounterSnapshot } from '../../sim/kube/counters.js';
 import { startWorld, type SimJson } from '../../sim/run-world.js';
 import { readWorld } from '../../sim/world.js';
+import { registerSimCtlGcp, registerSimRoute } from './sim-gcp.js';
 
 const defaultOut = '.fedsync/sim';
 
@@ -55,7 +56,7 @@ export function formatStats(clusters: Record<string, CounterSnapshot>): string {
 export function registerSim(program: Command): void {
   const sim = program
     .command('sim')
-    .description('run and drive a simulated federation (clusters and, later, Google Cloud)');
+    .description('run and drive a simulated federation (Kubernetes clusters and Google Cloud)');
 
   sim
     .command('up')
@@ -70,14 +71,20 @@ export function registerSim(program: Command): void {
       console.log(`fedsync sim: world ${world.metadata.name} is up`);
       for (const c of running.clusters)
         console.log(`  ${c.name.padEnd(22)} ${c.url}  (${c.region}, ${c.zone})`);
+      if (running.gcp)
+        console.log(`  ${'compute (gcp)'.padEnd(22)} ${running.gcp.url}  (${running.gcp.project})`);
       console.log(
-        `\n  kubeconfig: ${kubeconfig}\n  sim.json:   ${running.files?.simJson ?? ''}\n  control:    ${running.control.url}\n`,
+        `\n  kubeconfig: ${kubeconfig}\n  sim.json:   ${running.files?.simJson ?? ''}\n  control:    ${running.control.url}`,
       );
+      if (running.files?.gcloudEnv) console.log(`  gcloud.env: ${running.files.gcloudEnv}`);
+      console.log('');
       const first = running.clusters[0]?.name ?? '<cluster>';
       console.log(`Try:\n  KUBECONFIG=${kubeconfig} kubectl --context=${first} get nodes`);
       console.log(
         `  fedsync sim ctl --out ${opts.out} ${first} down      # or up | hang | errors 0.5 | latency 200 | capacity 2`,
       );
+      if (running.files?.gcloudEnv)
+        console.log(`  (. ${running.files.gcloudEnv} && gcloud compute url-maps list --global)`);
       console.log(`  fedsync sim stats --out ${opts.out}\nPress Ctrl-C to stop.`);
       await new Promise<void>((resolve) => {
         const stop = (): void => resolve();
@@ -88,7 +95,7 @@ export function registerSim(program: Command): void {
       console.log('fedsync sim: stopped');
     });
 
-  sim
+  const ctl = sim
     .command('ctl')
     .description('change a running world: <cluster> down|up|hang|errors RATE [CODE]|latency MS|capacity N')
     .option('--out <dir>', 'directory `sim up` wrote', defaultOut)
@@ -100,6 +107,8 @@ export function registerSim(program: Command): void {
       })) as { faults: unknown; capacity: number };
       console.log(`${cluster}: ${JSON.stringify(state.faults)} capacity=${state.capacity}`);
     });
+  registerSimCtlGcp(ctl);
+  registerSimRoute(sim);
 
   sim
     .command('stats')
