@@ -117,7 +117,7 @@ test('fedsync render on the demo repository spreads the ReplicaSet by its prefer
     assert.match(stdout, /nodePort: 30036/);
     assert.doesNotMatch(stdout, /BEGIN (CERTIFICATE|PRIVATE KEY)/);
     const rs = stdout.split('\n---\n').find((d) => d.includes('kind: ReplicaSet'));
-    replicas[cluster] = Number(/\n  replicas: (\d+)/.exec(rs ?? '')?.[1]);
+    replicas[cluster] = Number(/\n {2}replicas: (\d+)/.exec(rs ?? '')?.[1]);
   }
   assert.equal(
     Object.values(replicas).reduce((a, b) => a + b, 0),
