@@ -63,8 +63,12 @@ function isEmptyValue(v: unknown): boolean {
   );
 }
 
-const QUANTITY = /^([+-]?\d+(?:\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+// The API server stores quantities in canonical form, which may use any suffix or exponent:
+// `0.0005` → `500u`, `1.5e3` → `1500`, `0.5Gi` → `512Mi`, `0.1Gi` → `107374182400m`.
+const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:[eE]([+-]?\d+)|(n|u|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei))?$/;
 const SUFFIX: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
   m: 1e-3,
   k: 1e3,
   M: 1e6,
@@ -80,18 +84,35 @@ const SUFFIX: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
-/** Numeric value of a resource quantity (`500m`, `1Gi`, `2`), undefined when it is not one. */
+/** Numeric value of a resource quantity (`500m`, `1Gi`, `2`, `1e3`), undefined when it is not one. */
 export function quantityValue(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string') return undefined;
   const m = QUANTITY.exec(v);
   if (!m) return undefined;
-  return Number(m[1]) * (m[2] ? SUFFIX[m[2]]! : 1);
+  if (m[2] !== undefined) return Number(m[1]) * 10 ** Number(m[2]);
+  return Number(m[1]) * (m[3] ? SUFFIX[m[3]]! : 1);
 }
 
-const QUANTITY_PARENTS = new Set(['limits', 'requests', 'capacity', 'hard']);
+/** Maps of resource name → quantity (resources, quotas, limit ranges, pod overhead). */
+const QUANTITY_PARENTS = new Set([
+  'limits',
+  'requests',
+  'capacity',
+  'allocatable',
+  'hard',
+  'overhead',
+  'max',
+  'min',
+  'default',
+  'defaultRequest',
+  'maxLimitRequestRatio',
+]);
+/** Single quantity fields (`emptyDir.sizeLimit`). */
+const QUANTITY_FIELDS = new Set(['sizeLimit']);
 
 function isQuantityPath(at: Path): boolean {
+  if (at?.field !== undefined && QUANTITY_FIELDS.has(at.field)) return true;
   const parent = at?.parent;
   return parent?.field !== undefined && QUANTITY_PARENTS.has(parent.field);
 }
@@ -103,7 +124,8 @@ function sameScalar(d: unknown, l: unknown, at: Path): boolean {
   if (isQuantityPath(at)) {
     const a = quantityValue(d);
     const b = quantityValue(l);
-    if (a !== undefined && b !== undefined) return Math.abs(a - b) <= Math.abs(a) * 1e-9;
+    // The server rounds up to a whole nano unit; floats carry relative error.
+    if (a !== undefined && b !== undefined) return Math.abs(a - b) <= Math.max(Math.abs(a) * 1e-9, 1e-9);
   }
   return false;
 }

@@ -1,6 +1,7 @@
 // Defaulting a real API server does for the built-in kinds whose defaults fedsync will see in live
 // objects. Only the common fields are defaulted; docs/simulator.md lists them.
 import { isObject, type JsonObject } from './json.js';
+import { canonicalizeQuantities } from './quantity.js';
 import type { ResourceType } from './resources.js';
 
 function setDefault(obj: JsonObject, key: string, value: JsonObject[string]): void {
@@ -33,6 +34,12 @@ function defaultPodSpec(spec: JsonObject): void {
       setDefault(c, 'terminationMessagePolicy', 'File');
       setDefault(c, 'resources', {});
       if (Array.isArray(c.ports)) for (const p of c.ports) if (isObject(p)) setDefault(p, 'protocol', 'TCP');
+      if (Array.isArray(c.env)) {
+        for (const e of c.env) {
+          const ref = isObject(e) && isObject(e.valueFrom) ? e.valueFrom.fieldRef : undefined;
+          if (isObject(ref)) setDefault(ref, 'apiVersion', 'v1');
+        }
+      }
       for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
         const pr = c[probe];
         if (!isObject(pr)) continue;
@@ -48,6 +55,7 @@ function defaultPodSpec(spec: JsonObject): void {
 
 export function applyDefaults(t: ResourceType, obj: JsonObject): void {
   if (!t.builtin) return;
+  canonicalizeQuantities(obj);
   switch (`${t.group}/${t.kind}`) {
     case 'apps/Deployment': {
       const spec = child(obj, 'spec');
