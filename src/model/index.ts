@@ -5,3 +5,4 @@ export * from './problem.js';
 export * from './federation.js';
 export * from './observed.js';
 export * from './plan.js';
+export * from './drift.js';

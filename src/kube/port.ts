@@ -1,0 +1,75 @@
+// The ClusterClient port: everything fedsync does to one member cluster goes through it. The adapter
+// (client-node.ts) implements it with @kubernetes/client-node; nothing outside src/kube knows HTTP.
+import type { ClusterName, KubeObject, ObjectRef } from '../model/index.js';
+
+export const KubeErrorCode = {
+  /** Connection refused/reset, DNS, TLS handshake: the cluster could not be reached. */
+  unreachable: 'kube.unreachable',
+  /** No answer within the request timeout. */
+  timeout: 'kube.timeout',
+  /** 429 or 5xx; `retryAfterSeconds` set when the server said. */
+  throttled: 'kube.throttled',
+  serverError: 'kube.serverError',
+  /** 409 Conflict (SSA field conflict or stale resourceVersion). */
+  conflict: 'kube.conflict',
+  /** 422 Invalid, 400 BadRequest. */
+  invalid: 'kube.invalid',
+  notFound: 'kube.notFound',
+  /** 401/403. */
+  unauthorized: 'kube.unauthorized',
+  /** The API server does not serve this apiVersion/kind. */
+  unknownKind: 'kube.unknownKind',
+} as const;
+export type KubeErrorCode = (typeof KubeErrorCode)[keyof typeof KubeErrorCode];
+
+/** A request to a member cluster failed. `message` never contains a request or response body. */
+export class KubeError extends Error {
+  readonly code: KubeErrorCode;
+  readonly cluster: ClusterName;
+  readonly status?: number;
+  readonly retryAfterSeconds?: number;
+  constructor(options: {
+    code: KubeErrorCode;
+    cluster: ClusterName;
+    message: string;
+    status?: number;
+    retryAfterSeconds?: number;
+  }) {
+    super(options.message);
+    this.name = 'KubeError';
+    this.code = options.code;
+    this.cluster = options.cluster;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export type ResourceInfo = { apiVersion: string; kind: string; plural: string; namespaced: boolean };
+
+export type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject };
+
+export type ListOptions = { apiVersion: string; kind: string; namespace?: string; labelSelector?: string };
+
+/** One member cluster. Every method rate-limits, times out and classifies errors into KubeError. */
+export type ClusterClient = {
+  readonly name: ClusterName;
+  /** Discovery: what the server serves for this apiVersion/kind; undefined when it does not. */
+  resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
+  /** Server-side apply of the raw object (unknown fields kept), field manager `fedsync`, force. */
+  apply(object: KubeObject, options?: { dryRun?: boolean }): Promise<KubeObject>;
+  /** Deletes with propagationPolicy Background (default); 'absent' when it was already gone. */
+  remove(
+    ref: ObjectRef & { apiVersion: string },
+    options?: { propagation?: 'Background' | 'Foreground' | 'Orphan' },
+  ): Promise<'deleted' | 'absent'>;
+  get(ref: ObjectRef & { apiVersion: string }): Promise<KubeObject | undefined>;
+  list(options: ListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }>;
+  /** Streams changes after resourceVersion until stopped or the stream ends (done gets the error). */
+  watch(
+    options: ListOptions & { resourceVersion: string },
+    onEvent: (event: WatchEvent) => void,
+    done: (err?: unknown) => void,
+  ): Promise<{ stop(): void }>;
+  /** GET /readyz, falling back to /healthz on 404; true when the cluster answered ok. */
+  probe(): Promise<boolean>;
+};
