@@ -229,3 +229,27 @@ test('404 shapes: unknown URLs (before auth), unknown projects, missing resource
     error: { code: 404, message, errors: [{ message, domain: 'global', reason: 'notFound' }] },
   });
 });
+
+test('error messages never quote a request body: private keys and nested values stay out', async () => {
+  const secret = 'PRIVATE-KEY-never-in-an-error';
+  const post = async (path: string, body: string) => {
+    const res = await fetch(`${sim.url}projects/rest-project/${path}`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer rest-token', 'content-type': 'application/json' },
+      body,
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  const bodies: [string, string][] = [
+    ['global/sslCertificates', JSON.stringify({ name: 'c', certificate: 'x', privateKey: secret })],
+    ['global/sslCertificates', JSON.stringify({ name: 'c', privateKey: secret })],
+    ['global/addresses', JSON.stringify({ name: { privateKey: secret } })],
+    ['global/addresses', JSON.stringify({ name: 'a', address: { privateKey: secret } })],
+    ['global/sslCertificates', `{"name":"c","privateKey":${secret}}`],
+  ];
+  for (const [path, body] of bodies) {
+    const r = await post(path, body);
+    assert.equal(r.status, 400, r.text);
+    assert.ok(!r.text.includes(secret), `${path} quotes the body: ${r.text}`);
+  }
+});
