@@ -220,6 +220,10 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
       m.name = `${m.generateName}${randomBytes(4).toString('hex').slice(0, 5)}`;
     }
     const name = nameOf(obj);
+    if (m.resourceVersion !== undefined && m.resourceVersion !== '') {
+      // What etcd storage answers (an InternalError) when a client re-creates an object it read.
+      throw new StatusError('InternalError', 'resourceVersion should not be set on objects to be created');
+    }
     if (store.get(t, t.namespaced ? namespace : '', name)) throw alreadyExists(t.group, t.plural, name);
     checkNamespace(t, namespace, name);
     for (const k of serverMetaKeys) delete m[k];

@@ -48,7 +48,7 @@ test('every write verb with dryRun=All answers the result and stores nothing', a
     for (;;) {
       const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
       if (chunk.done) return;
-      events.push(new TextDecoder().decode(chunk.value));
+      events.push(new TextDecoder().decode(chunk.value as Uint8Array | undefined));
     }
   })();
   sim.counters.reset();
