@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
 import { startWorld, type RunningWorld, type SimJson } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
 import { rest, restLoadBalancer } from './gcp/helpers/rest.js';
@@ -12,42 +13,28 @@ import { rest, restLoadBalancer } from './gcp/helpers/rest.js';
 let world: RunningWorld;
 let dir: string;
 
-async function post(url: string, token: string, path: string, body: unknown): Promise<void> {
-  const res = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 201, `${path}: ${await res.text()}`);
+/** Server-side applies every document of a manifest file, as `kubectl apply --server-side -f` does. */
+async function applyFile(url: string, token: string, file: string): Promise<void> {
+  for (const doc of loadAll(await readFile(file, 'utf8'))) {
+    const o = doc as { apiVersion: string; kind: string; metadata: { name: string; namespace: string } };
+    const base = o.apiVersion === 'v1' ? '/api/v1' : `/apis/${o.apiVersion}`;
+    const plural = `${o.kind.toLowerCase()}s`;
+    const path = `${base}/namespaces/${o.metadata.namespace}/${plural}/${o.metadata.name}?fieldManager=kubectl`;
+    const res = await fetch(`${url}${path}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/apply-patch+yaml' },
+      body: JSON.stringify(doc),
+    });
+    assert.equal(res.status, 201, `${path}: ${await res.text()}`);
+  }
 }
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fedsync-world-lb-'));
   world = await startWorld({ world: await readWorld('fixtures/worlds/demo.yaml'), outDir: dir, tickMs: 5 });
+  // The README's demo app: a Deployment with a /healthz readiness probe behind NodePort 30080.
   for (const c of world.clusters) {
-    await post(c.url, c.token, '/apis/apps/v1/namespaces/default/deployments', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'web' },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: { app: 'web' } },
-        template: {
-          metadata: { labels: { app: 'web' } },
-          spec: {
-            containers: [
-              { name: 'web', image: 'nginx', readinessProbe: { httpGet: { path: '/healthz', port: 80 } } },
-            ],
-          },
-        },
-      },
-    });
-    await post(c.url, c.token, '/api/v1/namespaces/default/services', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: 'web' },
-      spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, nodePort: 30080 }] },
-    });
+    await applyFile(c.url, c.token, 'fixtures/sim/web-nodeport.yaml');
     await c.settle();
   }
 });

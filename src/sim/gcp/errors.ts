@@ -16,6 +16,9 @@ export class ComputeApiError extends Error {
   readonly domain: string;
   readonly extra: Partial<ErrorDetail>;
   readonly statusText: string | undefined;
+  /** `errors[0].message` when it differs from the top-level message (the 401s). */
+  readonly detailMessage: string | undefined;
+  readonly headers: Record<string, string>;
 
   constructor(opts: {
     status: number;
@@ -24,6 +27,8 @@ export class ComputeApiError extends Error {
     domain?: string;
     extra?: Partial<ErrorDetail>;
     statusText?: string;
+    detailMessage?: string;
+    headers?: Record<string, string>;
   }) {
     super(opts.message);
     this.status = opts.status;
@@ -31,11 +36,18 @@ export class ComputeApiError extends Error {
     this.domain = opts.domain ?? 'global';
     this.extra = opts.extra ?? {};
     this.statusText = opts.statusText;
+    this.detailMessage = opts.detailMessage;
+    this.headers = opts.headers ?? {};
   }
 }
 
 export function apiaryBody(err: ComputeApiError): unknown {
-  const detail: ErrorDetail = { message: err.message, domain: err.domain, reason: err.reason, ...err.extra };
+  const detail: ErrorDetail = {
+    message: err.detailMessage ?? err.message,
+    domain: err.domain,
+    reason: err.reason,
+    ...err.extra,
+  };
   return {
     error: {
       code: err.status,
@@ -93,14 +105,38 @@ export function resourceInUse(kind: string, resourcePath: string, userPath: stri
   });
 }
 
-export function unauthenticated(): ComputeApiError {
+const credentialHelp =
+  'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
+
+/**
+ * 401 as Google's front end answers it: `required` / "Login Required." without an Authorization
+ * header, `authError` / "Invalid Credentials" with a token it does not accept.
+ */
+export function unauthenticated(presented: boolean): ComputeApiError {
   return new ComputeApiError({
     status: 401,
-    reason: 'required',
-    message:
-      'Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.',
+    reason: presented ? 'authError' : 'required',
+    message: presented
+      ? `Request had invalid authentication credentials. ${credentialHelp}`
+      : `Request is missing required authentication credential. ${credentialHelp}`,
+    detailMessage: presented ? 'Invalid Credentials' : 'Login Required.',
     extra: { location: 'Authorization', locationType: 'header' },
     statusText: 'UNAUTHENTICATED',
+    headers: {
+      'www-authenticate': presented
+        ? 'Bearer realm="https://accounts.google.com/", error="invalid_token"'
+        : 'Bearer realm="https://accounts.google.com/"',
+    },
+  });
+}
+
+/** A URL no API method is bound to (unknown collection, method or path); the query string is not quoted. */
+export function noSuchUrl(pathname: string): ComputeApiError {
+  return new ComputeApiError({
+    status: 404,
+    reason: 'notFound',
+    message: `The requested URL ${pathname} was not found on this server.`,
+    statusText: 'NOT_FOUND',
   });
 }
 
@@ -130,7 +166,12 @@ export function methodNotAllowed(what: string): ComputeApiError {
   });
 }
 
-/** Renders any request value for an error message. */
+/**
+ * A request value for an error message: short scalars as they are, anything else by its type, so a
+ * message never carries a whole piece of a request body (a private key, say).
+ */
 export function show(v: unknown): string {
-  return typeof v === 'string' ? v : (JSON.stringify(v) ?? 'undefined');
+  if (typeof v === 'string') return v.length > 64 ? `${v.slice(0, 61)}...` : v;
+  if (typeof v === 'number' || typeof v === 'boolean' || v === undefined || v === null) return String(v);
+  return Array.isArray(v) ? '<array>' : '<object>';
 }

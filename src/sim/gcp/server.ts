@@ -11,6 +11,7 @@ import {
   ComputeApiError,
   apiaryBody,
   badRequest,
+  noSuchUrl,
   notFound,
   rateLimitExceeded,
   serverError,
@@ -69,13 +70,29 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=UTF-8',
     'content-length': Buffer.byteLength(text),
+    ...headers,
   });
   res.end(text);
+}
+
+/** The path's segments after `/compute/v1/projects/`, or undefined when it is not a Compute API URL. */
+function pathSegments(pathname: string): string[] | undefined {
+  if (!pathname.startsWith(prefix)) return undefined;
+  try {
+    return pathname.slice(prefix.length).split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
 }
 
 async function handle(
@@ -84,16 +101,14 @@ async function handle(
   req: IncomingMessage,
 ): Promise<{ status: number; body: unknown }> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (req.headers.authorization !== `Bearer ${token}`) throw unauthenticated();
-  if (!url.pathname.startsWith(prefix)) throw notFound(url.pathname);
-  const [project, ...segments] = url.pathname
-    .slice(prefix.length)
-    .split('/')
-    .filter(Boolean)
-    .map(decodeURIComponent);
+  // As at Google's front end: a URL no method is bound to is 404 before credentials are looked at.
+  const [project, ...segments] = pathSegments(url.pathname) ?? [];
+  const classified = project === undefined ? undefined : classify(segments);
+  if (!classified) throw noSuchUrl(url.pathname);
+  const auth = req.headers.authorization;
+  if (auth !== `Bearer ${token}`) throw unauthenticated(auth !== undefined && auth !== '');
+  if (project !== sim.ctx.project) throw notFound(`projects/${project}`);
   const body = await readBody(req);
-  const classified = classify(segments);
-  if (project !== sim.ctx.project || !classified) throw notFound(url.pathname.replace('/compute/v1/', ''));
   const d = describe(classified, req.method ?? 'GET');
   sim.counters.count(d.collection, d.method, d.isRead);
   const latency = sim.faults.latencyMs();
@@ -126,8 +141,8 @@ export async function startComputeSim(opts: ComputeSimOptions): Promise<ComputeS
   });
   const sim: Sim = { ctx, ops, faults: createFaults(), counters: createCounters() };
   const server = createServer((req, res) => {
-    const reply = (status: number, body: unknown) => {
-      send(res, status, body);
+    const reply = (status: number, body: unknown, headers?: Record<string, string>) => {
+      send(res, status, body, headers);
       opts.onRequest?.({ method: req.method ?? 'GET', path: req.url ?? '/', status });
     };
     handle(sim, opts.token, req).then(
@@ -139,9 +154,10 @@ export async function startComputeSim(opts: ComputeSimOptions): Promise<ComputeS
             : new ComputeApiError({
                 status: 500,
                 reason: 'internalError',
-                message: err instanceof Error ? err.message : String(err),
+                // The name only: a bug's message may quote the request body.
+                message: `Internal error. Please try again. (${err instanceof Error ? err.name : 'unknown'})`,
               });
-        reply(e.status, apiaryBody(e));
+        reply(e.status, apiaryBody(e), e.headers);
       },
     );
   });

@@ -4,7 +4,7 @@
 import { randomUUID, randomBytes } from 'node:crypto';
 import { load } from 'js-yaml';
 import { applyDefaults } from './defaults.js';
-import { clone, deepEqual, isObject, text, type Json, type JsonObject } from './json.js';
+import { clone, deepEqual, isObject, shown, text, type Json, type JsonObject } from './json.js';
 import { serverSideApply, trackUpdate } from './managed.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resources.js';
@@ -18,6 +18,7 @@ import {
   staleObject,
   StatusError,
   type StatusCause,
+  undecodable,
 } from './status.js';
 import type { Store } from './store.js';
 import { validate as validateObject } from './validate.js';
@@ -117,12 +118,12 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
     const apiVersion = apiVersionOf(t);
     if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
       throw badRequest(
-        `the API version in the data (${text(obj.apiVersion)}) does not match the expected API version (${apiVersion})`,
+        `the API version in the data (${shown(obj.apiVersion)}) does not match the expected API version (${apiVersion})`,
       );
     }
     if (obj.kind !== undefined && obj.kind !== t.kind) {
       throw badRequest(
-        `the kind in the data (${text(obj.kind)}) does not match the expected kind (${t.kind})`,
+        `the kind in the data (${shown(obj.kind)}) does not match the expected kind (${t.kind})`,
       );
     }
     obj.apiVersion = apiVersion;
@@ -142,7 +143,7 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
       if (m.name === undefined) m.name = name;
       if (m.name !== name) {
         throw badRequest(
-          `the name of the object (${text(m.name)}) does not match the name on the URL (${name})`,
+          `the name of the object (${shown(m.name)}) does not match the name on the URL (${name})`,
         );
       }
     }
@@ -219,6 +220,10 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
       m.name = `${m.generateName}${randomBytes(4).toString('hex').slice(0, 5)}`;
     }
     const name = nameOf(obj);
+    if (m.resourceVersion !== undefined && m.resourceVersion !== '') {
+      // What etcd storage answers (an InternalError) when a client re-creates an object it read.
+      throw new StatusError('InternalError', 'resourceVersion should not be set on objects to be created');
+    }
     if (store.get(t, t.namespaced ? namespace : '', name)) throw alreadyExists(t.group, t.plural, name);
     checkNamespace(t, namespace, name);
     for (const k of serverMetaKeys) delete m[k];
@@ -296,7 +301,7 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
     try {
       parsed = load(body);
     } catch (err) {
-      throw badRequest(`error decoding YAML: ${err instanceof Error ? err.message : String(err)}`);
+      throw undecodable('error decoding YAML', 'yaml', err);
     }
     if (!isObject(parsed) || parsed.apiVersion === undefined || parsed.kind === undefined) {
       throw badRequest('apply requires apiVersion and kind in the applied configuration');
@@ -358,7 +363,7 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
     try {
       body = JSON.parse(p.body) as Json;
     } catch (err) {
-      throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
+      throw undecodable('error decoding patch', 'json', err);
     }
     let patched: Json;
     switch (type) {

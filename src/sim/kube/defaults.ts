@@ -3,6 +3,7 @@
 import { isObject, type JsonObject } from './json.js';
 import { canonicalizeQuantities } from './quantity.js';
 import type { ResourceType } from './resources.js';
+import { normalizeSecret } from './secrets.js';
 
 function setDefault(obj: JsonObject, key: string, value: JsonObject[string]): void {
   if (obj[key] === undefined) obj[key] = value;
@@ -100,6 +101,9 @@ export function applyDefaults(t: ResourceType, obj: JsonObject): void {
       }
       break;
     }
+    case '/Secret':
+      normalizeSecret(obj);
+      break;
     case '/Namespace': {
       const meta = child(obj, 'metadata');
       const labels = child(meta, 'labels');

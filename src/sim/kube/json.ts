@@ -59,3 +59,14 @@ export function text(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
 }
+
+/**
+ * A request value for an error message: short scalars as they are, anything else by its type, so
+ * a message never carries a whole (possibly secret) piece of a request body.
+ */
+export function shown(v: unknown): string {
+  if (typeof v === 'string') return v.length > 64 ? `${v.slice(0, 61)}...` : v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === undefined || v === null) return '';
+  return Array.isArray(v) ? '<array>' : '<object>';
+}

@@ -18,7 +18,7 @@ import { isObject, text, type Json, type JsonObject } from './json.js';
 import { tableOf, wantsTable } from './table.js';
 import { parseApiPath, type ResourcePath } from './routes.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { badRequest, notFound, qualifiedResource, statusBody, StatusError } from './status.js';
+import { badRequest, notFound, qualifiedResource, statusBody, StatusError, undecodable } from './status.js';
 import type { WatchRegistry } from './watch.js';
 
 export type KubeHandlerDeps = {
@@ -64,7 +64,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw badRequest(`error decoding request body: ${err instanceof Error ? err.message : String(err)}`);
+    throw undecodable("couldn't get version/kind", 'json', err);
   }
 }
 
@@ -73,7 +73,7 @@ function parseBody(contentType: string, text: string): unknown {
   try {
     return load(text);
   } catch (err) {
-    throw badRequest(`error decoding YAML: ${err instanceof Error ? err.message : String(err)}`);
+    throw undecodable('error decoding YAML', 'yaml', err);
   }
 }
 
@@ -330,7 +330,8 @@ export function kubeRequestHandler(
           ? err
           : new StatusError(
               'InternalError',
-              `Internal error: ${err instanceof Error ? err.message : String(err)}`,
+              // The name only: a bug's message may quote the request, and Secrets must not leak.
+              `Internal error occurred: ${err instanceof Error ? err.name : 'unknown'}`,
             );
       if (res.headersSent) {
         res.end();

@@ -104,3 +104,23 @@ export function invalid(group: string, kind: string, name: string, causes: Statu
 export function badRequest(message: string): StatusError {
   return new StatusError('BadRequest', message);
 }
+
+/**
+ * 400 for a body that does not parse. The parsers' own messages quote the input (V8's JSON.parse
+ * shows a snippet, js-yaml a code frame), which could put a Secret value into a response or a log,
+ * so only the position and the parser's reason are kept, as a real server's decoder reports them.
+ */
+export function undecodable(what: string, format: 'json' | 'yaml', err: unknown): StatusError {
+  if (format === 'yaml') {
+    const e = err as { reason?: unknown; mark?: { line?: unknown } };
+    const line = typeof e.mark?.line === 'number' ? `line ${e.mark.line + 1}: ` : '';
+    const reason = typeof e.reason === 'string' ? e.reason : 'invalid YAML';
+    return badRequest(`error converting YAML to JSON: yaml: ${line}${reason}`);
+  }
+  const message = err instanceof Error ? err.message : '';
+  const at = /position (\d+)/.exec(message)?.[1];
+  const end = /end of (JSON )?input/i.test(message);
+  return badRequest(
+    `${what}: json parse error: ${end ? 'unexpected end of JSON input' : `invalid character${at ? ` at offset ${at}` : ''}`}`,
+  );
+}

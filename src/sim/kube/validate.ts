@@ -2,6 +2,7 @@
 import { isObject, text, type JsonObject } from './json.js';
 import type { ResourceType } from './resources.js';
 import type { StatusCause } from './status.js';
+import { validateSecret } from './secrets.js';
 
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -74,6 +75,9 @@ export function validate(t: ResourceType, obj: JsonObject): StatusCause[] {
     }
     case 'Pod':
       validateContainers(spec, 'spec', causes);
+      break;
+    case 'Secret':
+      causes.push(...validateSecret(obj));
       break;
     case 'Service': {
       const ports = spec?.ports;

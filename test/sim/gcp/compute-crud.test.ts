@@ -384,7 +384,7 @@ test('requests without the bearer token get 401 in the Apiary format; requests a
   assert.equal(body.error.code, 401);
   assert.equal(body.error.errors[0]?.reason, 'required');
   const wrong = computeClients(sim.port, 'wrong-token');
-  await rejects(wrong.addresses.get({ project, address: 'web-ip' }), 401, 'required');
+  await rejects(wrong.addresses.get({ project, address: 'web-ip' }), 401, 'authError');
   sim.resetCounters();
   await c.addresses.get({ project, address: 'web-ip' });
   await done(c, project, c.addresses.insert({ project, addressResource: { name: 'counted' } }));

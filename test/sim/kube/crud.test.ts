@@ -61,6 +61,17 @@ test('create of an existing name is 409 AlreadyExists; get of a missing one is 4
   assert.equal(ns.message, 'namespaces "missing-ns" not found');
 });
 
+test('creating an object that carries a resourceVersion fails as etcd storage fails it', async () => {
+  const read = await core.createNamespacedConfigMap({
+    namespace: 'default',
+    body: { metadata: { name: 'crud-rv' } },
+  });
+  await core.deleteNamespacedConfigMap({ namespace: 'default', name: 'crud-rv' });
+  const s = await rejectsWith(core.createNamespacedConfigMap({ namespace: 'default', body: read }), 500);
+  assert.equal(s.message, 'resourceVersion should not be set on objects to be created');
+  await rejectsWith(core.readNamespacedConfigMap({ namespace: 'default', name: 'crud-rv' }), 404);
+});
+
 test('an invalid object is 422 Invalid with field causes; a bad body is 400 BadRequest', async () => {
   const s = await rejectsWith(
     core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'Bad_Name' } } }),

@@ -128,6 +128,40 @@ test('a raw watch resumes from a resourceVersion and sends BOOKMARKs when allowe
   }
 });
 
+test('BOOKMARKs come only when asked, carry the kind and the current resourceVersion', async () => {
+  const asked: { type: string; obj: k8s.KubernetesObject }[] = [];
+  const unasked: string[] = [];
+  const watch = new k8s.Watch(kc);
+  const path = '/api/v1/namespaces/raw/configmaps';
+  const from = String(sim.store.currentRV());
+  const quiet = await watch.watch(
+    path,
+    { resourceVersion: from },
+    (type) => unasked.push(type),
+    () => undefined,
+  );
+  const loud = await watch.watch(
+    path,
+    { resourceVersion: from, allowWatchBookmarks: true },
+    (type, obj: k8s.KubernetesObject) => asked.push({ type, obj }),
+    () => undefined,
+  );
+  try {
+    // Three bookmarks on the asking watch span more than one interval of the other.
+    await waitFor('bookmarks', () =>
+      asked.filter((e) => e.type === 'BOOKMARK').length >= 3 ? true : undefined,
+    );
+    assert.deepEqual(unasked, [], 'no BOOKMARK without allowWatchBookmarks');
+    const b = asked.find((e) => e.type === 'BOOKMARK')?.obj;
+    assert.equal(b?.kind, 'ConfigMap');
+    assert.equal(b?.apiVersion, 'v1');
+    assert.equal(b?.metadata?.resourceVersion, String(sim.store.currentRV()));
+  } finally {
+    quiet.abort();
+    loud.abort();
+  }
+});
+
 test('watch headers are flushed at once, before any event', async () => {
   const ac = new AbortController();
   const res = await fetch(
