@@ -13,6 +13,44 @@ const pureModules = [
   'src/report/render/**/*.ts',
 ];
 
+// Built-in modules that reach outside the process (bare names; every `node:*` one is refused too).
+const ioBuiltins = [
+  'fs',
+  'path',
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'dns',
+  'dgram',
+  'child_process',
+  'cluster',
+  'os',
+  'process',
+  'readline',
+  'worker_threads',
+  'perf_hooks',
+  'timers',
+  'stream',
+  'zlib',
+  'v8',
+  'vm',
+];
+// Dependencies that do I/O, keep time or log.
+const ioPackages = [
+  'pino',
+  'prom-client',
+  'isomorphic-git',
+  'chokidar',
+  'node-cron',
+  'p-limit',
+  'undici',
+  'google-auth-library',
+  '@kubernetes/client-node',
+  '@google-cloud/*',
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'fixtures/**', '.fedsync/**', 'coverage/**'] },
   js.configs.recommended,
@@ -58,12 +96,30 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [
+            ...['node:crypto', 'crypto'].map((name) => ({
+              name,
+              importNames: [
+                'randomBytes',
+                'randomUUID',
+                'randomInt',
+                'randomFill',
+                'randomFillSync',
+                'getRandomValues',
+                'webcrypto',
+              ],
+              message: 'Pure module: no randomness (hashing is allowed).',
+            })),
+          ],
           patterns: [
             {
-              group: ['node:*', '!node:crypto', 'fs', 'path', 'http', 'https', 'child_process', 'os'],
+              group: ['node:*', '!node:crypto', ...ioBuiltins.flatMap((m) => [m, `${m}/*`])],
               message: 'Pure module: no I/O (node:crypto hashing is allowed).',
             },
-            { group: ['pino', 'pino/*'], message: 'Pure module: no logging.' },
+            {
+              group: ioPackages.flatMap((m) => [m, `${m}/*`]),
+              message: 'Pure module: no I/O, clock or logging libraries.',
+            },
             {
               group: [
                 '**/sim/**',
@@ -78,25 +134,51 @@ export default tseslint.config(
           ],
         },
       ],
+      'no-restricted-globals': [
+        'error',
+        ...['console'].map((name) => ({ name, message: 'Pure module: no logging.' })),
+        ...['process', 'globalThis', 'global', 'window', 'require'].map((name) => ({
+          name,
+          message: 'Pure module: no process or global state; pass what you need as an argument.',
+        })),
+        ...['performance'].map((name) => ({ name, message: 'Pure module: no clock.' })),
+        ...['crypto'].map((name) => ({
+          name,
+          message: 'Pure module: no randomness (import { createHash } from node:crypto to hash).',
+        })),
+        ...['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask'].map((name) => ({
+          name,
+          message: 'Pure module: no timers.',
+        })),
+        ...['fetch', 'XMLHttpRequest', 'WebSocket'].map((name) => ({
+          name,
+          message: 'Pure module: no I/O.',
+        })),
+      ],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'Pure module: time arrives as an argument.' },
         { object: 'Math', property: 'random', message: 'Pure module: no randomness.' },
-        { object: 'console', message: 'Pure module: no logging.' },
-        { object: 'process', message: 'Pure module: no process state.' },
       ],
       'no-restricted-syntax': [
         'error',
         {
           selector: 'NewExpression[callee.name="Date"][arguments.length=0]',
-          message: 'Pure module: no clock.',
+          message: 'Pure module: no clock (time arrives as an argument).',
+        },
+        {
+          selector: 'CallExpression[callee.name="Date"]',
+          message: 'Pure module: no clock (Date() is the current time as a string).',
+        },
+        {
+          selector: 'ImportExpression',
+          message: 'Pure module: no dynamic import (it bypasses these rules).',
         },
         {
           selector: 'TSEnumDeclaration',
           message: 'Use an `as const` object and a union type instead of enum.',
         },
-        { selector: 'CallExpression[callee.name="setTimeout"]', message: 'Pure module: no timers.' },
-        { selector: 'CallExpression[callee.name="fetch"]', message: 'Pure module: no I/O.' },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
       ],
     },
   },

@@ -5,7 +5,7 @@ import { dump, loadAll } from 'js-yaml';
 import type { FederatedObject, FederationRepo, KubeObject, ObservedCluster } from '../src/model/index.js';
 import { planRevision } from '../src/plan/plan-revision.js';
 import { afterApply } from '../test/helpers/apiserver.js';
-import type { BenchRow } from './types.js';
+import type { BenchMeasured } from './types.js';
 
 const CLUSTERS = 10;
 const OBJECTS = 5000;
@@ -111,7 +111,7 @@ function time(fn: () => void, runs: number): number {
   return Math.min(...samples);
 }
 
-export async function run(): Promise<BenchRow[]> {
+export async function run(): Promise<BenchMeasured[]> {
   const repo = buildRepo();
   const empty: ObservedCluster[] = repo.clusters.map((c) => ({
     name: c.name,
@@ -141,6 +141,7 @@ export async function run(): Promise<BenchRow[]> {
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
   return [
     {
+      kind: 'measured',
       name: `planner: plan ${CLUSTERS} clusters × ${OBJECTS} objects (no-op, warm)`,
       seconds: planSeconds,
       baseline: `js-yaml loadAll of the same ${OBJECTS} manifests`,

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { startGitServer } from '../test/helpers/git-server.js';
 import { createRepo, git, tempDir } from '../test/helpers/git.js';
-import type { BenchRow } from './types.js';
+import type { BenchMeasured } from './types.js';
 
 const exec = promisify(execFile);
 const FILES = 5000;
@@ -46,7 +46,7 @@ async function timedGit(cwd: string, args: string[]): Promise<{ seconds: number;
   return { seconds: (performance.now() - started) / 1000 };
 }
 
-export async function run(): Promise<BenchRow[]> {
+export async function run(): Promise<BenchMeasured[]> {
   const tmp = await tempDir('fedsync-bench-');
   const server = await startGitServer(tmp.path);
   try {
@@ -105,6 +105,7 @@ export async function run(): Promise<BenchRow[]> {
     const note = `node+tsx idle ${Math.round(cold.idleRss ?? 0)} MiB`;
     return [
       {
+        kind: 'measured',
         name: `source: cold fetch (isomorphic-git depth 1), ${FILES} files`,
         seconds: coldFetch,
         baseline: 'git clone --bare --depth 1',
@@ -114,6 +115,7 @@ export async function run(): Promise<BenchRow[]> {
         note,
       },
       {
+        kind: 'measured',
         name: `source: cold read + parse + validate ${FILES} files`,
         seconds: coldRead,
         baseline: 'git cat-file --batch-all-objects',
@@ -122,6 +124,7 @@ export async function run(): Promise<BenchRow[]> {
         note: `${cold.blobs} blobs read`,
       },
       {
+        kind: 'measured',
         name: 'source: cold total',
         seconds: coldFetch + coldRead,
         baseline: 'git clone + cat-file',
@@ -130,6 +133,7 @@ export async function run(): Promise<BenchRow[]> {
         ...(cliClone.peakRssMiB ? { note: `git clone peak ${Math.round(cliClone.peakRssMiB)} MiB` } : {}),
       },
       {
+        kind: 'measured',
         name: 'source: after a one-file commit (fetch + read + validate)',
         seconds: warmSeconds,
         baseline: 'git fetch --depth 1',

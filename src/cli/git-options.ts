@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import type { OpenSourceOptions } from '../source/read-federation.js';
 import { DEFAULT_TOKEN_ENV } from '../source/isomorphic-git.js';
+import { DEFAULT_CACHE_DIR } from './load-repo.js';
+import type { LoadRepoOptions } from './load-repo.js';
 
 export type RepoCliOptions = {
   repo: string;
@@ -20,7 +22,7 @@ export function addRepoOptions(cmd: Command): Command {
     .option('--repo <url|path>', 'federation repository: http(s) URL or local path', '.')
     .option('--ref <ref>', 'branch, tag or commit SHA (default: the repository HEAD)')
     .option('--working-tree', 'read a local path as files on disk, even when it is a Git repository')
-    .option('--cache-dir <dir>', 'where remote repositories are cached', '.fedsync/cache/git')
+    .option('--cache-dir <dir>', 'where remote repositories are cached', DEFAULT_CACHE_DIR)
     .option(
       '--git-token-env <name>',
       `environment variable holding the Git token (default ${DEFAULT_TOKEN_ENV} when set)`,
@@ -31,19 +33,27 @@ export function addRepoOptions(cmd: Command): Command {
     .option('--git-ca-file <path>', 'PEM bundle of extra CAs to trust for https');
 }
 
-export function sourceOptionsFrom(opts: RepoCliOptions): OpenSourceOptions {
-  const out: OpenSourceOptions = { repo: opts.repo, cacheDir: opts.cacheDir };
+/** The parsed flags of addRepoOptions as LoadRepoOptions. Throws on a bad --git-auth. */
+export function loadRepoOptionsFrom(opts: RepoCliOptions): LoadRepoOptions {
+  const out: LoadRepoOptions = { repo: opts.repo, cacheDir: opts.cacheDir };
+  if (opts.ref) out.ref = opts.ref;
   if (opts.workingTree) out.workingTree = true;
   if (opts.gitCaFile) out.caFile = opts.gitCaFile;
+  if (opts.gitAuth !== undefined && opts.gitAuth !== 'basic' && opts.gitAuth !== 'bearer')
+    throw new Error('--git-auth must be basic or bearer');
   if (opts.gitTokenEnv || opts.gitTokenFile) {
-    if (opts.gitAuth !== 'basic' && opts.gitAuth !== 'bearer')
-      throw new Error('--git-auth must be basic or bearer');
     out.auth = {
-      scheme: opts.gitAuth,
+      scheme: opts.gitAuth ?? 'basic',
       ...(opts.gitUsername ? { username: opts.gitUsername } : {}),
       ...(opts.gitTokenFile ? { tokenFile: opts.gitTokenFile } : {}),
       ...(opts.gitTokenEnv ? { tokenEnv: opts.gitTokenEnv } : {}),
     };
   }
   return out;
+}
+
+/** The same, as options for src/source's readFederation. */
+export function sourceOptionsFrom(opts: RepoCliOptions): OpenSourceOptions {
+  const { ref: _ref, cache: _cache, cacheDir, ...rest } = loadRepoOptionsFrom(opts);
+  return { ...rest, cacheDir: cacheDir ?? DEFAULT_CACHE_DIR };
 }

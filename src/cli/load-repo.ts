@@ -1,17 +1,54 @@
-// Loads and validates the federation repository at a ref for the commands that need it.
+// Loads and validates the federation repository at a ref for the commands that need it. Every
+// command takes the same repository options (location, ref, credentials, CA bundle, cache dir)
+// through one LoadRepoOptions object, so `render`, `validate` and later commands cannot drift apart.
+import type { ParseCache } from '../manifests/load.js';
 import type { FederationRepo, Result, Revision } from '../model/index.js';
+import type { GitAuth } from '../source/auth.js';
 import { readFederation } from '../source/read-federation.js';
 
-/** The validated repository, plus the commit it was read at. */
-export type LoadedRepo = Result<FederationRepo> & { revision?: Revision };
+export const DEFAULT_CACHE_DIR = '.fedsync/cache/git';
 
-export type LoadRepo = (repo: string, ref: string | undefined) => Promise<LoadedRepo>;
-
-export const loadRepo: LoadRepo = async (repo, ref) => {
-  const { revision, result } = await readFederation({
-    repo,
-    cacheDir: '.fedsync/cache/git',
-    ...(ref ? { ref } : {}),
-  });
-  return { ...result, revision };
+export type LoadRepoOptions = {
+  /** http(s) URL or local path. */
+  repo: string;
+  /** Branch, tag or commit SHA; default the repository's HEAD. */
+  ref?: string;
+  /** Where remote repositories are cached; default `.fedsync/cache/git`. */
+  cacheDir?: string;
+  /** Read a local path's files as they are on disk, even when it is a Git repository. */
+  workingTree?: boolean;
+  /** Credentials from an environment variable or a file; default FEDSYNC_GIT_TOKEN when set. */
+  auth?: GitAuth;
+  /** PEM bundle of extra CAs to trust for https. */
+  caFile?: string;
+  /** Parsed files by blob id, shared across loads (a long-running caller re-parses only changes). */
+  cache?: ParseCache;
+  env?: NodeJS.ProcessEnv;
 };
+
+/** The validated repository, the commit it was read at, and the location as safe to print. */
+export type LoadedRepo = Result<FederationRepo> & { revision?: Revision; repoDescription?: string };
+
+export type LoadRepo = (options: LoadRepoOptions) => Promise<LoadedRepo>;
+
+/**
+ * Reads and validates one revision. Throws SourceError when the repository cannot be read at all.
+ * The `(repo, ref)` form is the earlier signature, kept for callers not yet moved to options.
+ */
+export function loadRepo(options: LoadRepoOptions): Promise<LoadedRepo>;
+export function loadRepo(repo: string, ref?: string): Promise<LoadedRepo>;
+export async function loadRepo(first: LoadRepoOptions | string, ref?: string): Promise<LoadedRepo> {
+  const options: LoadRepoOptions =
+    typeof first === 'string' ? { repo: first, ...(ref ? { ref } : {}) } : first;
+  const { revision, result, source } = await readFederation({
+    repo: options.repo,
+    cacheDir: options.cacheDir ?? DEFAULT_CACHE_DIR,
+    ...(options.ref ? { ref: options.ref } : {}),
+    ...(options.workingTree ? { workingTree: true } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.caFile ? { caFile: options.caFile } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  return { ...result, revision, repoDescription: source.description };
+}

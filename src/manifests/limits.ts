@@ -10,8 +10,12 @@ export type ManifestLimits = {
   maxDepth: number;
   /** Most aliases (`*ref`) in one document. */
   maxAliases: number;
+  /** Most aliases in one file, all documents together: many small documents must not add up to a bomb. */
+  maxAliasesPerFile: number;
   /** Most nodes in one document, counting every alias as the full size of what it points at. */
   maxNodesPerDocument: number;
+  /** Most nodes in one file, all documents together, aliases expanded as above. */
+  maxNodesPerFile: number;
 };
 
 export const defaultManifestLimits: ManifestLimits = {
@@ -19,5 +23,8 @@ export const defaultManifestLimits: ManifestLimits = {
   maxDocumentsPerFile: 1000,
   maxDepth: 64,
   maxAliases: 100,
+  maxAliasesPerFile: 1000,
   maxNodesPerDocument: 100_000,
+  // A 1 MiB file of plain YAML has at most a few hundred thousand nodes; more means aliases at work.
+  maxNodesPerFile: 250_000,
 };

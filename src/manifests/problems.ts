@@ -27,6 +27,15 @@ export function problemAt(spot: Spot, path: readonly PathPart[], code: string, m
   return p;
 }
 
+/**
+ * Why JSON.parse failed, without the snippet of input that V8 quotes (`Unexpected token 'x', "{…"
+ * is not valid JSON`): an annotation's text is no business of an error message.
+ */
+export function jsonErrorReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : '';
+  return message.split(/, "|"/)[0]?.trim() || 'syntax error';
+}
+
 /** Turns zod issues into problems; `base` is where the validated value sits in the document. */
 export function zodProblems(
   spot: Spot,

@@ -1,7 +1,7 @@
 // Replica preferences (v1 annotation JSON and kubefed ReplicaSchedulingPreference) → ReplicaScheduling.
 import type { ClusterReplicaPreference, ReplicaScheduling } from '../model/federation.js';
 import type { Problem } from '../model/problem.js';
-import { problemAt, zodProblems } from './problems.js';
+import { jsonErrorReason, problemAt, zodProblems } from './problems.js';
 import type { Spot } from './problems.js';
 import { preferencesSchema } from './schemas.js';
 import type { PathPart } from './yaml.js';
@@ -72,7 +72,7 @@ export function parsePreferencesAnnotation(
         spot,
         path,
         'annotation.invalidJson',
-        `annotation ${key} is not valid JSON (${err instanceof Error ? err.message : String(err)}); expected {"rebalance":bool,"clusters":{"<cluster>|*":{"minReplicas":n,"maxReplicas":n,"weight":n}}}`,
+        `annotation ${key} is not valid JSON (${jsonErrorReason(err)}); expected {"rebalance":bool,"clusters":{"<cluster>|*":{"minReplicas":n,"maxReplicas":n,"weight":n}}}`,
       ),
     );
     return undefined;

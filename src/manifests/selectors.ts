@@ -1,6 +1,7 @@
 // Cluster selection in every spelling fedsync accepts, canonicalised to one LabelSelector shape:
 // only `matchExpressions`, sorted, values sorted. `{}` (or no requirement) means every cluster.
 import type { LabelSelector, LabelSelectorOperator, LabelSelectorRequirement } from '../model/federation.js';
+import { jsonErrorReason } from './problems.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -75,7 +76,7 @@ export function parseV1ClusterSelector(json: string): Parsed<LabelSelector> {
   try {
     data = JSON.parse(json);
   } catch (err) {
-    return { ok: false, error: `not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+    return { ok: false, error: `not valid JSON (${jsonErrorReason(err)})` };
   }
   if (!Array.isArray(data)) return { ok: false, error: 'must be a JSON array of {key, operator, values}' };
   const reqs: LabelSelectorRequirement[] = [];

@@ -128,12 +128,38 @@ export function parseYamlFile(
 function yamlProblem(file: string, err: unknown): Problem {
   if (err instanceof YAMLException) {
     const mark = (err as { mark?: { line?: number } }).mark;
-    const reason = (err as { reason?: string }).reason ?? err.message.split('\n')[0] ?? 'invalid YAML';
+    const reason = (err as { reason?: string }).reason ?? '';
     const line = (mark?.line ?? 0) + 1;
     const code = /maxDepth|maxAliases|exceeded/.test(reason) ? 'yaml.limit' : 'yaml.parse';
-    return problem(file, line, code, `invalid YAML: ${reason}`);
+    return problem(file, line, code, `invalid YAML: ${safeReason(reason)}`);
   }
-  return problem(file, 1, 'yaml.parse', `invalid YAML: ${err instanceof Error ? err.message : String(err)}`);
+  // Not js-yaml's own complaint: its message may quote anything, so name only the error's class.
+  const name = err instanceof Error ? err.name : typeof err;
+  return problem(file, 1, 'yaml.parse', `invalid YAML: the parser failed (${name})`);
+}
+
+// js-yaml's reasons that interpolate document text (a tag, an alias or anchor name, a tag handle).
+// An unquoted Secret value starting with `!` or `*` is read as a tag or an alias, so those texts can
+// be a Secret's value: each becomes a fixed message. The error's `message` (with its source snippet)
+// is never used; file:line says where.
+const REASON_REWRITES: readonly (readonly [RegExp, string])[] = [
+  [
+    /^unknown (?:scalar|sequence|mapping) tag/,
+    'unknown tag (fedsync reads plain YAML; quote a value starting with "!")',
+  ],
+  [/^cannot resolve a node with .* explicit tag/, 'a value does not match its explicit tag'],
+  [/^unidentified alias/, 'an alias (*name) refers to no anchor (quote a value starting with "*")'],
+  [/^recursive alias/, 'an alias refers to the node that contains it'],
+  [/^tag name cannot contain such characters/, 'a tag name contains characters a tag cannot have'],
+  [/^undeclared tag handle/, 'a tag uses a handle no %TAG directive declares'],
+  [/^there is a previously declared suffix/, 'a %TAG directive declares the same handle twice'],
+];
+
+/** A reason that quotes no document text; unknown interpolating reasons are cut before the quote. */
+export function safeReason(reason: string): string {
+  for (const [pattern, message] of REASON_REWRITES) if (pattern.test(reason)) return message;
+  const cut = reason.split(/["`]|!<|: /)[0]?.trim() ?? '';
+  return cut === '' ? 'syntax error' : cut;
 }
 
 /** Counts expanded nodes per document and records the offset of every key. Throws ScanLimitError. */
@@ -149,6 +175,9 @@ function scanEvents(
   let nodes = 0;
   let aliases = 0;
   let docs = 0;
+  // Budgets for the whole file: per-document counters reset, these do not.
+  let fileNodes = 0;
+  let fileAliases = 0;
   const frame = (kind: Frame['kind'], path: PathPart[], anchor?: string): Frame => ({
     kind,
     path,
@@ -161,9 +190,16 @@ function scanEvents(
   });
   const count = (n: number, offset: number): void => {
     nodes += n;
+    fileNodes += n;
     if (nodes > limits.maxNodesPerDocument) {
       throw new ScanLimitError(
         `document expands to more than ${limits.maxNodesPerDocument} nodes (alias bomb?); refusing to load it`,
+        offset,
+      );
+    }
+    if (fileNodes > limits.maxNodesPerFile) {
+      throw new ScanLimitError(
+        `file expands to more than ${limits.maxNodesPerFile} nodes (alias bomb?); refusing to load it`,
         offset,
       );
     }
@@ -229,6 +265,12 @@ function scanEvents(
         place(ev.anchorStart, () => '?');
         if (++aliases > limits.maxAliases) {
           throw new ScanLimitError(`more than ${limits.maxAliases} aliases in one document`, ev.anchorStart);
+        }
+        if (++fileAliases > limits.maxAliasesPerFile) {
+          throw new ScanLimitError(
+            `more than ${limits.maxAliasesPerFile} aliases in one file (all documents together)`,
+            ev.anchorStart,
+          );
         }
         count(anchors.get(text.slice(ev.anchorStart, ev.anchorEnd)) ?? 1, ev.anchorStart);
         break;

@@ -1,5 +1,5 @@
 // Safety guards: deletes that need a person's approval in the repository before they run.
-import type { Approval, GuardSummary, Problem } from '../model/index.js';
+import type { Approval, GuardSummary, Problem, Revision } from '../model/index.js';
 import { sha256 } from './digest.js';
 
 export const GuardCode = {
@@ -33,6 +33,44 @@ const GUARD_TEXT: Record<GuardCode, string> = {
   [GuardCode.lbFrontendDelete]: 'this deletes a load-balancer frontend (its address stops serving)',
 };
 
+/**
+ * The revision being planned, as far as approvals by commit need it: `parent` is its first parent's
+ * SHA, `changedPaths` what changed against that parent (undefined when unknown, e.g. shallow).
+ */
+export type GuardRevision = Pick<Revision, 'sha' | 'changedPaths'> & { parent?: string };
+
+const FEDSYNC_FILES = new Set(['fedsync.yaml', 'fedsync.yml']);
+
+/**
+ * Why an approval naming `commit` does not apply to this revision, or undefined when it does. It
+ * applies in exactly one place: the commit that adds it, made directly on top of the named commit
+ * and changing nothing but fedsync.yaml, so the deletes it releases are the ones the named commit's
+ * plan held (a commit cannot name itself; anything else changed since would slip through).
+ */
+function commitApprovalGap(commit: string, revision: GuardRevision | undefined): string | undefined {
+  const c = commit.toLowerCase();
+  if (!revision) return 'the revision being planned is unknown';
+  if (revision.sha.toLowerCase().startsWith(c)) return 'a commit cannot approve itself';
+  if (revision.parent === undefined) return `the parent of ${short(revision.sha)} is unknown`;
+  if (!revision.parent.toLowerCase().startsWith(c))
+    return `it only applies in the commit directly on top of ${short(c)}, and ${short(revision.sha)} is not`;
+  if (revision.changedPaths === undefined)
+    return `what ${short(revision.sha)} changed is unknown (shallow history)`;
+  const other = revision.changedPaths.filter((p) => !FEDSYNC_FILES.has(p));
+  if (other.length > 0) return `${short(revision.sha)} also changes ${other.slice(0, 3).join(', ')}`;
+  return undefined;
+}
+
+const short = (sha: string): string => sha.slice(0, 12);
+
+/** The two entries that approve `guard`, ready to paste under spec.policy.approvals. */
+export function approvalEntries(digest: string, guard: string, sha: string | undefined): string {
+  const byDigest = `{digest: "${digest}", guards: ["${guard}"], reason: "…"}`;
+  if (sha === undefined) return byDigest;
+  const byCommit = `{commit: "${sha}", guards: ["${guard}"], reason: "…"}`;
+  return `either ${byDigest} (these exact deletes, in any later commit) or ${byCommit} (in a commit directly on top of ${short(sha)} that changes only fedsync.yaml)`;
+}
+
 export type GuardOutcome = {
   summary?: GuardSummary;
   /** Guards released by an approval; deletes held only by these may run. */
@@ -47,39 +85,47 @@ function normaliseDigest(d: string): string {
 
 /**
  * Decides which guards the approvals in the repository release. An approval releases the guards
- * it lists (all when it lists none) only when its digest equals the digest of the held deletes.
+ * it lists (all when it lists none) when its digest equals the digest of the held deletes, or when
+ * it names a commit and this revision is where that approval applies (see commitApprovalGap).
  */
-export function evaluateGuards(options: { held: GuardedDelete[]; approvals: Approval[] }): GuardOutcome {
-  const { held, approvals } = options;
+export function evaluateGuards(options: {
+  held: GuardedDelete[];
+  approvals: Approval[];
+  revision?: GuardRevision;
+}): GuardOutcome {
+  const { held, approvals, revision } = options;
   const problems: Problem[] = [];
-  for (const a of approvals) {
-    if (a.commit !== undefined && a.digest === undefined) {
-      problems.push({
-        code: 'approval.commitNotSupported',
-        severity: 'warning',
-        message: `approval by commit ${a.commit} releases nothing: name the digest the plan prints instead (an approval cannot name the commit that contains it)`,
-      });
-    }
-  }
   if (held.length === 0) {
     for (const a of approvals) {
-      if (a.digest !== undefined) {
-        problems.push({
-          code: 'approval.unused',
-          severity: 'warning',
-          message: `approval ${a.digest} matches no held change and can be removed`,
-        });
-      }
+      problems.push({
+        code: 'approval.unused',
+        severity: 'warning',
+        message: `approval ${a.digest ?? `of commit ${a.commit ?? ''}`} matches no held change and can be removed`,
+      });
     }
     return { released: new Set(), problems };
   }
   const digest = guardDigest(held);
   const fired = [...new Set(held.flatMap((h) => h.guards))].sort();
   const released = new Set<string>();
-  const matching = approvals.filter((a) => a.digest !== undefined && normaliseDigest(a.digest) === digest);
+  const commitApplies = (a: Approval): boolean => {
+    if (a.commit === undefined) return false;
+    const gap = commitApprovalGap(a.commit, revision);
+    if (gap === undefined) return true;
+    problems.push({
+      code: 'approval.commitNotApplicable',
+      severity: 'warning',
+      message: `approval of commit ${a.commit} releases nothing here: ${gap}; approve by the digest instead`,
+    });
+    return false;
+  };
+  const matching = approvals.filter(
+    (a) => (a.digest !== undefined && normaliseDigest(a.digest) === digest) || commitApplies(a),
+  );
   for (const a of matching)
     for (const g of a.guards ?? fired) if (fired.includes(g as GuardCode)) released.add(g);
   const stale = approvals.filter((a) => a.digest !== undefined && normaliseDigest(a.digest) !== digest);
+  const approvedBy = (a: Approval): string => a.digest ?? `commit ${a.commit ?? ''}`;
 
   for (const guard of fired) {
     const mine = held.filter((h) => h.guards.includes(guard));
@@ -91,11 +137,12 @@ export function evaluateGuards(options: { held: GuardedDelete[]; approvals: Appr
     const where = one === undefined ? ` in ${targets.length} clusters` : '';
     const scope: { cluster?: string } = one === undefined ? {} : { cluster: one };
     if (released.has(guard)) {
-      const reason = matching.find((a) => a.guards === undefined || a.guards.includes(guard))?.reason;
+      const by = matching.find((a) => a.guards === undefined || a.guards.includes(guard));
+      const reason = by?.reason;
       problems.push({
         code: guard,
         severity: 'warning',
-        message: `${mine.length} delete(s)${where} approved in the repository (${digest}${reason ? `: ${reason}` : ''}): ${sample}`,
+        message: `${mine.length} delete(s)${where} approved in the repository (${by ? approvedBy(by) : digest}${reason ? `: ${reason}` : ''}): ${sample}`,
         ...scope,
       });
     } else {
@@ -106,7 +153,7 @@ export function evaluateGuards(options: { held: GuardedDelete[]; approvals: Appr
       problems.push({
         code: guard,
         severity: 'error',
-        message: `${mine.length} delete(s)${where} held: ${GUARD_TEXT[guard]}: ${sample}. To allow them, add to fedsync.yaml spec.policy.approvals: {digest: "${digest}", guards: ["${guard}"], reason: "…"}${staleNote}`,
+        message: `${mine.length} delete(s)${where} held: ${GUARD_TEXT[guard]}: ${sample}. To allow them, add to fedsync.yaml spec.policy.approvals ${approvalEntries(digest, guard, revision?.sha)}${staleNote}`,
         ...scope,
       });
     }

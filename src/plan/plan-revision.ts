@@ -34,7 +34,8 @@ import { orderForApply, orderForDelete } from './order.js';
 import { planDigest } from './plan-digest.js';
 
 export type PlanInput = {
-  revision: Revision;
+  /** `parent` (first parent's SHA) and `changedPaths` let an approval name a commit (guards.ts). */
+  revision: Revision & { parent?: string };
   repo: FederationRepo;
   clusters: ObservedCluster[];
   /** ISO-8601; the only notion of time the planner has. */
@@ -232,7 +233,7 @@ export function planRevision(input: PlanInput): Plan {
     held.push(...guardsFor(draft, desiredAnywhere));
   }
 
-  const outcome = evaluateGuards({ held, approvals: repo.federation.policy.approvals });
+  const outcome = evaluateGuards({ held, approvals: repo.federation.policy.approvals, revision });
   problems.push(...outcome.problems);
   const holds = new Map(held.map((h) => [`${h.target}\u0000${h.key}`, h.guards]));
 
@@ -266,10 +267,11 @@ export function planRevision(input: PlanInput): Plan {
     };
   });
 
+  const { parent: _parent, ...planned } = revision;
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     federation,
-    revision,
+    revision: planned,
     digest: '',
     clusters,
     problems,

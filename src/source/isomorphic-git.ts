@@ -8,7 +8,6 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import git from 'isomorphic-git';
-import type { Revision } from '../model/federation.js';
 import { fileRole } from '../manifests/load.js';
 import { authHeader } from './auth.js';
 import type { GitAuth } from './auth.js';
@@ -17,7 +16,7 @@ import { SourceError, SourceErrorCode } from './errors.js';
 import { createHttpClient } from './http-client.js';
 import { displayUrl, parseRepoLocation } from './location.js';
 import { defaultSourceLimits } from './port.js';
-import type { GitSource, RevisionFiles, SourceLimits } from './port.js';
+import type { GitSource, RevisionFiles, SourceLimits, SourceRevision } from './port.js';
 import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
 
@@ -88,14 +87,15 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     include: options.include ?? defaultInclude,
   });
 
-  const describe = async (gitdir: string, sha: string, ref: string | undefined): Promise<Revision> => {
+  const describe = async (gitdir: string, sha: string, ref: string | undefined): Promise<SourceRevision> => {
     const { commit } = await git.readCommit({ fs, gitdir, oid: sha, cache });
-    const rev: Revision = {
+    const rev: SourceRevision = {
       sha,
       author: `${commit.author.name} <${commit.author.email}>`,
       message: commit.message.trim(),
     };
     if (ref) rev.ref = ref;
+    if (commit.parent[0]) rev.parent = commit.parent[0];
     const changed = await changedPaths(r, commit.tree, commit.parent[0]);
     if (changed) rev.changedPaths = changed;
     return rev;

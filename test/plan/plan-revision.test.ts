@@ -379,7 +379,7 @@ test('guard: deleting an Ingress that is desired nowhere deletes its load-balanc
   assert.deepEqual(d2.blockedBy, []);
 });
 
-test('approvals by commit are reported as unsupported; unused digests as removable', () => {
+test('approvals that match nothing held (by digest or by commit) are reported as removable', () => {
   const p = plan({
     objects: [fedObject(configMap('shop', 'x'))],
     clusters: [observed('a', { inventory: [] })],
@@ -390,7 +390,7 @@ test('approvals by commit are reported as unsupported; unused digests as removab
   });
   assert.deepEqual(
     p.problems.map((q) => q.code),
-    ['approval.commitNotSupported', 'approval.unused'],
+    ['approval.unused', 'approval.unused'],
   );
 });
 

@@ -84,7 +84,7 @@ test('text: terraform-like symbols, changed fields, per cluster, summary line', 
       'Problems:',
       '  warning: Offline (cluster b)',
       '',
-      'Held by guard.lbFrontendDelete; approve with digest sha256:guarded',
+      'Held by guard.lbFrontendDelete; approve with digest sha256:guarded (any later commit) or commit 0123456789abcdef0123456789abcdef01234567 (in a commit directly on top of it changing only fedsync.yaml)',
       '',
       'Plan: 1 to add, 2 to change, 1 to destroy, 1 held by safety guards.',
       'Plan again in 12 s (pending pods).',
@@ -115,6 +115,10 @@ test('Markdown: summary, table per cluster, diff details, approval snippet', () 
   assert.match(md, /\| b \| Offline \| 0 \| 0 \| 0 \| 0 \| 0 \|/);
   assert.match(md, /```diff\n\+ Secret\/shop\/db\n~ Deployment\/shop\/web/);
   assert.match(md, /- digest: sha256:guarded\n {8}guards: \[guard\.lbFrontendDelete\]/);
+  assert.match(
+    md,
+    /# or: only in a commit directly on top of 0123456789ab that changes only fedsync\.yaml\n {6}- commit: 0123456789abcdef0123456789abcdef01234567\n {8}guards: \[guard\.lbFrontendDelete\]\n {8}reason: <why>/,
+  );
 });
 
 test('YAML objects: Secret values masked', () => {

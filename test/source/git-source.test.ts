@@ -70,6 +70,7 @@ describe('GitSource over a real git http-backend', () => {
     const second = await readFederationAt(source, { cache });
     assert.equal(second.revision.sha, sha2);
     assert.deepEqual(second.revision.changedPaths, ['services/nginx.yaml']);
+    assert.equal(second.revision.parent, first.revision.sha, 'the parent, for approvals by commit');
     assert.equal(second.revision.message, 'label the service');
     assert.ok(second.result.ok);
     assert.equal(source.stats.blobsRead, filesCount + 1, 'only the changed blob is read');

@@ -1,12 +1,17 @@
 // `fedsync render --repo <r> [--ref <ref>] --cluster <name>`: the objects one cluster would
 // receive, as YAML, from the repository alone (no live state; Secret values masked).
-// Exit codes: 0 rendered (warnings on stderr), 1 the repository has errors or the cluster is unknown.
+// Takes the same repository options as `validate` (credentials, CA bundle, cache dir).
+// Exit codes: 0 rendered (warnings on stderr), 1 the repository has errors or the cluster is
+// unknown, 2 the repository could not be read at all (bad location, credentials, network, limits).
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/index.js';
 import { renderCluster } from '../../plan/render-cluster.js';
 import { renderObjectsYaml } from '../../report/render/objects-yaml.js';
+import { SourceError } from '../../source/errors.js';
+import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
+import type { RepoCliOptions } from '../git-options.js';
 import { loadRepo as defaultLoadRepo } from '../load-repo.js';
-import type { LoadRepo } from '../load-repo.js';
+import type { LoadedRepo, LoadRepo } from '../load-repo.js';
 
 export type RenderDeps = {
   loadRepo: LoadRepo;
@@ -20,15 +25,22 @@ const defaultDeps: RenderDeps = {
   stderr: (text) => process.stderr.write(text),
 };
 
+type RenderOptions = RepoCliOptions & { cluster: string };
+
 export function registerRender(program: Command, deps: RenderDeps = defaultDeps): void {
-  program
-    .command('render')
+  addRepoOptions(program.command('render'))
     .description('print the objects one cluster would receive, as YAML (no live state needed)')
-    .requiredOption('--repo <path-or-url>', 'federation repository')
-    .option('--ref <ref>', 'branch, tag or commit to read', undefined)
     .requiredOption('--cluster <name>', 'registered cluster to render for')
-    .action(async (opts: { repo: string; ref?: string; cluster: string }) => {
-      const loaded = await deps.loadRepo(opts.repo, opts.ref);
+    .action(async (opts: RenderOptions) => {
+      let loaded: LoadedRepo;
+      try {
+        loaded = await deps.loadRepo(loadRepoOptionsFrom(opts));
+      } catch (err) {
+        if (!(err instanceof SourceError)) throw err;
+        deps.stderr(`fedsync: ${err.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
       if (!loaded.ok) {
         deps.stderr(loaded.problems.map((p) => `${formatProblem(p)}\n`).join(''));
         process.exitCode = 1;

@@ -4,19 +4,18 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/problem.js';
 import { SourceError } from '../../source/errors.js';
-import { readFederation } from '../../source/read-federation.js';
-import { addRepoOptions, sourceOptionsFrom } from '../git-options.js';
+import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import type { RepoCliOptions } from '../git-options.js';
+import { loadRepo as defaultLoadRepo } from '../load-repo.js';
+import type { LoadRepo } from '../load-repo.js';
 
 type ValidateOptions = RepoCliOptions & { output: string };
 
-export async function validate(opts: ValidateOptions): Promise<number> {
+export async function validate(opts: ValidateOptions, load: LoadRepo = defaultLoadRepo): Promise<number> {
   const json = opts.output === 'json';
   try {
-    const { revision, result, source } = await readFederation({
-      ...sourceOptionsFrom(opts),
-      ...(opts.ref ? { ref: opts.ref } : {}),
-    });
+    const { revision, repoDescription, ...result } = await load(loadRepoOptionsFrom(opts));
+    const repo = repoDescription ?? opts.repo;
     if (json) {
       const summary = result.ok
         ? {
@@ -29,7 +28,7 @@ export async function validate(opts: ValidateOptions): Promise<number> {
         JSON.stringify(
           {
             ok: result.ok,
-            repo: source.description,
+            repo,
             revision,
             problems: result.ok ? [] : result.problems,
             summary,
@@ -43,13 +42,13 @@ export async function validate(opts: ValidateOptions): Promise<number> {
     if (!result.ok) {
       for (const p of result.problems) console.log(formatProblem(p));
       console.error(
-        `${result.problems.length} problem(s) in ${source.description} at ${revision.sha}: nothing from this revision can be applied`,
+        `${result.problems.length} problem(s) in ${repo} at ${revision?.sha ?? opts.ref ?? 'HEAD'}: nothing from this revision can be applied`,
       );
       return 1;
     }
     const v = result.value;
     console.log(
-      `ok: federation ${v.federation.name} at ${revision.sha}: ${v.clusters.length} clusters, ${v.objects.length} objects`,
+      `ok: federation ${v.federation.name} at ${revision?.sha ?? opts.ref ?? 'HEAD'}: ${v.clusters.length} clusters, ${v.objects.length} objects`,
     );
     return 0;
   } catch (err) {

@@ -111,7 +111,10 @@ export function renderPlanText(plan: Plan): string {
   if (plan.guards) {
     const open = plan.guards.guards.filter((g) => !plan.guards?.released.includes(g));
     if (open.length > 0)
-      out.push(`Held by ${open.join(', ')}; approve with digest ${plan.guards.digest}`, '');
+      out.push(
+        `Held by ${open.join(', ')}; approve with digest ${plan.guards.digest} (any later commit) or commit ${plan.revision.sha} (in a commit directly on top of it changing only fedsync.yaml)`,
+        '',
+      );
   }
   out.push(summaryLine(plan));
   if (plan.requeueAfterSeconds !== undefined)

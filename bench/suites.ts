@@ -1,0 +1,15 @@
+// Every suite of `npm run bench`, in the order they run. To add one: write bench/<name>.ts exporting
+// `run(): Promise<BenchRow[]>`, and add an entry here (with `unavailable` if it needs a tool that
+// may be missing, e.g. `() => missingCommand('kubectl')`). Modules load lazily, so a suite whose
+// dependencies are absent does not stop the others.
+import { missingCommand, missingGitHttpBackend } from './preconditions.js';
+import type { BenchSuite } from './types.js';
+
+export const SUITES: readonly BenchSuite[] = [
+  {
+    name: 'source',
+    unavailable: async () => (await missingCommand('git')) ?? missingGitHttpBackend(),
+    run: async () => (await import('./source.js')).run(),
+  },
+  { name: 'planner', run: async () => (await import('./planner.js')).run() },
+];
