@@ -5,8 +5,14 @@ import { FIELD_MANAGER } from '../../src/model/index.js';
 import type { ClusterClient, ResourceInfo } from '../../src/kube/port.js';
 import { KubeError } from '../../src/kube/port.js';
 
-export function httpClusterClient(options: { name: string; url: string; token: string }): ClusterClient {
+export function httpClusterClient(options: {
+  name: string;
+  url: string;
+  token: string;
+  timeoutMs?: number;
+}): ClusterClient {
   const { name, url, token } = options;
+  const timeoutMs = options.timeoutMs ?? 5000;
   const discovered = new Map<string, { name: string; kind: string; namespaced: boolean }[]>();
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
 
@@ -22,7 +28,7 @@ export function httpClusterClient(options: { name: string; url: string; token: s
         method,
         headers: { ...headers, ...(contentType ? { 'content-type': contentType } : {}) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(5000),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       throw new KubeError({ code: 'kube.unreachable', cluster: name, message: String(err) });

@@ -40,7 +40,7 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
   const createClient: ClientFactory = ({ name, context }) => {
     const sim = world.cluster(context);
     if (!sim) throw new Error(`no simulated cluster for context ${context}`);
-    return httpClusterClient({ name, url: sim.url, token: sim.token });
+    return httpClusterClient({ name, url: sim.url, token: sim.token, timeoutMs: 1000 });
   };
   const fleetFor = (repo: FederationRepo, options: { drift?: DriftTracker } = {}): Promise<Fleet> =>
     createFleet({
