@@ -94,8 +94,8 @@ test('429, 5xx and latency faults: repeated reconciles converge, then nothing is
     await writeFiles(repoDir, {
       [`config/cm-${i}.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: default\ndata:\n  i: "v2-${i}"\n`,
     });
-  await s.world.cluster('gce-asia-east1a')!.setFault({ fault: 'errors', rate: 0.1, code: 429 });
-  await s.world.cluster('gce-europe-west1b')!.setFault({ fault: 'errors', rate: 0.1, code: 503 });
+  await s.world.cluster('gce-asia-east1a')!.setFault({ fault: 'errors', rate: 0.3, code: 429 });
+  await s.world.cluster('gce-europe-west1b')!.setFault({ fault: 'errors', rate: 0.3, code: 503 });
   await s.world.cluster('gce-us-central1c')!.setFault({ fault: 'latency', ms: 20 });
   const rounds = await untilConverged(30);
   for (const c of CLUSTERS) await s.world.cluster(c)!.setFault({ fault: 'up' });

@@ -14,7 +14,7 @@ import { reconcileOnce } from '../../src/agent/reconcile-once.js';
 import type { ReconcileOutcome } from '../../src/agent/reconcile-once.js';
 import { readFederation } from '../../src/source/read-federation.js';
 import type { LoadedRepo } from '../../src/cli/load-repo.js';
-import { httpClusterClient } from '../helpers/http-cluster-client.js';
+import { createClusterClient } from '../../src/kube/client-node.js';
 
 export type Scenario = {
   world: RunningWorld;
@@ -37,11 +37,15 @@ export async function readRepoDir(repoDir: string, cacheDir: string): Promise<Lo
 export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Promise<Scenario> {
   const dir = await mkdtemp(join(tmpdir(), 'fedsync-scenario-'));
   const world = await startWorld({ world: await readWorld(worldFile), outDir: join(dir, 'sim'), tickMs: 5 });
-  const createClient: ClientFactory = ({ name, context }) => {
-    const sim = world.cluster(context);
-    if (!sim) throw new Error(`no simulated cluster for context ${context}`);
-    return httpClusterClient({ name, url: sim.url, token: sim.token, timeoutMs: 1000 });
-  };
+  // The real adapter (client-node), with short timeouts and backoff so fault tests stay fast.
+  const createClient: ClientFactory = ({ name, kubeconfigPath, context }) =>
+    createClusterClient({
+      name,
+      kubeconfigPath,
+      context,
+      timeoutMs: 1500,
+      retry: { baseDelayMs: 10, maxDelayMs: 100, maxRetryAfterMs: 200 },
+    });
   const fleetFor = (repo: FederationRepo, options: { drift?: DriftTracker } = {}): Promise<Fleet> =>
     createFleet({
       kubeconfigPath: world.files!.kubeconfig,
