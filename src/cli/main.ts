@@ -4,6 +4,9 @@ import { registerSim } from './commands/sim.js';
 import { registerVersion, fedsyncVersion } from './commands/version.js';
 import { registerValidate } from './commands/validate.js';
 import { registerRender } from './commands/render.js';
+import { processDeps, registerPlan } from './commands/plan.js';
+import { registerApply } from './commands/apply.js';
+import { createClient } from './kube-client.js';
 
 export function buildProgram(): Command {
   const program = new Command('fedsync')
@@ -17,6 +20,9 @@ export function buildProgram(): Command {
   registerSim(program);
   registerValidate(program);
   registerRender(program);
+  const clusterDeps = processDeps(createClient);
+  registerPlan(program, clusterDeps);
+  registerApply(program, clusterDeps);
   return program;
 }
 

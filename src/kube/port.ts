@@ -19,6 +19,10 @@ export const KubeErrorCode = {
   unauthorized: 'kube.unauthorized',
   /** The API server does not serve this apiVersion/kind. */
   unknownKind: 'kube.unknownKind',
+  /** 410 Gone: a watch or list resourceVersion is older than the server keeps; relist. */
+  expired: 'kube.expired',
+  /** Anything else the server answered that none of the above describes (e.g. 405, 415). */
+  unexpected: 'kube.unexpected',
 } as const;
 export type KubeErrorCode = (typeof KubeErrorCode)[keyof typeof KubeErrorCode];
 
@@ -46,7 +50,8 @@ export class KubeError extends Error {
 
 export type ResourceInfo = { apiVersion: string; kind: string; plural: string; namespaced: boolean };
 
-export type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject };
+/** BOOKMARK objects carry only apiVersion, kind and metadata.resourceVersion (progress marker). */
+export type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: KubeObject };
 
 export type ListOptions = { apiVersion: string; kind: string; namespace?: string; labelSelector?: string };
 

@@ -1,0 +1,72 @@
+// The one retry policy for requests to member clusters: which failures are transient, how long to
+// wait (Retry-After when the server said, else exponential backoff with full jitter), how often.
+// Randomness and sleeping are injected so tests are deterministic.
+import { KubeError, KubeErrorCode } from './port.js';
+
+export type RetryPolicy = {
+  /** Attempts in total, the first included (default 4). */
+  maxAttempts: number;
+  /** Backoff cap for attempt n is min(maxDelayMs, baseDelayMs * 2^n) (defaults 200 ms, 5 s). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Longest Retry-After honoured; longer ones are clipped (default 30 s). */
+  maxRetryAfterMs: number;
+  /** [0, 1): the jitter source. */
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
+};
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 4,
+  baseDelayMs: 200,
+  maxDelayMs: 5000,
+  maxRetryAfterMs: 30_000,
+  random: Math.random,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
+  return { ...defaultRetryPolicy, ...overrides };
+}
+
+/**
+ * Transient: the same request may succeed later. Timeouts are included although a write may have
+ * landed: every write fedsync sends is idempotent (server-side apply, delete of a name).
+ */
+const transientCodes: ReadonlySet<string> = new Set([
+  KubeErrorCode.unreachable,
+  KubeErrorCode.timeout,
+  KubeErrorCode.throttled,
+  KubeErrorCode.serverError,
+]);
+
+export function isTransient(err: unknown): boolean {
+  return err instanceof KubeError && transientCodes.has(err.code);
+}
+
+/** How long to wait before attempt `attempt + 1` (attempt counts from 0). */
+export function retryDelayMs(policy: RetryPolicy, attempt: number, err: unknown): number {
+  if (err instanceof KubeError && err.retryAfterSeconds !== undefined) {
+    return Math.min(err.retryAfterSeconds * 1000, policy.maxRetryAfterMs);
+  }
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.floor(policy.random() * cap);
+}
+
+/** Runs `call` until it succeeds, fails terminally, or attempts run out (the last error is thrown). */
+export async function withRetry<T>(
+  policy: RetryPolicy,
+  call: (attempt: number) => Promise<T>,
+  onRetry?: (err: unknown, delayMs: number) => void,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call(attempt);
+    } catch (err) {
+      if (!isTransient(err) || attempt + 1 >= policy.maxAttempts) throw err;
+      const delay = retryDelayMs(policy, attempt, err);
+      onRetry?.(err, delay);
+      await policy.sleep(delay);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// `fedsync plan` and `fedsync apply` against a simulated world (--sim): plan exits 2 with changes,
+// apply converges (exit 0, summary line), plan exits 0 afterwards; -o json; errors exit 1.
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { startWorld } from '../../src/sim/run-world.js';
+import type { RunningWorld } from '../../src/sim/run-world.js';
+import { readWorld } from '../../src/sim/world.js';
+import { registerPlan } from '../../src/cli/commands/plan.js';
+import { registerApply } from '../../src/cli/commands/apply.js';
+import { createClient } from '../../src/cli/kube-client.js';
+
+let world: RunningWorld;
+let dir: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fedsync-cli-'));
+  world = await startWorld({
+    world: await readWorld('fixtures/worlds/demo.yaml'),
+    outDir: join(dir, 'sim'),
+    tickMs: 5,
+  });
+});
+after(async () => {
+  await world.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+async function cli(args: string[], isTTY = false) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const deps = {
+    createClient,
+    stdout: (t: string) => out.push(t),
+    stderr: (t: string) => err.push(t),
+    isTTY,
+    now: () => new Date('2026-01-01T00:00:00Z'),
+  };
+  const program = new Command('fedsync').exitOverride();
+  registerPlan(program, deps);
+  registerApply(program, deps);
+  await program.parseAsync(['node', 'fedsync', ...args, '--cache-dir', join(dir, 'cache')]);
+  return { out: out.join(''), err: err.join(''), code: process.exitCode ?? 0 };
+}
+
+const sim = (): string[] => ['--repo', 'fixtures/repos/demo', '--sim', join(dir, 'sim')];
+
+test('plan shows the changes and exits 2; json and markdown render the same plan', async () => {
+  const text = await cli(['plan', ...sim()]);
+  assert.equal(text.code, 2, text.err);
+  assert.match(text.out, /Plan: 12 to add, 0 to change, 0 to destroy\./);
+  assert.doesNotMatch(text.out, /RkFLRS1ERU1P/, 'no Secret value printed');
+  const json = await cli(['plan', ...sim(), '-o', 'json']);
+  assert.equal(json.code, 2);
+  assert.equal((JSON.parse(json.out) as { clusters: unknown[] }).clusters.length, 3);
+  const md = await cli(['plan', ...sim(), '-o', 'markdown']);
+  assert.match(md.out, /^### fedsync plan/);
+});
+
+test('apply converges with progress on a terminal and a summary line; plan then exits 0', async () => {
+  const applied = await cli(['apply', ...sim()], true);
+  assert.equal(applied.code, 0, applied.err);
+  assert.match(applied.out, /\+ ReplicaSet\/default\/nginx@gce-asia-east1a/);
+  assert.match(applied.out, /Apply [^:]+: 12 created, .* in 3 clusters; converged\.\n$/);
+  const again = await cli(['apply', ...sim(), '-o', 'json']);
+  assert.equal(again.code, 0);
+  assert.equal((JSON.parse(again.out) as { summary: { unchanged: number } }).summary.unchanged, 12);
+  const plan = await cli(['plan', ...sim()]);
+  assert.equal(plan.code, 0, plan.out);
+});
+
+test('errors exit 1: a repository with problems, a missing world, a bad -o', async () => {
+  const bad = await cli(['plan', '--repo', 'fixtures/repos/bad/bad-yaml', '--sim', join(dir, 'sim')]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /nothing planned/);
+  const badApply = await cli(['apply', '--repo', 'fixtures/repos/bad/bad-yaml', '--sim', join(dir, 'sim')]);
+  assert.equal(badApply.code, 1);
+  assert.match(badApply.out, /failed before anything was applied/);
+  await assert.rejects(
+    cli(['plan', '--repo', 'fixtures/repos/demo', '--sim', join(dir, 'nowhere')]),
+    /no running world/,
+  );
+  await assert.rejects(cli(['plan', ...sim(), '-o', 'yaml']), /-o must be one of/);
+});

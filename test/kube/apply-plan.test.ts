@@ -1,0 +1,197 @@
+// applyPlan against in-memory clients: phase order and failure scope, blocked deletes, inventory
+// crash safety, offline clusters, and no writes at all for a plan without changes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ClusterPlan, KubeAction, KubeObject, Plan } from '../../src/model/index.js';
+import { refKey, refOf } from '../../src/model/index.js';
+import { applyPlan } from '../../src/kube/apply-plan.js';
+import type { ClusterClient } from '../../src/kube/port.js';
+import { configMap, namespace, service } from '../helpers/federation.js';
+import { fakeClusterClient } from '../helpers/fake-cluster-client.js';
+
+const ingress = (name: string): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name, namespace: 'default' },
+});
+
+const create = (o: KubeObject): KubeAction => ({ op: 'create', ref: refOf(o), object: o, reason: 'test' });
+const del = (o: KubeObject, blockedBy: string[] = []): KubeAction => ({
+  op: 'delete',
+  ref: refOf(o),
+  reason: 'test',
+  blockedBy,
+});
+const key = (o: KubeObject): string => refKey(refOf(o));
+
+function plan(clusters: ClusterPlan[]): Plan {
+  return {
+    schemaVersion: 1,
+    federation: 'demo',
+    revision: { sha: 'abc' },
+    digest: 'sha256:0',
+    clusters,
+    problems: [],
+  };
+}
+
+function harness(inventories: Record<string, string[] | null>) {
+  const writes: { cluster: string; keys: string[] }[] = [];
+  return {
+    writes,
+    inventories: new Map(Object.entries(inventories)),
+    writeInventory: (client: ClusterClient, keys: string[]) => {
+      writes.push({ cluster: client.name, keys });
+      return Promise.resolve();
+    },
+  };
+}
+
+test('a failed Service stops the Ingress of that cluster only; every result is reported', async () => {
+  const svc = service('default', 'web');
+  const cm = configMap('default', 'cfg');
+  const ing = ingress('web');
+  const a = fakeClusterClient('a');
+  const b = fakeClusterClient('b');
+  a.failing.add(key(svc));
+  const actions = [create(cm), create(svc), create(service('default', 'other')), create(ing)];
+  const h = harness({ a: [], b: [] });
+  const inventory = actions.map((x) => refKey(x.ref)).sort();
+  const result = await applyPlan({
+    plan: plan([
+      { cluster: 'a', health: 'Ready', actions, inventory },
+      { cluster: 'b', health: 'Ready', actions, inventory },
+    ]),
+    clients: new Map([
+      ['a', a],
+      ['b', b],
+    ]),
+    ...h,
+  });
+  assert.equal(result.ok, false);
+  const ra = result.clusters.find((c) => c.cluster === 'a')!;
+  assert.deepEqual(
+    ra.results.map((r) => [r.subject, r.outcome]),
+    [
+      ['ConfigMap/default/cfg', 'done'],
+      ['Service/default/web', 'failed'],
+      ['Service/default/other', 'done'],
+      ['Ingress/default/web', 'notRun'],
+    ],
+  );
+  assert.equal(ra.results[1]!.error?.code, 'kube.serverError');
+  assert.ok(!a.calls.includes(`apply ${key(ing)}`));
+  assert.ok(result.clusters.find((c) => c.cluster === 'b')!.results.every((r) => r.outcome === 'done'));
+  assert.deepEqual(result.summary, {
+    created: 6,
+    updated: 0,
+    adopted: 0,
+    deleted: 0,
+    unchanged: 0,
+    skipped: 0,
+    blocked: 0,
+    failed: 1,
+    notRun: 1,
+  });
+});
+
+test('inventory: union before creates, plan inventory after deletes; blocked deletes stay recorded', async () => {
+  const kept = configMap('default', 'kept');
+  const gone = configMap('default', 'gone');
+  const held = namespace('team');
+  const added = configMap('default', 'added');
+  const c = fakeClusterClient('a', [kept, gone, held]);
+  const h = harness({ a: [key(kept), key(gone), key(held)] });
+  const order: string[] = [];
+  const result = await applyPlan({
+    plan: plan([
+      {
+        cluster: 'a',
+        health: 'Ready',
+        actions: [
+          { op: 'unchanged', ref: refOf(kept) },
+          create(added),
+          del(gone),
+          del(held, ['guard.namespaceDelete']),
+        ],
+        inventory: [key(added), key(held), key(kept)].sort(),
+      },
+    ]),
+    clients: new Map([['a', c]]),
+    ...h,
+    writeInventory: (client, keys) => {
+      order.push(`inventory ${keys.length}`);
+      return h.writeInventory(client, keys);
+    },
+    listener: { objectFinished: (_c, r) => order.push(`${r.op} ${r.outcome}`) },
+  });
+  assert.equal(result.ok, true);
+  assert.deepEqual(order, [
+    'inventory 4',
+    'unchanged noop',
+    'create done',
+    'delete done',
+    'delete notRun',
+    'inventory 3',
+  ]);
+  assert.deepEqual(h.writes[0]!.keys, [key(added), key(gone), key(held), key(kept)].sort());
+  assert.deepEqual(h.writes[1]!.keys, [key(added), key(held), key(kept)].sort());
+  assert.ok(c.objects.has(key(held)), 'a blocked delete never runs');
+  assert.equal(result.summary.blocked, 1);
+});
+
+test('a failed delete stays in the inventory', async () => {
+  const gone = configMap('default', 'gone');
+  const c = fakeClusterClient('a', [gone]);
+  c.failing.add(key(gone));
+  const h = harness({ a: [key(gone)] });
+  const result = await applyPlan({
+    plan: plan([{ cluster: 'a', health: 'Ready', actions: [del(gone)], inventory: [] }]),
+    clients: new Map([['a', c]]),
+    ...h,
+  });
+  assert.equal(result.ok, false);
+  assert.deepEqual(h.writes, [], 'inventory unchanged: the failed delete is still recorded');
+});
+
+test('offline clusters get nothing; an unreadable inventory applies nothing', async () => {
+  const cm = configMap('default', 'x');
+  const a = fakeClusterClient('a');
+  const b = fakeClusterClient('b');
+  const h = harness({ a: [], b: null });
+  const result = await applyPlan({
+    plan: plan([
+      { cluster: 'a', health: 'Offline', actions: [], inventory: [] },
+      { cluster: 'b', health: 'Ready', actions: [create(cm)], inventory: [key(cm)] },
+    ]),
+    clients: new Map([
+      ['a', a],
+      ['b', b],
+    ]),
+    ...h,
+  });
+  assert.equal(result.clusters[0]!.skipped, 'offline');
+  assert.equal(result.clusters[1]!.error?.code, 'inventory.unavailable');
+  assert.deepEqual(
+    result.clusters[1]!.results.map((r) => r.outcome),
+    ['notRun'],
+  );
+  assert.deepEqual([...a.calls, ...b.calls], []);
+  assert.equal(result.ok, false);
+});
+
+test('a plan without changes makes no request and no inventory write', async () => {
+  const cm = configMap('default', 'x');
+  const c = fakeClusterClient('a', [cm]);
+  const h = harness({ a: [key(cm)] });
+  const result = await applyPlan({
+    plan: plan([
+      { cluster: 'a', health: 'Ready', actions: [{ op: 'unchanged', ref: refOf(cm) }], inventory: [key(cm)] },
+    ]),
+    clients: new Map([['a', c]]),
+    ...h,
+  });
+  assert.equal(result.ok, true);
+  assert.deepEqual(c.calls, []);
+  assert.deepEqual(h.writes, []);
+});
