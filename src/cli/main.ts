@@ -6,6 +6,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerRender } from './commands/render.js';
 import { processDeps, registerPlan } from './commands/plan.js';
 import { registerApply } from './commands/apply.js';
+import { registerDemo } from './commands/demo.js';
 import { createClient } from './kube-client.js';
 
 export function buildProgram(): Command {
@@ -23,6 +24,16 @@ export function buildProgram(): Command {
   const clusterDeps = processDeps(createClient);
   registerPlan(program, clusterDeps);
   registerApply(program, clusterDeps);
+  registerDemo(program, {
+    createClient,
+    stdout: clusterDeps.stdout,
+    stderr: clusterDeps.stderr,
+    untilInterrupted: () =>
+      new Promise((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      }),
+  });
   return program;
 }
 

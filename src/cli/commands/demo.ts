@@ -1,0 +1,155 @@
+// `fedsync demo` (what `npm start` runs): the main job on the embedded simulated federation. Starts
+// the demo world (three clusters and Google Cloud), makes the demo federation repository a real Git
+// repository under .fedsync, and runs the agent on it: every commit there, every interval and every
+// change someone makes in a cluster is reconciled, and each outcome is printed.
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { startAgent } from '../../agent/agent.js';
+import { createFleet } from '../../agent/fleet.js';
+import type { ClientFactory } from '../../agent/fleet.js';
+import type { ReconcileOutcome } from '../../agent/reconcile-once.js';
+import { createParseCache } from '../../manifests/load.js';
+import { formatProblem } from '../../model/index.js';
+import { startWorld } from '../../sim/run-world.js';
+import { readWorld } from '../../sim/world.js';
+import { ensureDemoRepo } from '../demo/demo-repo.js';
+import { outcomeLine, workloadLines } from '../demo/demo-report.js';
+import { loadRepo } from '../load-repo.js';
+
+export type DemoOptions = {
+  world: string;
+  template: string;
+  out: string;
+  repoDir: string;
+  interval: string;
+  once?: boolean;
+};
+
+export type DemoDeps = {
+  createClient: ClientFactory;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Resolves when the demo should stop (Ctrl-C); unused with --once. */
+  untilInterrupted: () => Promise<void>;
+};
+
+function howTo(out: string, repoDir: string): string {
+  const fedsync = 'node bin/fedsync.js';
+  return [
+    '',
+    'Try it (in another shell):',
+    `  export KUBECONFIG=${out}/kubeconfig`,
+    '  kubectl --context=gce-asia-east1a get replicasets,services,ingresses',
+    `  ${fedsync} sim ctl --out ${out} gce-europe-west1b down      # its replicas move; \`up\` brings it back`,
+    `  kubectl --context=gce-us-central1c patch replicaset nginx -p '{"spec":{"replicas":1}}'  # drift: corrected`,
+    `  cd ${repoDir} && $EDITOR myreplicaset.yaml && git commit -am "scale" # applied within seconds`,
+    `  ${fedsync} plan --repo ${repoDir} --sim ${out}                  # exit 0: nothing to do`,
+    '',
+  ].join('\n');
+}
+
+function changedAnything(o: ReconcileOutcome): boolean {
+  const s = o.summary;
+  return (!!s && s.created + s.updated + s.adopted + s.deleted + s.failed > 0) || o.drift.length > 0;
+}
+
+function worthShowing(o: ReconcileOutcome): string {
+  return JSON.stringify([o.sha, o.status, o.problems.map((p) => [p.code, p.cluster, p.object])]);
+}
+
+export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<number> {
+  const interval = Number(opts.interval);
+  if (!Number.isInteger(interval) || interval < 1)
+    throw new Error(`--interval must be a whole number of seconds (got ${opts.interval})`);
+  const out = resolve(opts.out);
+  const world = await startWorld({ world: await readWorld(opts.world), outDir: out });
+  let fleet: Awaited<ReturnType<typeof createFleet>> | undefined;
+  try {
+    const repo = await ensureDemoRepo({ dir: resolve(opts.repoDir), template: opts.template });
+    deps.stdout(
+      `Simulated world "${world.world.metadata.name}": ${world.clusters.map((c) => c.name).join(', ')}; ` +
+        `kubeconfig ${world.files?.kubeconfig ?? ''}\n` +
+        `Federation repository ${repo.dir} (${repo.created ? 'created from ' + opts.template : 'reusing it'})\n`,
+    );
+    const cache = createParseCache();
+    const read = () => loadRepo({ repo: repo.dir, cache });
+    const first = await read();
+    if (!first.ok) {
+      for (const p of first.problems) deps.stderr(`${formatProblem(p)}\n`);
+      return 1;
+    }
+    fleet = await createFleet({
+      kubeconfigPath: world.files?.kubeconfig ?? '',
+      registrations: first.value.clusters,
+      federation: first.value.federation.name,
+      createClient: deps.createClient,
+    });
+    const clients = fleet.clients;
+    let lastShown = '';
+    const report = async (outcome: ReconcileOutcome, reasons: readonly string[]): Promise<void> => {
+      // A quiet cycle (nothing written, same commit, same problems) prints nothing.
+      const shown = worthShowing(outcome);
+      if (shown === lastShown && !changedAnything(outcome)) return;
+      lastShown = shown;
+      deps.stdout(`${outcomeLine(outcome, reasons, new Date())}\n`);
+      for (const p of outcome.problems) deps.stderr(`  ${formatProblem(p)}\n`);
+      for (const d of outcome.drift)
+        deps.stdout(
+          `  drift ${d.ref.kind}/${d.ref.name}@${d.cluster} by ${d.manager ?? 'unknown'}: ${d.action}\n`,
+        );
+      const latest = await read();
+      if (latest.ok)
+        for (const line of await workloadLines({ repo: latest.value, clients })) deps.stdout(`${line}\n`);
+    };
+    let chain = Promise.resolve();
+    const agent = await startAgent({
+      read,
+      fleet,
+      intervalSeconds: interval,
+      watchDir: repo.dir,
+      onOutcome: (outcome, reasons) => {
+        chain = chain
+          .then(() => report(outcome, reasons))
+          .catch((err: unknown) => deps.stderr(`${String(err)}\n`));
+      },
+      onError: (err) =>
+        deps.stderr(`reconcile failed: ${err instanceof Error ? err.message : String(err)}\n`),
+    });
+    try {
+      await agent.reconcileNow('start');
+      await chain;
+      if (opts.once) {
+        // Give the simulated controllers a moment, then show the replicas as they became ready.
+        await Promise.all(world.clusters.map((c) => c.settle()));
+        const latest = await read();
+        if (latest.ok)
+          for (const line of await workloadLines({ repo: latest.value, clients })) deps.stdout(`${line}\n`);
+        return agent.last()?.converged ? 0 : 1;
+      }
+      deps.stdout(howTo(opts.out, opts.repoDir));
+      await deps.untilInterrupted();
+      return 0;
+    } finally {
+      await agent.stop();
+      await chain;
+    }
+  } finally {
+    await fleet?.stop();
+    await world.stop();
+  }
+}
+
+export function registerDemo(program: Command, deps: DemoDeps): void {
+  program
+    .command('demo')
+    .description('run fedsync on the embedded simulated federation (what `npm start` runs)')
+    .option('--world <file>', 'world file', 'fixtures/worlds/demo.yaml')
+    .option('--template <dir>', 'repository the demo repository is made from', 'fixtures/repos/demo')
+    .option('--out <dir>', 'where the world writes kubeconfig and sim.json', '.fedsync/sim')
+    .option('--repo-dir <dir>', 'the demo federation repository (created once)', '.fedsync/demo-repo')
+    .option('--interval <seconds>', 'reconcile at least this often', '5')
+    .option('--once', 'reconcile once, print the result and stop')
+    .action(async (opts: DemoOptions) => {
+      process.exitCode = await demoCommand(opts, deps);
+    });
+}
