@@ -11,6 +11,8 @@ import {
 } from '../../src/agent/triggers.js';
 import type { TriggerReason } from '../../src/agent/triggers.js';
 import { tempDir } from '../helpers/git.js';
+import { watch } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -149,6 +151,49 @@ describe('watch trigger', () => {
     } finally {
       await watcher.stop();
     }
+  });
+
+  test('watcher errors after ready are reported as values and the watch keeps triggering', async () => {
+    let runs = 0;
+    const errors: unknown[] = [];
+    const queue = createReconcileQueue(() => {
+      runs++;
+      return Promise.resolve();
+    });
+    let instance: FSWatcher | undefined;
+    const watcher = await watchTrigger(queue, {
+      path: tmp.path,
+      debounceMs: 50,
+      onError: (e) => errors.push(e),
+      createWatcher: (path, options) => (instance = watch(path, options)),
+    });
+    try {
+      assert.ok(instance);
+      // Two errors: a once-listener would be gone by the second, which would then crash the process.
+      instance.emit('error', new Error('EMFILE: too many open files'));
+      instance.emit('error', new Error('EACCES: permission denied'));
+      assert.deepEqual(
+        errors.map((e) => (e as Error).message),
+        ['EMFILE: too many open files', 'EACCES: permission denied'],
+      );
+      await writeFile(join(tmp.path, 'apps', 'after-error.yaml'), 'n: 1\n');
+      await waitFor(() => runs === 1, 'a run after the errors');
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  test('startTriggers hands watcher errors to its onError', async () => {
+    const errors: unknown[] = [];
+    let instance: FSWatcher | undefined;
+    const triggers = await startTriggers({
+      run: () => Promise.resolve(),
+      watch: { path: tmp.path, createWatcher: (path, options) => (instance = watch(path, options)) },
+      onError: (e) => errors.push(e),
+    });
+    instance?.emit('error', new Error('ENOSPC'));
+    await triggers.stop();
+    assert.equal(errors.length, 1);
   });
 
   test('startTriggers wires trigger-now onto the same queue', async () => {
