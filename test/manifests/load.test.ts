@@ -418,3 +418,35 @@ test('a parse cache keyed by blob id parses an unchanged file only once', () => 
   assert.ok(r.ok && r.value.objects[0]?.template.metadata.name === 'y');
   assert.equal(cache.entries.size, 3, 'entries of files no longer present are dropped');
 });
+
+describe('paths', () => {
+  test('paths that are not normalised relative paths are refused with a problem, never read', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n';
+    for (const path of [
+      '../outside.yaml',
+      'apps/../../x.yaml',
+      'apps/./x.yaml',
+      '/etc/x.yaml',
+      'a//x.yaml',
+      'a\\x.yaml',
+    ]) {
+      const r = loadFederation([...CLUSTERS, { path, text }]);
+      assert.ok(!r.ok, path);
+      assert.deepEqual(
+        r.problems.map((p) => [p.code, p.source?.file]),
+        [['layout.badPath', path]],
+      );
+      assert.match(r.problems[0]!.message, /not a normalised relative path/);
+    }
+  });
+
+  test('dot directories and non-YAML files are skipped without a problem', () => {
+    const r = loadFederation([
+      ...CLUSTERS,
+      { path: '.github/workflows/ci.yaml', text: 'on: push\n' },
+      { path: 'README.md', text: '# hi\n' },
+    ]);
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.objects, []);
+  });
+});
