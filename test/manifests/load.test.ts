@@ -141,13 +141,13 @@ describe('validation', () => {
     );
     const digest = `sha256:${'a'.repeat(64)}`;
     const repo = ok({
-      'fedsync.yaml': `apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata: {name: prod}\nspec:\n  policy:\n    selfHeal: false\n    approvals:\n      - {digest: '${digest}', guards: [massPrune], reason: planned cleanup}\n      - {commit: abc1234, reason: ok}\n`,
+      'fedsync.yaml': `apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata: {name: prod}\nspec:\n  policy:\n    selfHeal: false\n    approvals:\n      - {digest: '${digest}', guards: [guard.massPrune], reason: planned cleanup}\n      - {commit: abc1234, reason: ok}\n`,
     });
     assert.deepEqual(repo.federation.policy, {
       selfHeal: false,
       prune: true,
       approvals: [
-        { digest, guards: ['massPrune'], reason: 'planned cleanup' },
+        { digest, guards: ['guard.massPrune'], reason: 'planned cleanup' },
         { commit: 'abc1234', reason: 'ok' },
       ],
     });
