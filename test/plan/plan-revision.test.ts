@@ -163,6 +163,28 @@ test('prune: disabled (live or in Git) is never deleted; reconcile: disabled is 
   assert.match((off.clusters[0]!.actions[0] as { reason: string }).reason, /pruning is off/);
 });
 
+test('prune: disabled in Git alone protects the live copy; reconcile: disabled on a live object removed from Git keeps it', () => {
+  // Live copies without the annotation: only the Git side (or only the live side) says "disabled".
+  const moved = configMap('shop', 'moved');
+  moved.metadata.annotations = { [ANNOTATION_PRUNE]: 'disabled' };
+  const liveMoved = owned(configMap('shop', 'moved'));
+  assert.equal(liveMoved.metadata.annotations?.[ANNOTATION_PRUNE], undefined);
+  const frozenGone = owned(configMap('shop', 'frozen-gone'));
+  frozenGone.metadata.annotations = {
+    ...frozenGone.metadata.annotations,
+    [ANNOTATION_RECONCILE]: 'disabled',
+  };
+  const p = plan({
+    objects: [fedObject(moved, { placement: { clusters: ['b'] } })],
+    clusters: [observed('a', { objects: [liveMoved, frozenGone] }), observed('b', { inventory: [] })],
+  });
+  assert.deepEqual(summary(p.clusters[0]!.actions), ['skip ConfigMap/frozen-gone', 'skip ConfigMap/moved']);
+  const reasons = p.clusters[0]!.actions.map((a) => (a as { reason: string }).reason);
+  assert.match(reasons[0]!, new RegExp(`${ANNOTATION_RECONCILE}: disabled`));
+  assert.match(reasons[1]!, new RegExp(`${ANNOTATION_PRUNE}: disabled`));
+  assert.equal(p.clusters[0]!.inventory.length, 2, 'both stay in the inventory');
+});
+
 test('an unreadable inventory means no deletes and a problem', () => {
   const p = plan({
     objects: [],
