@@ -379,7 +379,7 @@ test('guard: mass prune uses 10 % of the managed objects once that is more than 
   const run = (deleted: number) =>
     plan({
       objects: kept.map((o) => fedObject(o)),
-      clusters: [observed('a', { objects: [...kept.map(owned), ...gone(deleted)] })],
+      clusters: [observed('a', { objects: [...kept.map((o) => owned(o)), ...gone(deleted)] })],
     });
   const held = (p: Plan) =>
     p.clusters[0]!.actions.filter((a) => a.op === 'delete' && a.blockedBy.includes(GuardCode.massPrune))
