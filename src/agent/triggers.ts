@@ -134,6 +134,13 @@ export type WatchOptions = {
   /** A burst of writes closer together than this is one trigger. */
   debounceMs?: number;
   timers?: Timers;
+  /**
+   * Watcher errors after it is ready (EMFILE, a vanished directory, permissions), as values: the
+   * watch keeps going. Without a listener an EventEmitter 'error' would crash the agent.
+   */
+  onError?: (error: unknown) => void;
+  /** For tests: builds the chokidar watcher. */
+  createWatcher?: typeof watch;
 };
 
 /** Watches a local repository; resolves once the watcher is ready. */
@@ -141,7 +148,7 @@ export async function watchTrigger(queue: ReconcileQueue, options: WatchOptions)
   const timers = options.timers ?? realTimers;
   const debounceMs = options.debounceMs ?? 300;
   let timer: unknown;
-  const watcher = watch(options.path, {
+  const watcher = (options.createWatcher ?? watch)(options.path, {
     ignoreInitial: true,
     ignored: (p: string) => isIgnoredRepoPath(options.path, p),
   });
@@ -153,9 +160,18 @@ export async function watchTrigger(queue: ReconcileQueue, options: WatchOptions)
     }, debounceMs);
   };
   watcher.on('all', fire);
+  let ready = false;
   await new Promise<void>((resolve, reject) => {
-    watcher.once('ready', resolve);
-    watcher.once('error', reject);
+    watcher.once('ready', () => {
+      ready = true;
+      resolve();
+    });
+    // Before ready an error means the watch never started: fail startup. After ready, report it and
+    // keep watching (this listener stays for the watcher's lifetime).
+    watcher.on('error', (error: unknown) => {
+      if (ready) options.onError?.(error);
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    });
   });
   return {
     async stop() {
@@ -181,7 +197,13 @@ export async function startTriggers(options: TriggersOptions): Promise<{
   const queue = createReconcileQueue(options.run, options.onError ? { onError: options.onError } : {});
   const stoppers: Stoppable[] = [];
   if (options.schedule) stoppers.push(scheduleTrigger(queue, options.schedule));
-  if (options.watch) stoppers.push(await watchTrigger(queue, options.watch));
+  if (options.watch) {
+    const watchOptions =
+      options.onError && !options.watch.onError
+        ? { ...options.watch, onError: options.onError }
+        : options.watch;
+    stoppers.push(await watchTrigger(queue, watchOptions));
+  }
   return {
     queue,
     now: (reason = 'now') => queue.trigger(reason),

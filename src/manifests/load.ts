@@ -91,17 +91,18 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
     manifest: [],
   };
   for (const file of [...files].sort((a, b) => a.path.localeCompare(b.path))) {
-    const role = fileRole(file.path);
-    if (role === 'ignored') continue;
-    if (!isSafePath(file.path)) {
+    // Checked before the role: `../x.yaml` has a dot segment, and must be refused, not skipped.
+    if (/\.ya?ml$/i.test(file.path) && !isSafePath(file.path)) {
       problems.push({
         code: 'layout.badPath',
         severity: 'error',
-        message: `path "${file.path}" is not a normalised relative path`,
+        message: `path "${file.path}" is not a normalised relative path (no leading "/", "\\", empty, "." or ".." segments); the file is not read`,
         source: { file: file.path, line: 1 },
       });
       continue;
     }
+    const role = fileRole(file.path);
+    if (role === 'ignored') continue;
     const parsed = parseWithCache(file, limits, options.cache, used);
     problems.push(...parsed.problems);
     byRole[role].push(...parsed.documents);

@@ -28,6 +28,15 @@ const ownMeta = z.strictObject({
   annotations: stringMap.optional(),
 });
 
+// The guard codes an approval may name (src/plan/guards.ts GuardCode; a test keeps the two equal).
+// A misspelt guard would otherwise release nothing, silently.
+export const APPROVABLE_GUARDS = [
+  'guard.emptyRender',
+  'guard.massPrune',
+  'guard.namespaceDelete',
+  'guard.lbFrontendDelete',
+] as const;
+
 const approvalSchema = z
   .strictObject({
     digest: z
@@ -38,7 +47,10 @@ const approvalSchema = z
       .string()
       .regex(/^[0-9a-f]{7,40}$/, 'must be a commit SHA (7 to 40 hex characters)')
       .optional(),
-    guards: z.array(z.string().min(1)).min(1).optional(),
+    guards: z
+      .array(z.enum(APPROVABLE_GUARDS, { error: () => `must be one of ${APPROVABLE_GUARDS.join(', ')}` }))
+      .min(1)
+      .optional(),
     reason: z.string().min(1, 'say why this change is approved'),
   })
   .refine((a) => (a.digest === undefined) !== (a.commit === undefined), {

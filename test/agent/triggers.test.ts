@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import {
   createReconcileQueue,
   isIgnoredRepoPath,
@@ -11,6 +11,8 @@ import {
 } from '../../src/agent/triggers.js';
 import type { TriggerReason } from '../../src/agent/triggers.js';
 import { tempDir } from '../helpers/git.js';
+import { watch } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;
@@ -131,24 +133,103 @@ describe('watch trigger', () => {
   });
 
   test('a burst of writes is one trigger; .git objects trigger nothing; a ref update triggers', async () => {
+    // The debounce runs on injected timers, so the test decides when "quiet" has come: it waits for
+    // the watcher to report the events, then lets the debounce fire. No outcome depends on how fast
+    // the machine is (under load, real 150 ms debounce windows split a burst in two).
     let runs = 0;
     const queue = createReconcileQueue(() => {
       runs++;
       return Promise.resolve();
     });
-    const watcher = await watchTrigger(queue, { path: tmp.path, debounceMs: 150 });
+    const pending = new Map<number, () => void>();
+    let nextId = 0;
+    const timers = {
+      setTimeout: (fn: () => void) => {
+        pending.set(++nextId, fn);
+        return nextId;
+      },
+      clearTimeout: (h: unknown) => void pending.delete(h as number),
+    };
+    const fireDebounce = async (): Promise<void> => {
+      assert.equal(pending.size, 1, 'the debounce keeps exactly one timer, however many events came');
+      const [id, fn] = [...pending][0]!;
+      pending.delete(id);
+      fn();
+      await queue.idle();
+    };
+    const seen: string[] = [];
+    const watcher = await watchTrigger(queue, {
+      path: tmp.path,
+      timers,
+      createWatcher: (path, options) => {
+        const w = watch(path, options);
+        w.on('all', (_event, p) => seen.push(relative(tmp.path, p).split(sep).join('/')));
+        return w;
+      },
+    });
     try {
-      for (let i = 0; i < 5; i++) await writeFile(join(tmp.path, 'apps', `f${i}.yaml`), `n: ${i}\n`);
-      await waitFor(() => runs === 1, 'one run after the burst');
       await writeFile(join(tmp.path, '.git', 'objects', 'ab', 'cdef'), 'x');
       await writeFile(join(tmp.path, '.git', 'index'), 'x');
-      await new Promise((r) => setTimeout(r, 500));
-      assert.equal(runs, 1, '.git internals are ignored');
+      for (let i = 0; i < 5; i++) await writeFile(join(tmp.path, 'apps', `f${i}.yaml`), `n: ${i}\n`);
+      await waitFor(() => [0, 1, 2, 3, 4].every((i) => seen.includes(`apps/f${i}.yaml`)), 'the burst');
+      await fireDebounce();
+      assert.equal(runs, 1, 'a burst of five writes is one reconcile');
+
       await writeFile(join(tmp.path, '.git', 'refs', 'heads', 'main'), 'a'.repeat(40));
-      await waitFor(() => runs === 2, 'a run after the ref moved');
+      await waitFor(() => seen.includes('.git/refs/heads/main'), 'the ref update');
+      await fireDebounce();
+      assert.equal(runs, 2, 'a ref update is a trigger');
+      assert.deepEqual(
+        seen.filter((p) => p.startsWith('.git/objects') || p === '.git/index'),
+        [],
+        '.git internals are ignored',
+      );
     } finally {
       await watcher.stop();
     }
+  });
+
+  test('watcher errors after ready are reported as values and the watch keeps triggering', async () => {
+    let runs = 0;
+    const errors: unknown[] = [];
+    const queue = createReconcileQueue(() => {
+      runs++;
+      return Promise.resolve();
+    });
+    let instance: FSWatcher | undefined;
+    const watcher = await watchTrigger(queue, {
+      path: tmp.path,
+      debounceMs: 50,
+      onError: (e) => errors.push(e),
+      createWatcher: (path, options) => (instance = watch(path, options)),
+    });
+    try {
+      assert.ok(instance);
+      // Two errors: a once-listener would be gone by the second, which would then crash the process.
+      instance.emit('error', new Error('EMFILE: too many open files'));
+      instance.emit('error', new Error('EACCES: permission denied'));
+      assert.deepEqual(
+        errors.map((e) => (e as Error).message),
+        ['EMFILE: too many open files', 'EACCES: permission denied'],
+      );
+      await writeFile(join(tmp.path, 'apps', 'after-error.yaml'), 'n: 1\n');
+      await waitFor(() => runs === 1, 'a run after the errors');
+    } finally {
+      await watcher.stop();
+    }
+  });
+
+  test('startTriggers hands watcher errors to its onError', async () => {
+    const errors: unknown[] = [];
+    let instance: FSWatcher | undefined;
+    const triggers = await startTriggers({
+      run: () => Promise.resolve(),
+      watch: { path: tmp.path, createWatcher: (path, options) => (instance = watch(path, options)) },
+      onError: (e) => errors.push(e),
+    });
+    instance?.emit('error', new Error('ENOSPC'));
+    await triggers.stop();
+    assert.equal(errors.length, 1);
   });
 
   test('startTriggers wires trigger-now onto the same queue', async () => {

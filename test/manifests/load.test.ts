@@ -141,13 +141,13 @@ describe('validation', () => {
     );
     const digest = `sha256:${'a'.repeat(64)}`;
     const repo = ok({
-      'fedsync.yaml': `apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata: {name: prod}\nspec:\n  policy:\n    selfHeal: false\n    approvals:\n      - {digest: '${digest}', guards: [massPrune], reason: planned cleanup}\n      - {commit: abc1234, reason: ok}\n`,
+      'fedsync.yaml': `apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata: {name: prod}\nspec:\n  policy:\n    selfHeal: false\n    approvals:\n      - {digest: '${digest}', guards: [guard.massPrune], reason: planned cleanup}\n      - {commit: abc1234, reason: ok}\n`,
     });
     assert.deepEqual(repo.federation.policy, {
       selfHeal: false,
       prune: true,
       approvals: [
-        { digest, guards: ['massPrune'], reason: 'planned cleanup' },
+        { digest, guards: ['guard.massPrune'], reason: 'planned cleanup' },
         { commit: 'abc1234', reason: 'ok' },
       ],
     });
@@ -417,4 +417,36 @@ test('a parse cache keyed by blob id parses an unchanged file only once', () => 
   assert.equal(cache.parsed, 4);
   assert.ok(r.ok && r.value.objects[0]?.template.metadata.name === 'y');
   assert.equal(cache.entries.size, 3, 'entries of files no longer present are dropped');
+});
+
+describe('paths', () => {
+  test('paths that are not normalised relative paths are refused with a problem, never read', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n';
+    for (const path of [
+      '../outside.yaml',
+      'apps/../../x.yaml',
+      'apps/./x.yaml',
+      '/etc/x.yaml',
+      'a//x.yaml',
+      'a\\x.yaml',
+    ]) {
+      const r = loadFederation([...CLUSTERS, { path, text }]);
+      assert.ok(!r.ok, path);
+      assert.deepEqual(
+        r.problems.map((p) => [p.code, p.source?.file]),
+        [['layout.badPath', path]],
+      );
+      assert.match(r.problems[0]!.message, /not a normalised relative path/);
+    }
+  });
+
+  test('dot directories and non-YAML files are skipped without a problem', () => {
+    const r = loadFederation([
+      ...CLUSTERS,
+      { path: '.github/workflows/ci.yaml', text: 'on: push\n' },
+      { path: 'README.md', text: '# hi\n' },
+    ]);
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.objects, []);
+  });
 });

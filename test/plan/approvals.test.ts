@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { toMemberObject } from '../../src/federation/member-object.js';
+import { loadFederation } from '../../src/manifests/index.js';
+import { APPROVABLE_GUARDS } from '../../src/manifests/schemas.js';
+import { formatProblem } from '../../src/model/index.js';
 import type { Approval, KubeObject, Plan } from '../../src/model/index.js';
 import { GuardCode } from '../../src/plan/guards.js';
 import { planRevision } from '../../src/plan/plan-revision.js';
@@ -97,4 +100,26 @@ test('approval by digest still releases the same deletes in any later commit', (
     { digest, reason: 'retire old' },
   ]);
   assert.ok(!isHeld(later));
+});
+
+test('fedsync.yaml accepts exactly the guard codes the planner has; a misspelt one is an error on its line', () => {
+  assert.deepEqual([...APPROVABLE_GUARDS].sort(), Object.values(GuardCode).sort());
+  const federation = (guard: string) =>
+    loadFederation([
+      {
+        path: 'fedsync.yaml',
+        text: `apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata: {name: x}\nspec:\n  policy:\n    approvals:\n      - commit: abcdef1\n        guards: [${guard}]\n        reason: retire old\n`,
+      },
+    ]);
+  const good = federation(GuardCode.namespaceDelete);
+  assert.ok(good.ok);
+  assert.deepEqual(good.value.federation.policy.approvals, [
+    { commit: 'abcdef1', guards: [GuardCode.namespaceDelete], reason: 'retire old' },
+  ]);
+  const typo = federation('guard.namespaceDelet');
+  assert.ok(!typo.ok);
+  assert.match(
+    typo.problems.map(formatProblem).join('\n'),
+    /^fedsync\.yaml:8: .*guards\[0\]: must be one of guard\./m,
+  );
 });

@@ -163,6 +163,28 @@ test('prune: disabled (live or in Git) is never deleted; reconcile: disabled is 
   assert.match((off.clusters[0]!.actions[0] as { reason: string }).reason, /pruning is off/);
 });
 
+test('prune: disabled in Git alone protects the live copy; reconcile: disabled on a live object removed from Git keeps it', () => {
+  // Live copies without the annotation: only the Git side (or only the live side) says "disabled".
+  const moved = configMap('shop', 'moved');
+  moved.metadata.annotations = { [ANNOTATION_PRUNE]: 'disabled' };
+  const liveMoved = owned(configMap('shop', 'moved'));
+  assert.equal(liveMoved.metadata.annotations?.[ANNOTATION_PRUNE], undefined);
+  const frozenGone = owned(configMap('shop', 'frozen-gone'));
+  frozenGone.metadata.annotations = {
+    ...frozenGone.metadata.annotations,
+    [ANNOTATION_RECONCILE]: 'disabled',
+  };
+  const p = plan({
+    objects: [fedObject(moved, { placement: { clusters: ['b'] } })],
+    clusters: [observed('a', { objects: [liveMoved, frozenGone] }), observed('b', { inventory: [] })],
+  });
+  assert.deepEqual(summary(p.clusters[0]!.actions), ['skip ConfigMap/frozen-gone', 'skip ConfigMap/moved']);
+  const reasons = p.clusters[0]!.actions.map((a) => (a as { reason: string }).reason);
+  assert.match(reasons[0]!, new RegExp(`${ANNOTATION_RECONCILE}: disabled`));
+  assert.match(reasons[1]!, new RegExp(`${ANNOTATION_PRUNE}: disabled`));
+  assert.equal(p.clusters[0]!.inventory.length, 2, 'both stay in the inventory');
+});
+
 test('an unreadable inventory means no deletes and a problem', () => {
   const p = plan({
     objects: [],
@@ -350,6 +372,22 @@ test('guard: mass prune over max(10, 10%) of a cluster holds every delete there'
   assert.equal(at.guards, undefined);
 });
 
+test('guard: mass prune uses 10 % of the managed objects once that is more than 10', () => {
+  // 180 kept + n deleted managed objects: the limit is floor((180 + n) / 10) deletes.
+  const kept = Array.from({ length: 180 }, (_, i) => configMap('shop', `keep${i}`));
+  const gone = (n: number) => Array.from({ length: n }, (_, i) => owned(configMap('shop', `gone${i}`)));
+  const run = (deleted: number) =>
+    plan({
+      objects: kept.map((o) => fedObject(o)),
+      clusters: [observed('a', { objects: [...kept.map((o) => owned(o)), ...gone(deleted)] })],
+    });
+  const held = (p: Plan) =>
+    p.clusters[0]!.actions.filter((a) => a.op === 'delete' && a.blockedBy.includes(GuardCode.massPrune))
+      .length;
+  assert.equal(held(run(20)), 0, '20 deletes of 200 managed objects is at the limit');
+  assert.equal(held(run(21)), 21, '21 deletes of 201 managed objects is over the limit of 20');
+});
+
 test('guard: an empty render for a cluster that still holds managed objects holds the deletes', () => {
   const p = plan({ objects: [], clusters: [observed('a', { objects: [owned(configMap('shop', 'c'))] })] });
   const del = p.clusters[0]!.actions[0]!;
@@ -534,15 +572,26 @@ for (const row of guardCases) {
     const clusters = () => [observed('a', { objects: row.live() })];
     const held = plan({ objects: row.objects(), clusters: clusters() });
     const deletes = (p: Plan) => p.clusters[0]!.actions.filter((a) => a.op === 'delete');
-    assert.ok(deletes(held).length > 0);
-    assert.ok(deletes(held).every((a) => a.op === 'delete' && a.blockedBy.includes(row.guard)));
-    assert.ok(held.problems.some((q) => q.code === row.guard && q.severity === 'error'));
+    // Messages on every assert.ok: without one, Node re-parses the call site to describe a failure,
+    // which hangs under tsx for some expressions (a failing guard then hung the suite).
+    assert.ok(deletes(held).length > 0, 'there are deletes');
+    assert.ok(
+      deletes(held).every((a) => a.op === 'delete' && a.blockedBy.includes(row.guard)),
+      `every delete held by ${row.guard}`,
+    );
+    assert.ok(
+      held.problems.some((q) => q.code === row.guard && q.severity === 'error'),
+      `an error problem ${row.guard}`,
+    );
     const approved = plan({
       objects: row.objects(),
       clusters: clusters(),
       approvals: [{ digest: held.guards!.digest, guards: [row.guard], reason: 'intended' }],
     });
-    assert.ok(deletes(approved).every((a) => a.op === 'delete' && a.blockedBy.length === 0));
+    assert.ok(
+      deletes(approved).every((a) => a.op === 'delete' && a.blockedBy.length === 0),
+      'every delete released',
+    );
     assert.deepEqual(approved.guards?.released, [row.guard]);
   });
 }
