@@ -119,7 +119,7 @@ function row(
     note: `fedsync ${requests(fedsync)}`,
   };
   if (isSkipped(kubectl)) {
-    return [out, { kind: 'skipped', name: `${name}: baseline ${baseline}`, reason: kubectl.skipped }];
+    return [out, { kind: 'skipped', name: `${name}: kubectl baseline`, reason: kubectl.skipped }];
   }
   return [
     {

@@ -92,7 +92,7 @@ test('rows carry the kubectl baseline and ratio, or a skipped baseline row with 
   assert.match(lines[2]!, /^sync: push-to-converged, 10 clusters × 500 objects\s+2\.000\s+fedsync 18 reads/);
   assert.match(
     lines[3]!,
-    /: baseline kubectl apply --server-side, per cluster in sequence\s+skipped\s+kubectl is missing$/,
+    /^sync: push-to-converged, 10 clusters × 500 objects: kubectl baseline\s+skipped\s+kubectl is missing$/,
   );
 });
 
