@@ -12,4 +12,6 @@ export const SUITES: readonly BenchSuite[] = [
     run: async () => (await import('./source.js')).run(),
   },
   { name: 'planner', run: async () => (await import('./planner.js')).run() },
+  // kubectl is the baseline only: without it the sync rows still run and the baseline rows say why.
+  { name: 'sync', run: async () => (await import('./sync.js')).run() },
 ];

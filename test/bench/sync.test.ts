@@ -1,0 +1,109 @@
+// The sync benchmark's pure parts: the generated world and repository are valid and what they claim
+// to be, and its rows print with the baseline (or the reason it is missing). Nothing is timed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadFederation } from '../../src/manifests/load.js';
+import { formatTable } from '../../bench/runner.js';
+import { SUITES } from '../../bench/suites.js';
+import {
+  BENCH_NAMESPACE,
+  MANIFEST_DIR,
+  assertNoWrites,
+  kindOf,
+  noopRows,
+  pushRows,
+  syncManifests,
+  syncRepoBase,
+  syncWorld,
+} from '../../bench/sync-fixtures.js';
+
+test('the generated world has N uniquely named clusters and passes the world schema', () => {
+  for (const n of [3, 10]) {
+    const world = syncWorld(n);
+    assert.equal(world.clusters.length, n);
+    assert.equal(new Set(world.clusters.map((c) => c.name)).size, n);
+    assert.equal(world.gcp, undefined);
+  }
+});
+
+test('the generated repository is a valid federation: N clusters, a Namespace and 500 objects', () => {
+  const files = { ...syncRepoBase(10), ...syncManifests(500) };
+  const loaded = loadFederation(Object.entries(files).map(([path, text]) => ({ path, text })));
+  assert.ok(loaded.ok, JSON.stringify(!loaded.ok && loaded.problems.slice(0, 3)));
+  assert.deepEqual(
+    loaded.value.clusters.map((c) => [c.name, c.kubeconfigContext]),
+    syncWorld(10).clusters.map((c) => [c.name, c.name]),
+    'each registration names the context the simulated world writes for its cluster',
+  );
+  const kinds: Record<string, number> = {};
+  for (const o of loaded.value.objects) kinds[o.template.kind] = (kinds[o.template.kind] ?? 0) + 1;
+  assert.deepEqual(kinds, { Namespace: 1, ConfigMap: 300, Service: 100, Deployment: 100 });
+  for (const o of loaded.value.objects) {
+    if (o.template.kind !== 'Namespace') assert.equal(o.template.metadata.namespace, BENCH_NAMESPACE);
+  }
+});
+
+test('manifests live under one directory, the Namespace first in file order (kubectl -R order)', () => {
+  const paths = Object.keys(syncManifests(20)).sort();
+  assert.ok(paths.every((p) => p.startsWith(`${MANIFEST_DIR}/`)));
+  assert.equal(paths[0], `${MANIFEST_DIR}/00-namespace.yaml`);
+  assert.deepEqual([0, 1, 2, 3, 4, 5].map(kindOf), [
+    'ConfigMap',
+    'ConfigMap',
+    'ConfigMap',
+    'Service',
+    'Deployment',
+    'ConfigMap',
+  ]);
+  assert.equal(Object.keys(syncRepoBase(3)).filter((p) => p.startsWith(`${MANIFEST_DIR}/`)).length, 0);
+});
+
+test('rows carry the kubectl baseline and ratio, or a skipped baseline row with the reason', () => {
+  const fedsync = { seconds: 2, reads: 18, writes: 0 };
+  const withBaseline = noopRows({
+    clusters: 3,
+    objects: 500,
+    fedsync,
+    kubectl: { seconds: 8, reads: 9, writes: 1503 },
+  });
+  assert.equal(withBaseline.length, 1);
+  assert.deepEqual(withBaseline[0], {
+    kind: 'measured',
+    name: 'sync: no-op cycle, 3 clusters × 500 objects',
+    seconds: 2,
+    baseline: 'the same kubectl apply again',
+    baselineSeconds: 8,
+    ratio: 0.25,
+    note: 'fedsync 18 reads + 0 writes; kubectl 9 reads + 1503 writes',
+  });
+
+  const skipped = pushRows({
+    clusters: 10,
+    objects: 500,
+    fedsync,
+    kubectl: { skipped: 'kubectl is missing' },
+  });
+  assert.deepEqual(
+    skipped.map((r) => r.kind),
+    ['measured', 'skipped'],
+  );
+  assert.equal(skipped[0]!.kind === 'measured' && skipped[0]!.ratio, undefined);
+  const lines = formatTable(skipped);
+  assert.match(lines[2]!, /^sync: push-to-converged, 10 clusters × 500 objects\s+2\.000\s+fedsync 18 reads/);
+  assert.match(
+    lines[3]!,
+    /^sync: push-to-converged, 10 clusters × 500 objects: kubectl baseline\s+skipped\s+kubectl is missing$/,
+  );
+});
+
+test('a no-op cycle that writes fails loudly, naming the clusters; zero writes passes', () => {
+  assert.doesNotThrow(() => assertNoWrites('fedsync', { a: 0, b: 0 }));
+  assert.throws(
+    () => assertNoWrites('fedsync, 3 clusters', { a: 0, b: 2, c: 1 }),
+    /fedsync, 3 clusters: a no-op reconcile must write nothing, but wrote 2 to b, 1 to c/,
+  );
+});
+
+test('the sync suite is registered', () => {
+  assert.ok(SUITES.some((s) => s.name === 'sync'));
+});
