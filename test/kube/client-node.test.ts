@@ -3,7 +3,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeError, KubeErrorCode, type ClusterClient, type WatchEvent } from '../../src/kube/port.js';
-import type { KubeObject } from '../../src/model/index.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +78,7 @@ test('delete says deleted when present and absent when already gone', async () =
 
 test('list filters by label and fills in apiVersion and kind of the items', async () => {
   await client.apply(configMap('l1', { a: '1' }, {}));
-  const labelled = configMap('l2', { a: '1' }) as KubeObject;
+  const labelled = configMap('l2', { a: '1' });
   labelled.metadata.labels = { team: 'x' };
   await client.apply(labelled);
   const listed = await client.list({ apiVersion: 'v1', kind: 'ConfigMap', labelSelector: 'team=x' });
