@@ -104,7 +104,13 @@ export async function writeInventory(
   const keep = new Set(wanted.map((_, n) => inventoryName(federation, n)));
   for (const name of [...existing.keys()].sort()) {
     if (keep.has(name)) continue;
-    await client.remove({ apiVersion: 'v1', group: '', kind: 'ConfigMap', namespace: INVENTORY_NAMESPACE, name });
+    await client.remove({
+      apiVersion: 'v1',
+      group: '',
+      kind: 'ConfigMap',
+      namespace: INVENTORY_NAMESPACE,
+      name,
+    });
     out.deleted++;
   }
   return out;
