@@ -3,7 +3,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeError, KubeErrorCode, type ClusterClient, type WatchEvent } from '../../src/kube/port.js';
-import type { KubeObject } from '../../src/model/index.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +78,7 @@ test('delete says deleted when present and absent when already gone', async () =
 
 test('list filters by label and fills in apiVersion and kind of the items', async () => {
   await client.apply(configMap('l1', { a: '1' }, {}));
-  const labelled = configMap('l2', { a: '1' }) as KubeObject;
+  const labelled = configMap('l2', { a: '1' });
   labelled.metadata.labels = { team: 'x' };
   await client.apply(labelled);
   const listed = await client.list({ apiVersion: 'v1', kind: 'ConfigMap', labelSelector: 'team=x' });
@@ -161,10 +160,10 @@ test('watch streams changes after a resourceVersion; an expired one ends with ku
 
 test('a watch ended by the server calls done without an error', async () => {
   const { resourceVersion } = await client.list({ apiVersion: 'v1', kind: 'ConfigMap' });
-  const done = new Promise<unknown>((resolve) => {
-    void client.watch({ apiVersion: 'v1', kind: 'ConfigMap', resourceVersion }, () => undefined, resolve);
-  });
-  await waitFor('watch open', () => sim.counters.snapshot().byVerb.watch?.configmaps);
+  let ended: (err: unknown) => void = () => undefined;
+  const done = new Promise<unknown>((resolve) => (ended = resolve));
+  // watch() resolves once the response headers arrived: the server has registered the stream.
+  await client.watch({ apiVersion: 'v1', kind: 'ConfigMap', resourceVersion }, () => undefined, ended);
   sim.closeWatches();
   assert.equal(await done, undefined);
 });

@@ -1,6 +1,7 @@
 // Cluster clients for simulated clusters, and a fake clock whose sleeps return at once.
 import { createClusterClient, type ClusterClientOptions } from '../../src/kube/client-node.js';
 import type { ClusterClient } from '../../src/kube/port.js';
+import type { KubeObject } from '../../src/model/index.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { kubeConfigFor } from '../sim/kube/helpers.js';
 
@@ -45,7 +46,7 @@ export const configMap = (
   name: string,
   data: Record<string, string>,
   extra: Record<string, unknown> = {},
-) => ({
+): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: { name, namespace: 'default' },

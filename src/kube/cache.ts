@@ -1,0 +1,141 @@
+// The watch-backed cache of one member cluster: what fedsync manages there (by its labels, for the
+// kinds it applies and keeps in its inventory) plus every Pod and Node (capacity and zones). Steady
+// state costs one open watch per kind and no per-object reads; drift detection hooks onEvent.
+import {
+  LABEL_FEDERATION,
+  LABEL_MANAGED_BY,
+  MANAGED_BY_VALUE,
+  splitApiVersion,
+  type ClusterName,
+  type KubeObject,
+} from '../model/index.js';
+import { startInformer, type Informer, type InformerEvent, type InformerStats } from './informer.js';
+import type { ClusterClient } from './port.js';
+import { retryPolicy, type RetryPolicy } from './retry.js';
+
+/** `managed`: only objects carrying fedsync's labels for this federation; `all`: every object. */
+export type WatchedKind = { apiVersion: string; kind: string; scope: 'managed' | 'all' };
+
+export const podsAndNodes: readonly WatchedKind[] = [
+  { apiVersion: 'v1', kind: 'Pod', scope: 'all' },
+  { apiVersion: 'v1', kind: 'Node', scope: 'all' },
+];
+
+/** Watch restarts back off from 1 s to 30 s with full jitter (client-node 2.x uses 1→30 s too). */
+export const defaultWatchBackoff: Partial<RetryPolicy> = { baseDelayMs: 1000, maxDelayMs: 30_000 };
+
+export function managedSelector(federation: string): string {
+  return `${LABEL_MANAGED_BY}=${MANAGED_BY_VALUE},${LABEL_FEDERATION}=${federation}`;
+}
+
+export type CacheEvent = InformerEvent & { cluster: ClusterName };
+
+export type ClusterCache = {
+  readonly cluster: ClusterName;
+  /** Starts list+watch for kinds not watched yet (a kind upgraded from managed to all restarts). */
+  watch(kinds: readonly WatchedKind[]): void;
+  /** Resolves once every kind watched so far has listed at least once. */
+  synced(): Promise<void>;
+  isSynced(): boolean;
+  /** Every cached object by refKey. Fresh record, shared objects: never mutate them. */
+  snapshot(): Record<string, KubeObject>;
+  /** Cached objects of one kind (apiVersion's group + kind). */
+  objectsOf(apiVersion: string, kind: string): KubeObject[];
+  onEvent(listener: (event: CacheEvent) => void): () => void;
+  stats(): Record<string, InformerStats & { synced: boolean; scope: WatchedKind['scope'] }>;
+  stop(): void;
+};
+
+const groupKind = (apiVersion: string, kind: string): string =>
+  `${splitApiVersion(apiVersion).group}/${kind}`;
+
+export function createClusterCache(options: {
+  client: ClusterClient;
+  federation: string;
+  kinds?: readonly WatchedKind[];
+  /** Backoff between watch restarts (sleep and random injectable). */
+  backoff?: Partial<RetryPolicy>;
+}): ClusterCache {
+  const { client } = options;
+  const backoff = retryPolicy({ ...defaultWatchBackoff, ...options.backoff });
+  const informers = new Map<string, { informer: Informer; scope: WatchedKind['scope'] }>();
+  const listeners = new Set<(event: CacheEvent) => void>();
+  let waiters: (() => void)[] = [];
+  let stopped = false;
+
+  const allSynced = (): boolean => [...informers.values()].every((i) => i.informer.synced());
+  const wake = (force = false): void => {
+    if (!force && !allSynced()) return;
+    const ready = waiters;
+    waiters = [];
+    for (const w of ready) w();
+  };
+
+  const emit = (event: InformerEvent): void => {
+    const e = { ...event, cluster: client.name };
+    for (const l of listeners) {
+      try {
+        l(e);
+      } catch {
+        // A listener's failure is its own; the cache keeps serving the others.
+      }
+    }
+  };
+
+  const start = (k: WatchedKind): void => {
+    const key = groupKind(k.apiVersion, k.kind);
+    const existing = informers.get(key);
+    if (existing && (existing.scope === 'all' || k.scope === 'managed')) return;
+    existing?.informer.stop();
+    const informer = startInformer({
+      client,
+      apiVersion: k.apiVersion,
+      kind: k.kind,
+      ...(k.scope === 'managed' ? { labelSelector: managedSelector(options.federation) } : {}),
+      backoff,
+      onEvent: emit,
+      onSynced: () => wake(),
+    });
+    informers.set(key, { informer, scope: k.scope });
+  };
+
+  const cache: ClusterCache = {
+    cluster: client.name,
+    watch(kinds) {
+      if (stopped) return;
+      for (const k of kinds) start(k);
+    },
+    synced: () =>
+      new Promise<void>((resolve) => {
+        if (allSynced()) return resolve();
+        waiters.push(resolve);
+      }),
+    isSynced: allSynced,
+    snapshot() {
+      const out: Record<string, KubeObject> = {};
+      for (const { informer } of informers.values())
+        for (const [key, obj] of informer.objects) out[key] = obj;
+      return out;
+    },
+    objectsOf(apiVersion, kind) {
+      return [...(informers.get(groupKind(apiVersion, kind))?.informer.objects.values() ?? [])];
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stats() {
+      const out: ReturnType<ClusterCache['stats']> = {};
+      for (const [key, { informer, scope }] of informers)
+        out[key] = { ...informer.stats(), synced: informer.synced(), scope };
+      return out;
+    },
+    stop() {
+      stopped = true;
+      for (const { informer } of informers.values()) informer.stop();
+      wake(true);
+    },
+  };
+  cache.watch([...podsAndNodes, ...(options.kinds ?? [])]);
+  return cache;
+}

@@ -1,0 +1,128 @@
+// The observe step for one cluster: the planner's ObservedCluster from the cache (managed objects,
+// Pods), the inventory and the health monitor's verdict. The only per-object reads are GETs of
+// desired objects the cache does not hold: not created yet, or not adopted yet (no labels).
+import {
+  ClusterHealth,
+  LABEL_FEDERATION,
+  LABEL_MANAGED_BY,
+  MANAGED_BY_VALUE,
+  parseRefKey,
+  refKey,
+  type ClusterName,
+  type KubeObject,
+  type ObjectRef,
+  type ObservedCluster,
+} from '../model/index.js';
+import type { ClusterCache, WatchedKind } from './cache.js';
+import { readInventory } from './inventory.js';
+import { KubeError, KubeErrorCode, type ClusterClient } from './port.js';
+import { observeWorkloads } from './workloads.js';
+
+export type DesiredRef = ObjectRef & { apiVersion: string };
+
+export const defaultSyncTimeoutMs = 30_000;
+
+/** apiVersions for groups of inventory kinds no desired object names any more (to watch for prune). */
+const builtinVersions: Record<string, string> = {
+  '': 'v1',
+  apps: 'apps/v1',
+  batch: 'batch/v1',
+  'networking.k8s.io': 'networking.k8s.io/v1',
+  policy: 'policy/v1',
+  'rbac.authorization.k8s.io': 'rbac.authorization.k8s.io/v1',
+  autoscaling: 'autoscaling/v2',
+  'storage.k8s.io': 'storage.k8s.io/v1',
+};
+
+export function isManaged(obj: KubeObject, federation: string): boolean {
+  const labels = obj.metadata.labels ?? {};
+  return labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE && labels[LABEL_FEDERATION] === federation;
+}
+
+/** Kinds to watch with fedsync's selector: those of desired objects and of inventory entries. */
+export function watchedKinds(desired: readonly DesiredRef[], inventory: readonly string[]): WatchedKind[] {
+  const byGroupKind = new Map<string, WatchedKind>();
+  const groupVersions = new Map<string, string>(Object.entries(builtinVersions));
+  for (const d of desired) {
+    groupVersions.set(d.group, d.apiVersion);
+    byGroupKind.set(`${d.group}/${d.kind}`, { apiVersion: d.apiVersion, kind: d.kind, scope: 'managed' });
+  }
+  for (const key of inventory) {
+    const ref = parseRefKey(key);
+    const apiVersion = groupVersions.get(ref.group);
+    // An unknown group is not watched: its objects look absent, so nothing of it is pruned (safe).
+    if (apiVersion && !byGroupKind.has(`${ref.group}/${ref.kind}`))
+      byGroupKind.set(`${ref.group}/${ref.kind}`, { apiVersion, kind: ref.kind, scope: 'managed' });
+  }
+  return [...byGroupKind.values()];
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, cluster: ClusterName): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new KubeError({
+            code: KubeErrorCode.timeout,
+            cluster,
+            message: `cache of ${cluster} not synced in ${ms} ms`,
+          }),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Observes one cluster. Offline clusters are not contacted (cached objects, inventory null).
+ * Throws KubeError when the cache cannot sync or a GET fails: the cycle must then not prune.
+ */
+export async function observeCluster(options: {
+  client: ClusterClient;
+  cache: ClusterCache;
+  federation: string;
+  health: ClusterHealth;
+  desired: readonly DesiredRef[];
+  syncTimeoutMs?: number;
+}): Promise<ObservedCluster> {
+  const { client, cache, federation } = options;
+  const managedNow = (): Record<string, KubeObject> => {
+    const out: Record<string, KubeObject> = {};
+    for (const [key, obj] of Object.entries(cache.snapshot())) if (isManaged(obj, federation)) out[key] = obj;
+    return out;
+  };
+  if (options.health === ClusterHealth.Offline) {
+    const objects = managedNow();
+    return { name: client.name, health: options.health, objects, inventory: null, workloads: {} };
+  }
+  const inventory = await readInventory(client, federation);
+  cache.watch(watchedKinds(options.desired, inventory ?? []));
+  await withTimeout(cache.synced(), options.syncTimeoutMs ?? defaultSyncTimeoutMs, client.name);
+
+  const snapshot = cache.snapshot();
+  const objects = managedNow();
+  const missing = options.desired.filter((d) => !objects[refKey(d)]);
+  const fetched = await Promise.all(
+    missing.map(async (d) => {
+      const key = refKey(d);
+      // Pods and Nodes are cached whole: no GET needed to know one is absent.
+      if (d.group === '' && (d.kind === 'Pod' || d.kind === 'Node')) return [key, snapshot[key]] as const;
+      const live = await client.get(d).catch((err: unknown) => {
+        // A kind the cluster does not serve (CRD not installed yet): the object is simply absent.
+        if (err instanceof KubeError && err.code === KubeErrorCode.unknownKind) return undefined;
+        throw err;
+      });
+      return [key, live] as const;
+    }),
+  );
+  for (const [key, obj] of fetched) if (obj) objects[key] = obj;
+  return {
+    name: client.name,
+    health: options.health,
+    objects,
+    inventory,
+    workloads: observeWorkloads(objects, cache.objectsOf('v1', 'Pod')),
+  };
+}
