@@ -17,22 +17,11 @@ import type { ClusterCache, WatchedKind } from './cache.js';
 import { readInventory } from './inventory.js';
 import { KubeError, KubeErrorCode, type ClusterClient } from './port.js';
 import { observeWorkloads } from './workloads.js';
+import { apiVersionFor } from './api-versions.js';
 
 export type DesiredRef = ObjectRef & { apiVersion: string };
 
 export const defaultSyncTimeoutMs = 30_000;
-
-/** apiVersions for groups of inventory kinds no desired object names any more (to watch for prune). */
-const builtinVersions: Record<string, string> = {
-  '': 'v1',
-  apps: 'apps/v1',
-  batch: 'batch/v1',
-  'networking.k8s.io': 'networking.k8s.io/v1',
-  policy: 'policy/v1',
-  'rbac.authorization.k8s.io': 'rbac.authorization.k8s.io/v1',
-  autoscaling: 'autoscaling/v2',
-  'storage.k8s.io': 'storage.k8s.io/v1',
-};
 
 export function isManaged(obj: KubeObject, federation: string): boolean {
   const labels = obj.metadata.labels ?? {};
@@ -42,14 +31,14 @@ export function isManaged(obj: KubeObject, federation: string): boolean {
 /** Kinds to watch with fedsync's selector: those of desired objects and of inventory entries. */
 export function watchedKinds(desired: readonly DesiredRef[], inventory: readonly string[]): WatchedKind[] {
   const byGroupKind = new Map<string, WatchedKind>();
-  const groupVersions = new Map<string, string>(Object.entries(builtinVersions));
+  const groupVersions = new Map<string, string>();
   for (const d of desired) {
     groupVersions.set(d.group, d.apiVersion);
     byGroupKind.set(`${d.group}/${d.kind}`, { apiVersion: d.apiVersion, kind: d.kind, scope: 'managed' });
   }
   for (const key of inventory) {
     const ref = parseRefKey(key);
-    const apiVersion = groupVersions.get(ref.group);
+    const apiVersion = groupVersions.get(ref.group) ?? apiVersionFor(ref);
     // An unknown group is not watched: its objects look absent, so nothing of it is pruned (safe).
     if (apiVersion && !byGroupKind.has(`${ref.group}/${ref.kind}`))
       byGroupKind.set(`${ref.group}/${ref.kind}`, { apiVersion, kind: ref.kind, scope: 'managed' });

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../src/model/index.js';
 import type { ClusterClient } from '../../src/kube/port.js';
 import type { Fleet } from '../../src/agent/fleet-port.js';
 import { reconcileOnce } from '../../src/agent/reconcile-once.js';
-import { readInventory } from '../../src/agent/inventory-configmap.js';
+import { readInventory } from '../../src/kube/inventory.js';
 import { readRepoDir, startScenario } from './helpers.js';
 import type { Scenario } from './helpers.js';
 import { writeFiles } from '../helpers/git.js';
@@ -162,7 +162,7 @@ test('killed in the middle of apply, then restarted: converges, no duplicates, i
       .filter((o) => (o as KubeObject).metadata.labels?.['app.kubernetes.io/managed-by'] === 'fedsync');
     assert.equal(cms.length, 22, `${c}: 20 + extra + late, once each`);
     const inventory = await readInventory(fleet.clients.get(c)!, loaded.value.federation.name);
-    assert.equal(inventory.length, 23, `${c}: every ConfigMap and the ReplicaSet`);
+    assert.equal(inventory?.length, 23, `${c}: every ConfigMap and the ReplicaSet`);
   }
   s.resetCounters();
   assert.equal((await s.reconcile(repoDir)).converged, true);

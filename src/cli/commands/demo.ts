@@ -5,11 +5,12 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { startAgent } from '../../agent/agent.js';
+import type { Agent } from '../../agent/agent.js';
 import { createFleet } from '../../agent/fleet.js';
 import type { ClientFactory } from '../../agent/fleet.js';
 import type { ReconcileOutcome } from '../../agent/reconcile-once.js';
 import { createParseCache } from '../../manifests/load.js';
-import { formatProblem } from '../../model/index.js';
+import { formatProblem, subject } from '../../model/index.js';
 import { startWorld } from '../../sim/run-world.js';
 import { readWorld } from '../../sim/world.js';
 import { ensureDemoRepo } from '../demo/demo-repo.js';
@@ -50,7 +51,7 @@ function howTo(out: string, repoDir: string): string {
 
 function changedAnything(o: ReconcileOutcome): boolean {
   const s = o.summary;
-  return (!!s && s.created + s.updated + s.adopted + s.deleted + s.failed > 0) || o.drift.length > 0;
+  return !!s && s.created + s.updated + s.adopted + s.deleted + s.failed > 0;
 }
 
 function worthShowing(o: ReconcileOutcome): string {
@@ -64,6 +65,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
   const out = resolve(opts.out);
   const world = await startWorld({ world: await readWorld(opts.world), outDir: out });
   let fleet: Awaited<ReturnType<typeof createFleet>> | undefined;
+  let agentRef: Agent | undefined;
   try {
     const repo = await ensureDemoRepo({ dir: resolve(opts.repoDir), template: opts.template });
     deps.stdout(
@@ -83,6 +85,18 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       registrations: first.value.clusters,
       federation: first.value.federation.name,
       createClient: deps.createClient,
+      live: {
+        healthIntervalMs: 2000,
+        onDrift: (d) =>
+          deps.stdout(
+            `${new Date().toISOString().slice(11, 19)} drift ${subject(d.ref, d.cluster)} ` +
+              `(${d.fields.map((f) => f.path).join(', ')}) by ${d.manager ?? 'an unknown manager'}: ${d.action}\n`,
+          ),
+        onHealthChange: (c) => {
+          deps.stdout(`${new Date().toISOString().slice(11, 19)} cluster ${c.cluster} is ${c.health}\n`);
+          void agentRef?.reconcileNow('health');
+        },
+      },
     });
     const clients = fleet.clients;
     let lastShown = '';
@@ -93,16 +107,12 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       lastShown = shown;
       deps.stdout(`${outcomeLine(outcome, reasons, new Date())}\n`);
       for (const p of outcome.problems) deps.stderr(`  ${formatProblem(p)}\n`);
-      for (const d of outcome.drift)
-        deps.stdout(
-          `  drift ${d.ref.kind}/${d.ref.name}@${d.cluster} by ${d.manager ?? 'unknown'}: ${d.action}\n`,
-        );
       const latest = await read();
       if (latest.ok)
         for (const line of await workloadLines({ repo: latest.value, clients })) deps.stdout(`${line}\n`);
     };
     let chain = Promise.resolve();
-    const agent = await startAgent({
+    const agent = (agentRef = await startAgent({
       read,
       fleet,
       intervalSeconds: interval,
@@ -114,7 +124,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       },
       onError: (err) =>
         deps.stderr(`reconcile failed: ${err instanceof Error ? err.message : String(err)}\n`),
-    });
+    }));
     try {
       await agent.reconcileNow('start');
       await chain;

@@ -10,8 +10,7 @@ const WORKLOADS = new Set(['Deployment', 'ReplicaSet']);
 
 export function outcomeLine(outcome: ReconcileOutcome, reasons: readonly string[], at: Date): string {
   const time = at.toISOString().slice(11, 19);
-  const drift = outcome.drift.length > 0 ? ` (${outcome.drift.length} drift found)` : '';
-  return `${time} [${reasons.join(',')}] ${summaryOf(outcome)}${drift}`;
+  return `${time} [${reasons.join(',')}] ${summaryOf(outcome)}`;
 }
 
 /** `  ReplicaSet/default/nginx: gce-asia-east1a 4/4 ready · gce-europe-west1b 2/2 ready · …` */
