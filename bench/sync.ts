@@ -99,16 +99,20 @@ async function fedsyncSide(world: World, dir: string, clusters: number): Promise
       createClient: ({ name, kubeconfigPath, context }) =>
         createClusterClient({ name, kubeconfigPath, context }),
     });
-    mustConverge('warm-up', await reconcileOnce({ read: () => Promise.resolve(before), fleet }));
+    try {
+      mustConverge('warm-up', await reconcileOnce({ read: () => Promise.resolve(before), fleet }));
 
-    await repo.commit(`add ${OBJECTS} objects`, syncManifests(OBJECTS));
-    const push = await measure(running, () => reconcileOnce({ read, fleet }));
-    mustConverge('push', push.value);
+      await repo.commit(`add ${OBJECTS} objects`, syncManifests(OBJECTS));
+      const push = await measure(running, () => reconcileOnce({ read, fleet }));
+      mustConverge('push', push.value);
 
-    const noop = await measure(running, () => reconcileOnce({ read, fleet }));
-    mustConverge('no-op', noop.value);
-    assertNoWrites(`fedsync, ${clusters} clusters`, writesByCluster(running));
-    return { push, noop };
+      const noop = await measure(running, () => reconcileOnce({ read, fleet }));
+      mustConverge('no-op', noop.value);
+      assertNoWrites(`fedsync, ${clusters} clusters`, writesByCluster(running));
+      return { push, noop };
+    } finally {
+      await fleet.stop();
+    }
   } finally {
     await running.stop();
   }

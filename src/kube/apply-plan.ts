@@ -99,7 +99,7 @@ export type ApplyPlanOptions = {
   writeInventory: InventoryWriter;
   /** Live objects per cluster by refKey: gives deletes their apiVersion. */
   liveObjects?: ReadonlyMap<ClusterName, Record<string, KubeObject>>;
-  /** Clusters applied at the same time (default 4). */
+  /** Clusters applied at the same time (default 16: each cluster has its own rate limit). */
   clusterConcurrency?: number;
   /** Requests in flight per cluster inside one phase (default 8). */
   objectConcurrency?: number;
@@ -277,7 +277,7 @@ export function summarize(clusters: ClusterApplyResult[]): ApplySummary {
 
 /** Applies a plan; never throws for a cluster's failure (it is in the result). */
 export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyResult> {
-  const limit = pLimit(options.clusterConcurrency ?? 4);
+  const limit = pLimit(options.clusterConcurrency ?? 16);
   const clusters = await Promise.all(
     options.plan.clusters.map((cp) => limit(() => applyCluster(cp, options))),
   );

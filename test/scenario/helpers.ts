@@ -9,7 +9,7 @@ import type { RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
 import { createFleet } from '../../src/agent/fleet.js';
 import type { ClientFactory } from '../../src/agent/fleet.js';
-import type { DriftTracker, Fleet } from '../../src/agent/fleet-port.js';
+import type { Fleet } from '../../src/agent/fleet-port.js';
 import { reconcileOnce } from '../../src/agent/reconcile-once.js';
 import type { ReconcileOutcome } from '../../src/agent/reconcile-once.js';
 import { readFederation } from '../../src/source/read-federation.js';
@@ -20,7 +20,7 @@ export type Scenario = {
   world: RunningWorld;
   dir: string;
   createClient: ClientFactory;
-  fleetFor(repo: FederationRepo, options?: { drift?: DriftTracker }): Promise<Fleet>;
+  fleetFor(repo: FederationRepo): Promise<Fleet>;
   /** One reconcile of the repository directory (read fresh each time). */
   reconcile(repoDir: string, options?: { fleet?: Fleet }): Promise<ReconcileOutcome>;
   /** Writes (create/update/patch/delete) every cluster received since the last reset. */
@@ -46,15 +46,19 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
       timeoutMs: 1500,
       retry: { baseDelayMs: 10, maxDelayMs: 100, maxRetryAfterMs: 200 },
     });
-  const fleetFor = (repo: FederationRepo, options: { drift?: DriftTracker } = {}): Promise<Fleet> =>
-    createFleet({
+  // Every fleet holds watches open: all are stopped with the scenario.
+  const fleets: Fleet[] = [];
+  const fleetFor = async (repo: FederationRepo): Promise<Fleet> => {
+    const fleet = await createFleet({
       kubeconfigPath: world.files!.kubeconfig,
       registrations: repo.clusters,
       federation: repo.federation.name,
       createClient,
       probeIntervalMs: 10,
-      ...(options.drift ? { drift: options.drift } : {}),
     });
+    fleets.push(fleet);
+    return fleet;
+  };
   return {
     world,
     dir,
@@ -72,9 +76,14 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
               writeInventory: () => Promise.resolve(),
               stop: () => Promise.resolve(),
             });
-      const outcome = await reconcileOnce({ read: () => Promise.resolve(loaded), fleet });
-      await Promise.all(world.clusters.map((c) => c.settle()));
-      return outcome;
+      try {
+        const outcome = await reconcileOnce({ read: () => Promise.resolve(loaded), fleet });
+        await Promise.all(world.clusters.map((c) => c.settle()));
+        return outcome;
+      } finally {
+        // A fleet made for this one reconcile is one-shot, like `fedsync apply`.
+        if (!options.fleet) await fleet.stop();
+      }
     },
     writes() {
       return Object.fromEntries(world.clusters.map((c) => [c.name, c.counters.snapshot().writes]));
@@ -83,6 +92,7 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
       for (const c of world.clusters) c.counters.reset();
     },
     async stop() {
+      for (const fleet of fleets) await fleet.stop();
       await world.stop();
       await rm(dir, { recursive: true, force: true });
     },
