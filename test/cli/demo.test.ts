@@ -43,7 +43,7 @@ test('demo --once converges the three clusters from a repository it creates, the
     const first = capture();
     assert.equal(await demoCommand(optionsIn(dir, true), first.deps), 0, first.err.join(''));
     assert.match(first.text(), /\(created from /);
-    assert.match(first.text(), /\[start\] Apply [0-9a-f]{12}: 12 created, .* in 3 clusters; converged\./);
+    assert.match(first.text(), /\] Apply [0-9a-f]{12}: 12 created, .* in 3 clusters; converged\./);
     assert.match(first.text(), READY_9);
     assert.doesNotMatch(first.text() + first.err.join(''), /BEGIN (RSA |EC )?PRIVATE KEY/);
 
@@ -51,9 +51,9 @@ test('demo --once converges the three clusters from a repository it creates, the
     assert.equal(await demoCommand(optionsIn(dir, true), second.deps), 0, second.err.join(''));
     assert.match(second.text(), /\(reusing it\)/);
     // A new world each run (the simulator keeps nothing), the same repository and commit.
-    const sha = /\[start\] Apply ([0-9a-f]{12})/.exec(first.text())?.[1];
+    const sha = /\] Apply ([0-9a-f]{12})/.exec(first.text())?.[1];
     assert.ok(sha);
-    assert.match(second.text(), new RegExp(`\\[start\\] Apply ${sha}: 12 created`));
+    assert.match(second.text(), new RegExp(`\\] Apply ${sha}: 12 created`));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

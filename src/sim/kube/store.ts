@@ -5,7 +5,14 @@ import { clone, isObject, text, type JsonObject } from './json.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-export type StoreEvent = { type: EventType; rv: number; resource: ResourceType; object: JsonObject };
+export type StoreEvent = {
+  type: EventType;
+  rv: number;
+  resource: ResourceType;
+  object: JsonObject;
+  /** MODIFIED: the object before the change (selector watches turn it into ADDED/DELETED). */
+  previous?: JsonObject;
+};
 
 export type Store = {
   get(t: ResourceType, namespace: string, name: string): JsonObject | undefined;
@@ -78,12 +85,16 @@ export function createStore(opts: { historyLimit: number }): Store {
     put: (t, obj) => {
       const meta = metaOf(obj);
       const key = keyOf(text(meta.namespace), text(meta.name));
-      const existed = bucket(t).has(key);
+      const previous = bucket(t).get(key);
       rv += 1;
       meta.resourceVersion = String(rv);
       const stored = clone(obj);
       bucket(t).set(key, stored);
-      record({ type: existed ? 'MODIFIED' : 'ADDED', rv, resource: t, object: clone(stored) });
+      record(
+        previous
+          ? { type: 'MODIFIED', rv, resource: t, object: clone(stored), previous }
+          : { type: 'ADDED', rv, resource: t, object: clone(stored) },
+      );
       return clone(stored);
     },
     remove: (t, namespace, name) => {

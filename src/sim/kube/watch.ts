@@ -41,11 +41,19 @@ export function watchRegistry(): WatchRegistry {
         if (rendered !== object) first = false;
         res.write(`${JSON.stringify({ type, object: rendered })}\n`);
       };
-      const relevant = (ev: StoreEvent): boolean => {
-        if (typeKey(ev.resource) !== typeKey(w.t)) return false;
+      // As a real API server does for a selector watch: an object that stops matching is DELETED
+      // for this watcher, one that starts matching is ADDED.
+      const deliver = (ev: StoreEvent): void => {
+        if (typeKey(ev.resource) !== typeKey(w.t)) return;
         const meta = isObject(ev.object.metadata) ? ev.object.metadata : {};
-        if (w.namespace !== undefined && w.t.namespaced && meta.namespace !== w.namespace) return false;
-        return w.matches(ev.object);
+        if (w.namespace !== undefined && w.t.namespaced && meta.namespace !== w.namespace) return;
+        const now = w.matches(ev.object);
+        if (ev.type === 'MODIFIED' && ev.previous) {
+          const was = w.matches(ev.previous);
+          if (was && !now) return send('DELETED', ev.object);
+          if (!was && now) return send('ADDED', ev.object);
+        }
+        if (now) send(ev.type, ev.object);
       };
       const rv = w.resourceVersion;
       if (rv === null || rv === '' || rv === '0') {
@@ -61,11 +69,9 @@ export function watchRegistry(): WatchRegistry {
           res.end();
           return;
         }
-        for (const ev of events) if (relevant(ev)) send(ev.type, ev.object);
+        for (const ev of events) deliver(ev);
       }
-      const unsubscribe = store.subscribe((ev) => {
-        if (relevant(ev)) send(ev.type, ev.object);
-      });
+      const unsubscribe = store.subscribe(deliver);
       const bookmark = (): void =>
         send('BOOKMARK', {
           apiVersion: apiVersionOf(w.t),

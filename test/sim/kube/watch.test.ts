@@ -174,3 +174,37 @@ test('watch headers are flushed at once, before any event', async () => {
   assert.equal(res.status, 200);
   ac.abort();
 });
+
+test('a label-selector watch sees an object that stops matching as DELETED and one that starts as ADDED', async () => {
+  await core.createNamespace({ body: { metadata: { name: 'sel' } } });
+  const { metadata } = await core.listNamespacedConfigMap({ namespace: 'sel' });
+  const seen: string[] = [];
+  const req = await new k8s.Watch(kc).watch(
+    '/api/v1/namespaces/sel/configmaps',
+    { labelSelector: 'team=a', resourceVersion: metadata?.resourceVersion },
+    (type: string, obj: k8s.V1ConfigMap) => seen.push(`${type} ${obj.metadata?.labels?.team}`),
+    () => undefined,
+  );
+  try {
+    const relabel = (team: string) =>
+      core.patchNamespacedConfigMap(
+        { namespace: 'sel', name: 'cm', body: { metadata: { labels: { team } } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
+    await core.createNamespacedConfigMap({
+      namespace: 'sel',
+      body: { metadata: { name: 'cm', labels: { team: 'a' } } },
+    });
+    await relabel('b');
+    await core.patchNamespacedConfigMap(
+      { namespace: 'sel', name: 'cm', body: { data: { x: '1' } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await relabel('a');
+    await waitFor('the ADDED on re-match', () => (seen.length >= 3 ? true : undefined));
+    // No event while it matched nowhere (the data patch under team=b).
+    assert.deepEqual(seen, ['ADDED a', 'DELETED b', 'ADDED a']);
+  } finally {
+    req.abort();
+  }
+});
