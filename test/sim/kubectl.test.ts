@@ -194,6 +194,18 @@ test('kubectl delete removes the object', { skip }, async () => {
   assert.match(after.stderr, /NotFound|not found/);
 });
 
+test('kubectl scale changes a ReplicaSet through the scale subresource', { skip }, async () => {
+  const file = await manifest(
+    'scale.yaml',
+    'apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: scaleme, namespace: default}\n' +
+      'spec: {replicas: 2, selector: {matchLabels: {app: scaleme}}, template: {metadata: {labels: {app: scaleme}}, ' +
+      'spec: {containers: [{name: c, image: i}]}}}\n',
+  );
+  await ok(['apply', '--server-side', '-f', file]);
+  assert.match(await ok(['scale', 'replicaset', 'scaleme', '--replicas=1']), /scaled/);
+  assert.equal((await ok(['get', 'replicaset', 'scaleme', '-o', 'jsonpath={.spec.replicas}'])).trim(), '1');
+});
+
 test('kubectl get --watch streams changes', { skip }, async () => {
   const cluster = world.cluster('gce-asia-east1a');
   assert.ok(cluster);

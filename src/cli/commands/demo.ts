@@ -42,7 +42,7 @@ function howTo(out: string, repoDir: string): string {
     `  export KUBECONFIG=${out}/kubeconfig`,
     '  kubectl --context=gce-asia-east1a get replicasets,services,ingresses',
     `  ${fedsync} sim ctl --out ${out} gce-europe-west1b down      # its replicas move; \`up\` brings it back`,
-    `  kubectl --context=gce-us-central1c patch replicaset nginx -p '{"spec":{"replicas":1}}'  # drift: corrected`,
+    '  kubectl --context=gce-us-central1c scale replicaset nginx --replicas=1   # drift: corrected at once',
     `  cd ${repoDir} && $EDITOR myreplicaset.yaml && git commit -am "scale" # applied within seconds`,
     `  ${fedsync} plan --repo ${repoDir} --sim ${out}                  # exit 0: nothing to do`,
     '',

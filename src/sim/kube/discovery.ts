@@ -1,5 +1,6 @@
 // Discovery documents (/version, /api, /apis, resource lists) and the minimal OpenAPI v3 that
 // kubectl needs to validate and apply: a PATCH operation with a fieldValidation parameter per kind.
+import { hasScale } from './scale.js';
 import { createHash } from 'node:crypto';
 import type { JsonObject } from './json.js';
 import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resources.js';
@@ -71,6 +72,17 @@ export function resourceList(registry: ResourceRegistry, g: string, v: string): 
       verbs,
       ...(t.shortNames.length > 0 ? { shortNames: t.shortNames } : {}),
     });
+    if (hasScale(t)) {
+      resources.push({
+        name: `${t.plural}/scale`,
+        singularName: '',
+        namespaced: t.namespaced,
+        group: 'autoscaling',
+        version: 'v1',
+        kind: 'Scale',
+        verbs: ['get', 'patch', 'update'],
+      });
+    }
     if (t.hasStatus) {
       resources.push({
         name: `${t.plural}/status`,

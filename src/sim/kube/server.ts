@@ -1,6 +1,7 @@
 // The HTTP face of one simulated cluster: bearer-token auth, faults, discovery, OpenAPI, and the
 // resource verbs (including watch) on top of KubeApi. Every API request is counted.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hasScale, serveScale } from './scale.js';
 import { load } from 'js-yaml';
 import type { KubeApi, WriteOptions } from './api.js';
 import { isWrite, type RequestCounters, type Verb } from './counters.js';
@@ -156,6 +157,22 @@ export function kubeRequestHandler(
       if (Array.isArray(deleteOpts.dryRun) && deleteOpts.dryRun.includes('All')) dryRun = true;
     }
     counters.record(verb, resourceName, { dryRun });
+    if (sub === 'scale' && hasScale(p.t) && p.name && ['get', 'update', 'patch'].includes(verb)) {
+      const fieldManager =
+        q.get('fieldManager') ?? ((req.headers['user-agent'] ?? 'unknown').split('/')[0] || 'unknown');
+      const before = api.store.currentRV();
+      const out = serveScale({
+        api,
+        t: p.t,
+        namespace: p.namespace ?? '',
+        name: p.name,
+        ...(verb === 'get' ? {} : { write: { method, type: contentType, body: bodyText } }),
+        opts: { dryRun, fieldManager },
+      });
+      if (api.store.currentRV() !== before) counters.recordChange();
+      sendJson(res, 200, out);
+      return;
+    }
     if (sub !== undefined && !(sub === 'status' && p.t.hasStatus)) {
       throw notFound(p.t.group, `${p.t.plural}/${sub}`, p.name ?? '');
     }

@@ -210,3 +210,53 @@ test('the data plane shows nodes and the ready pods behind a NodePort with their
   await sim.setFault({ fault: 'up' });
   assert.equal(dp.isReachable(), true);
 });
+
+test('the scale subresource reads and writes spec.replicas of Deployments and ReplicaSets', async () => {
+  await apps.createNamespacedReplicaSet({
+    namespace: 'default',
+    body: {
+      metadata: { name: 'scaled' },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'scaled' } },
+        template: {
+          metadata: { labels: { app: 'scaled' } },
+          spec: { containers: [{ name: 'c', image: 'i' }] },
+        },
+      },
+    },
+  });
+  const scale = await apps.readNamespacedReplicaSetScale({ namespace: 'default', name: 'scaled' });
+  assert.equal(scale.spec?.replicas, 2);
+  assert.equal(scale.status?.selector, 'app=scaled');
+  await apps.patchNamespacedReplicaSetScale(
+    { namespace: 'default', name: 'scaled', body: { spec: { replicas: 1 } }, fieldManager: 'kubectl-scale' },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+  );
+  const rs = await apps.readNamespacedReplicaSet({ namespace: 'default', name: 'scaled' });
+  assert.equal(rs.spec?.replicas, 1);
+  assert.ok(rs.metadata?.managedFields?.some((m) => m.manager === 'kubectl-scale'));
+  await rejectsWith(
+    apps.replaceNamespacedReplicaSetScale({
+      namespace: 'default',
+      name: 'scaled',
+      body: { metadata: { name: 'scaled' }, spec: { replicas: -1 } },
+    }),
+    422,
+  );
+  const resources = await fetch(`${sim.url}/apis/apps/v1`, {
+    headers: { authorization: `Bearer ${sim.token}` },
+  }).then((r) => r.json() as Promise<{ resources: { name: string; kind: string; group?: string }[] }>);
+  assert.deepEqual(
+    resources.resources.find((r) => r.name === 'replicasets/scale'),
+    {
+      name: 'replicasets/scale',
+      singularName: '',
+      namespaced: true,
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    },
+  );
+});
