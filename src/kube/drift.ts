@@ -49,6 +49,12 @@ export type DriftDetector = {
 export type DriftDetectorOptions = {
   clients: ReadonlyMap<ClusterName, ClusterClient>;
   now?: () => Date;
+  /**
+   * At most `max` corrections of one object within `windowMs` (default 5 in 10 minutes). Beyond it
+   * the drift is only reported: another controller is fighting fedsync, and correcting at watch
+   * speed would turn that into a write storm. The next reconcile still applies Git.
+   */
+  correctionLimit?: { max: number; windowMs: number };
   onDrift?: (drift: Drift) => void;
 };
 
@@ -119,10 +125,36 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
     options.onDrift?.(drift);
   };
 
+  const limit = options.correctionLimit ?? { max: 5, windowMs: 10 * 60_000 };
+  /** Correction times per `cluster|refKey`, newest last. */
+  const corrections = new Map<string, number[]>();
+  const withinLimit = (cluster: ClusterName, key: string): boolean => {
+    const at = now().getTime();
+    const id = `${cluster}|${key}`;
+    const recent = (corrections.get(id) ?? []).filter((t) => at - t < limit.windowMs);
+    if (recent.length >= limit.max) {
+      corrections.set(id, recent);
+      return false;
+    }
+    corrections.set(id, [...recent, at]);
+    return true;
+  };
+
   const correct = (cluster: ClusterName, s: ClusterState, key: string, base: Omit<Drift, 'action'>): void => {
     const client = options.clients.get(cluster);
     const desired = s.desired.get(key);
     if (!client || !desired || s.correcting.has(key)) return;
+    if (!withinLimit(cluster, key)) {
+      const minutes = Math.round(limit.windowMs / 60_000);
+      record({
+        ...base,
+        action: 'reported',
+        reason:
+          `not corrected: corrected ${limit.max} times in ${minutes} min; another controller may be ` +
+          'fighting fedsync over these fields (the next reconcile still applies Git)',
+      });
+      return;
+    }
     s.correcting.add(key);
     const run = client
       .apply(desired)

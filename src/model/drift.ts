@@ -18,4 +18,6 @@ export type Drift = {
   action: DriftAction;
   /** Present when action is failed. */
   error?: string;
+  /** Why a drift was only reported although self-heal is on (e.g. correction paused). */
+  reason?: string;
 };

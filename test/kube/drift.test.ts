@@ -164,3 +164,44 @@ test('a deleted object fedsync manages is drift; a prune by fedsync is not', () 
   detector.setDesired('a', [], { selfHeal: false });
   assert.deepEqual(detector.takeDrift(), []);
 });
+
+test('a controller fighting fedsync: corrections stop at the limit and resume after the window', async () => {
+  const client = fakeClusterClient('a');
+  let clock = Date.parse('2026-01-01T00:01:00Z');
+  const detector = createDriftDetector({
+    clients: new Map([['a', client]]),
+    now: () => new Date(clock),
+    correctionLimit: { max: 2, windowMs: 60_000 },
+  });
+  const v1 = configMap('default', 'cfg', { mode: 'one' });
+  detector.setDesired('a', [v1], { selfHeal: true });
+  detector.onEvent('a', { type: 'MODIFIED', object: live(v1, 10, [{ manager: 'fedsync', time: T1 }]) });
+  const fight = async (n: number): Promise<void> => {
+    const time = `2026-01-01T00:0${n}:30Z`;
+    const edited = live(
+      v1,
+      1000 + n * 10,
+      [
+        { manager: 'fedsync', time: T1 },
+        { manager: 'hpa-like', time, operation: 'Update' },
+      ],
+      { mode: `fight-${n}` },
+    );
+    detector.onEvent('a', { type: 'MODIFIED', object: edited });
+    await detector.idle();
+  };
+  for (const n of [1, 2, 3, 4]) await fight(n);
+  const actions = detector.takeDrift().map((d) => [d.action, d.reason ?? '']);
+  assert.deepEqual(
+    actions.map(([a]) => a),
+    ['corrected', 'corrected', 'reported', 'reported'],
+  );
+  assert.match(actions[2]![1]!, /another controller may be fighting fedsync/);
+  assert.equal(client.calls.length, 2, 'no apply beyond the limit');
+  clock += 61_000;
+  await fight(5);
+  assert.deepEqual(
+    detector.takeDrift().map((d) => d.action),
+    ['corrected'],
+  );
+});

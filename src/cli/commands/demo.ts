@@ -90,7 +90,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         onDrift: (d) =>
           deps.stdout(
             `${new Date().toISOString().slice(11, 19)} drift ${subject(d.ref, d.cluster)} ` +
-              `(${d.fields.map((f) => f.path).join(', ')}) by ${d.manager ?? 'an unknown manager'}: ${d.action}\n`,
+              `(${d.fields.map((f) => f.path).join(', ')}) by ${d.manager ?? 'an unknown manager'}: ${d.action}${d.reason ? ` (${d.reason})` : ''}\n`,
           ),
         onHealthChange: (c) => {
           deps.stdout(`${new Date().toISOString().slice(11, 19)} cluster ${c.cluster} is ${c.health}\n`);
