@@ -7,6 +7,7 @@ import { registerRender } from './commands/render.js';
 import { processDeps, registerPlan } from './commands/plan.js';
 import { registerApply } from './commands/apply.js';
 import { registerDemo } from './commands/demo.js';
+import { registerStatus } from './commands/status.js';
 import { createClient } from './kube-client.js';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   const clusterDeps = processDeps(createClient);
   registerPlan(program, clusterDeps);
   registerApply(program, clusterDeps);
+  registerStatus(program, clusterDeps);
   registerDemo(program, {
     createClient,
     stdout: clusterDeps.stdout,

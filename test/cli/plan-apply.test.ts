@@ -11,6 +11,7 @@ import type { RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
 import { registerPlan } from '../../src/cli/commands/plan.js';
 import { registerApply } from '../../src/cli/commands/apply.js';
+import { registerStatus } from '../../src/cli/commands/status.js';
 import { createClient } from '../../src/cli/kube-client.js';
 
 let world: RunningWorld;
@@ -45,6 +46,7 @@ async function cli(args: string[], isTTY = false) {
   const program = new Command('fedsync').exitOverride();
   registerPlan(program, deps);
   registerApply(program, deps);
+  registerStatus(program, deps);
   await program.parseAsync(['node', 'fedsync', ...args, '--cache-dir', join(dir, 'cache')]);
   return { out: out.join(''), err: err.join(''), code: process.exitCode ?? 0 };
 }
@@ -73,6 +75,26 @@ test('apply converges with progress on a terminal and a summary line; plan then 
   assert.equal((JSON.parse(again.out) as { summary: { unchanged: number } }).summary.unchanged, 12);
   const plan = await cli(['plan', ...sim()]);
   assert.equal(plan.code, 0, plan.out);
+});
+
+test('status shows each object per cluster with the summed replicas; an Offline cluster is unknown', async () => {
+  const text = await cli(['status', ...sim()]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /^ReplicaSet\/default\/nginx {2}replicas \d\/9 ready$/m);
+  assert.match(text.out, /^ {2}gce-asia-east1a {4}Ready {4}\d\/4 ready {2}(up to date|rolling out)$/m);
+  assert.match(text.out, /^Ingress\/default\/myingress\n {2}gce-asia-east1a {4}Ready {4}present$/m);
+  const json = JSON.parse((await cli(['status', ...sim(), '-o', 'json'])).out) as {
+    subject: string;
+    replicas?: { desired: number };
+  }[];
+  assert.equal(json.find((v) => v.subject === 'ReplicaSet/default/nginx')?.replicas?.desired, 9);
+  await world.cluster('gce-europe-west1b')!.setFault({ fault: 'down' });
+  try {
+    const down = await cli(['status', ...sim()]);
+    assert.match(down.out, /^ {2}gce-europe-west1b {2}Offline {2}unknown$/m);
+  } finally {
+    await world.cluster('gce-europe-west1b')!.setFault({ fault: 'up' });
+  }
 });
 
 test('errors exit 1: a repository with problems, a missing world, a bad -o', async () => {

@@ -6,7 +6,7 @@ import {
   type ClusterHealth,
   type ClusterName,
   type ObservedCluster,
-} from '../model/index.js';
+} from '../../model/index.js';
 
 export type MemberState = {
   cluster: ClusterName;

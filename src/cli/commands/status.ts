@@ -1,0 +1,42 @@
+// `fedsync status --repo <r> [--ref <ref>] (--kubeconfig <file> | --sim <dir>) [-o text|json]`: the
+// federated view of every object in Git (read-only): its state in each cluster and the summed
+// replicas. Exit 0 when the clusters were read, 1 on error.
+import type { Command } from 'commander';
+import { formatProblem, refKey, refOf } from '../../model/index.js';
+import { federatedView } from '../../report/render/federated-view.js';
+import { renderFederatedViewText } from '../../report/render/federated-view-text.js';
+import { addRepoOptions } from '../git-options.js';
+import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { readRepo } from './plan.js';
+import type { ClusterCommandDeps, ClusterCommandOptions } from './plan.js';
+
+export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
+  if (opts.output !== 'text' && opts.output !== 'json')
+    throw new Error(`-o must be one of text, json (got ${opts.output})`);
+  const loaded = await readRepo(opts);
+  if (!loaded.ok) {
+    deps.stderr(loaded.problems.map((p) => `${formatProblem(p)}\n`).join(''));
+    return 1;
+  }
+  const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
+  try {
+    const observed = await fleet.observe(loaded.value);
+    const keys = loaded.value.objects.map((o) => refKey(refOf(o.template)));
+    const views = federatedView(observed, keys);
+    deps.stdout(
+      opts.output === 'json' ? `${JSON.stringify(views, null, 2)}\n` : renderFederatedViewText(views),
+    );
+    return 0;
+  } finally {
+    await fleet.stop();
+  }
+}
+
+export function registerStatus(program: Command, deps: ClusterCommandDeps): void {
+  addFleetOptions(addRepoOptions(program.command('status')))
+    .description('the federated view: each object of the repository in every cluster, replicas summed')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action(async (opts: ClusterCommandOptions) => {
+      process.exitCode = await statusCommand(opts, deps);
+    });
+}
