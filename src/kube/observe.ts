@@ -8,6 +8,7 @@ import {
   MANAGED_BY_VALUE,
   parseRefKey,
   refKey,
+  refOf,
   type ClusterName,
   type KubeObject,
   type ObjectRef,
@@ -64,6 +65,50 @@ function withTimeout<T>(p: Promise<T>, ms: number, cluster: ClusterName): Promis
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Above this many uncached objects of one kind, one list of the kind is cheaper than a GET each. */
+export const listInsteadOfGets = 3;
+
+const absentWhenUnserved = (err: unknown): undefined => {
+  // A kind the cluster does not serve (CRD not installed yet): the object is simply absent.
+  if (err instanceof KubeError && err.code === KubeErrorCode.unknownKind) return undefined;
+  throw err;
+};
+
+/**
+ * Live copies (or absence) of desired objects the cache does not hold: a GET each, or one list of
+ * the kind when many are missing (a first apply of many new objects, an adoption of many).
+ */
+async function fetchMissing(
+  client: ClusterClient,
+  missing: readonly DesiredRef[],
+  snapshot: Record<string, KubeObject>,
+): Promise<(readonly [string, KubeObject | undefined])[]> {
+  const byKind = new Map<string, DesiredRef[]>();
+  for (const d of missing)
+    byKind.set(`${d.apiVersion}/${d.kind}`, [...(byKind.get(`${d.apiVersion}/${d.kind}`) ?? []), d]);
+  const out: (readonly [string, KubeObject | undefined])[] = [];
+  await Promise.all(
+    [...byKind.values()].map(async (refs) => {
+      const first = refs[0]!;
+      // Pods and Nodes are cached whole: no request needed to know one is absent.
+      if (first.group === '' && (first.kind === 'Pod' || first.kind === 'Node')) {
+        for (const d of refs) out.push([refKey(d), snapshot[refKey(d)]]);
+        return;
+      }
+      if (refs.length > listInsteadOfGets) {
+        const listed = await client
+          .list({ apiVersion: first.apiVersion, kind: first.kind })
+          .catch(absentWhenUnserved);
+        const live = new Map((listed?.items ?? []).map((o) => [refKey(refOf(o)), o]));
+        for (const d of refs) out.push([refKey(d), live.get(refKey(d))]);
+        return;
+      }
+      for (const d of refs) out.push([refKey(d), await client.get(d).catch(absentWhenUnserved)]);
+    }),
+  );
+  return out;
+}
+
 /**
  * Observes one cluster. Offline clusters are not contacted (cached objects, inventory null).
  * Throws KubeError when the cache cannot sync or a GET fails: the cycle must then not prune.
@@ -93,19 +138,7 @@ export async function observeCluster(options: {
   const snapshot = cache.snapshot();
   const objects = managedNow();
   const missing = options.desired.filter((d) => !objects[refKey(d)]);
-  const fetched = await Promise.all(
-    missing.map(async (d) => {
-      const key = refKey(d);
-      // Pods and Nodes are cached whole: no GET needed to know one is absent.
-      if (d.group === '' && (d.kind === 'Pod' || d.kind === 'Node')) return [key, snapshot[key]] as const;
-      const live = await client.get(d).catch((err: unknown) => {
-        // A kind the cluster does not serve (CRD not installed yet): the object is simply absent.
-        if (err instanceof KubeError && err.code === KubeErrorCode.unknownKind) return undefined;
-        throw err;
-      });
-      return [key, live] as const;
-    }),
-  );
+  const fetched = await fetchMissing(client, missing, snapshot);
   for (const [key, obj] of fetched) if (obj) objects[key] = obj;
   return {
     name: client.name,

@@ -116,6 +116,20 @@ test('observe: managed objects, same-name objects to adopt (one GET each), inven
   assert.equal(gets(), steady, 'steady state: no per-object reads');
 });
 
+test('many uncached objects of one kind: one list of the kind instead of a GET each', async () => {
+  await client.apply(configMap('bulk-legacy', { a: '1' })); // to adopt, without fedsync's labels
+  const desired = [cmRef('bulk-legacy'), ...[1, 2, 3, 4, 5].map((n) => cmRef(`bulk-new-${n}`))];
+  const lists = (): number =>
+    Object.values(sim.counters.snapshot().byVerb.list ?? {}).reduce((a, b) => a + b, 0);
+  const [getsBefore, listsBefore] = [gets(), lists()];
+  const observed = await observeCluster({ client, cache, federation: 'fed1', health: 'Ready', desired });
+  assert.equal(gets() - getsBefore, 0, 'no GET per object');
+  // The inventory list, plus one list of ConfigMaps for the six uncached ones.
+  assert.equal(lists() - listsBefore, 2);
+  assert.ok(observed.objects['/ConfigMap/default/bulk-legacy'], 'the one to adopt is found by the list');
+  assert.equal(observed.objects['/ConfigMap/default/bulk-new-1'], undefined);
+});
+
 test('an Offline cluster is not contacted', async () => {
   const before = sim.counters.snapshot().total;
   const observed = await observeCluster({
