@@ -1,6 +1,5 @@
 // Repository options shared by every command that reads the federation repository.
 import type { Command } from 'commander';
-import type { OpenSourceOptions } from '../source/read-federation.js';
 import { DEFAULT_TOKEN_ENV } from '../source/isomorphic-git.js';
 import { DEFAULT_CACHE_DIR } from './load-repo.js';
 import type { LoadRepoOptions } from './load-repo.js';
@@ -50,10 +49,4 @@ export function loadRepoOptionsFrom(opts: RepoCliOptions): LoadRepoOptions {
     };
   }
   return out;
-}
-
-/** The same, as options for src/source's readFederation. */
-export function sourceOptionsFrom(opts: RepoCliOptions): OpenSourceOptions {
-  const { ref: _ref, cache: _cache, cacheDir, ...rest } = loadRepoOptionsFrom(opts);
-  return { ...rest, cacheDir: cacheDir ?? DEFAULT_CACHE_DIR };
 }

@@ -84,8 +84,12 @@ async function fetchMissing(
   snapshot: Record<string, KubeObject>,
 ): Promise<(readonly [string, KubeObject | undefined])[]> {
   const byKind = new Map<string, DesiredRef[]>();
-  for (const d of missing)
-    byKind.set(`${d.apiVersion}/${d.kind}`, [...(byKind.get(`${d.apiVersion}/${d.kind}`) ?? []), d]);
+  for (const d of missing) {
+    const kind = `${d.apiVersion}/${d.kind}`;
+    const refs = byKind.get(kind);
+    if (refs) refs.push(d);
+    else byKind.set(kind, [d]);
+  }
   const out: (readonly [string, KubeObject | undefined])[] = [];
   await Promise.all(
     [...byKind.values()].map(async (refs) => {

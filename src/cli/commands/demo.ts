@@ -11,6 +11,7 @@ import type { ClientFactory } from '../../agent/fleet.js';
 import type { ReconcileOutcome } from '../../agent/reconcile-once.js';
 import { createParseCache } from '../../manifests/load.js';
 import { formatProblem, subject } from '../../model/index.js';
+import type { FederationRepo } from '../../model/index.js';
 import { startWorld } from '../../sim/run-world.js';
 import { readWorld } from '../../sim/world.js';
 import { ensureDemoRepo } from '../demo/demo-repo.js';
@@ -74,7 +75,13 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         `Federation repository ${repo.dir} (${repo.created ? 'created from ' + opts.template : 'reusing it'})\n`,
     );
     const cache = createParseCache();
-    const read = () => loadRepo({ repo: repo.dir, cache });
+    // The newest valid repository the agent read: what the workload lines describe (no re-read).
+    let lastRepo: FederationRepo | undefined;
+    const read = async () => {
+      const loaded = await loadRepo({ repo: repo.dir, cache });
+      if (loaded.ok) lastRepo = loaded.value;
+      return loaded;
+    };
     const first = await read();
     if (!first.ok) {
       for (const p of first.problems) deps.stderr(`${formatProblem(p)}\n`);
@@ -99,6 +106,10 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       },
     });
     const clients = fleet.clients;
+    const printWorkloads = async (): Promise<void> => {
+      if (!lastRepo) return;
+      for (const line of await workloadLines({ repo: lastRepo, clients })) deps.stdout(`${line}\n`);
+    };
     let lastShown = '';
     const report = async (outcome: ReconcileOutcome, reasons: readonly string[]): Promise<void> => {
       // A quiet cycle (nothing written, same commit, same problems) prints nothing.
@@ -107,9 +118,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       lastShown = shown;
       deps.stdout(`${outcomeLine(outcome, reasons, new Date())}\n`);
       for (const p of outcome.problems) deps.stderr(`  ${formatProblem(p)}\n`);
-      const latest = await read();
-      if (latest.ok)
-        for (const line of await workloadLines({ repo: latest.value, clients })) deps.stdout(`${line}\n`);
+      await printWorkloads();
     };
     let chain = Promise.resolve();
     const agent = (agentRef = await startAgent({
@@ -131,9 +140,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       if (opts.once) {
         // Give the simulated controllers a moment, then show the replicas as they became ready.
         await Promise.all(world.clusters.map((c) => c.settle()));
-        const latest = await read();
-        if (latest.ok)
-          for (const line of await workloadLines({ repo: latest.value, clients })) deps.stdout(`${line}\n`);
+        await printWorkloads();
         return agent.last()?.converged ? 0 : 1;
       }
       deps.stdout(howTo(opts.out, opts.repoDir));

@@ -9,9 +9,9 @@ import { planOnce } from '../../agent/reconcile-once.js';
 import { renderPlanJson } from '../../report/render/plan-json.js';
 import { renderPlanMarkdown } from '../../report/render/plan-markdown.js';
 import { renderPlanText, totalCounts } from '../../report/render/plan-text.js';
-import { readFederation } from '../../source/read-federation.js';
-import { addRepoOptions, sourceOptionsFrom } from '../git-options.js';
+import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import type { RepoCliOptions } from '../git-options.js';
+import { loadRepo } from '../load-repo.js';
 import type { LoadedRepo } from '../load-repo.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
 import type { FleetCliOptions } from '../fleet-options.js';
@@ -35,12 +35,8 @@ export function checkOutput(output: string): void {
 }
 
 /** Reads the repository once; the loaded value is replayed to the reconcile. */
-export async function readRepo(opts: ClusterCommandOptions): Promise<LoadedRepo> {
-  const { revision, result } = await readFederation({
-    ...sourceOptionsFrom(opts),
-    ...(opts.ref ? { ref: opts.ref } : {}),
-  });
-  return { ...result, revision };
+export function readRepo(opts: ClusterCommandOptions): Promise<LoadedRepo> {
+  return loadRepo(loadRepoOptionsFrom(opts));
 }
 
 export function renderPlan(plan: Plan, output: string): string {
