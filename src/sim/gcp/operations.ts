@@ -44,6 +44,7 @@ export function createOperations(opts: OperationsOptions): Operations {
   const ops = new Map<string, OperationRecord>();
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let nextId = 5000;
+  let closed = false;
   const key = (scope: ScopeKey, name: string) => `${scope}/${name}`;
 
   // PENDING when created, RUNNING from the first read on, DONE at a read once the delay has passed.
@@ -112,8 +113,10 @@ export function createOperations(opts: OperationsOptions): Operations {
       const rec = ops.get(key(scope, name));
       if (!rec) return undefined;
       rec.observed = true;
-      const ms = Math.min(remainingMs(rec), opts.maxWaitMs);
-      if (ms > 0) {
+      // A timer may fire a millisecond before the clock reaches the deadline: sleep until it has,
+      // or until this wait's own bound, so a wait that should end DONE never ends RUNNING.
+      const deadline = opts.clock() + Math.min(remainingMs(rec), opts.maxWaitMs);
+      for (let ms = deadline - opts.clock(); ms > 0 && !closed; ms = deadline - opts.clock()) {
         await new Promise<void>((resolve) => {
           const entry = { timer: setTimeout(() => (timers.delete(entry), resolve()), ms), resolve };
           timers.add(entry);
@@ -125,6 +128,7 @@ export function createOperations(opts: OperationsOptions): Operations {
       return [...ops.values()].filter((r) => r.scope === scope).map((r) => snapshot(r, false));
     },
     close() {
+      closed = true;
       for (const t of timers) {
         clearTimeout(t.timer);
         t.resolve();
