@@ -1,7 +1,7 @@
 // Classifies every failure of a request to a member cluster into a KubeError, once. Messages name
 // the request and the server's machine-readable reason, never a request or response body: a Secret
 // could be in either (a 422 message quotes the rejected value).
-import type { ClusterName } from '../model/index.js';
+import type { ActionError, ClusterName } from '../model/index.js';
 import { KubeError, KubeErrorCode } from './port.js';
 
 export type RequestLabel = { cluster: ClusterName; method: string; path: string };
@@ -92,4 +92,14 @@ export function unknownKindError(cluster: ClusterName, apiVersion: string, kind:
     cluster,
     message: `${cluster} does not serve ${kind} in ${apiVersion}`,
   });
+}
+
+/** Any failure as an ActionError value: a KubeError's code and message, or a generic one. */
+export function errorOf(err: unknown): ActionError {
+  if (err instanceof KubeError) return { code: err.code, message: err.message };
+  const code = (err as { code?: unknown } | null)?.code;
+  return {
+    code: typeof code === 'string' ? code : 'apply.error',
+    message: err instanceof Error ? err.message : String(err),
+  };
 }

@@ -97,8 +97,11 @@ export type FederationRepo = {
 /** A commit of the federation repository. */
 export type Revision = {
   sha: string;
+  /** The first parent's SHA, when known (an approval by commit needs it). */
+  parent?: string;
   ref?: string;
   author?: string;
   message?: string;
+  /** Paths changed against `parent`; undefined when unknown (e.g. shallow history). */
   changedPaths?: string[];
 };

@@ -2,6 +2,7 @@
 // no working tree): the first fetch is shallow (depth 1), later fetches pass no depth at all so only
 // new objects travel (an absolute depth would re-download the whole tree every time). A local
 // repository is read in place. Force-pushes need nothing special: the fetched tip is the revision.
+import type { Revision } from '../model/federation.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { SourceError, SourceErrorCode } from './errors.js';
 import { createHttpClient } from './http-client.js';
 import { displayUrl, parseRepoLocation } from './location.js';
 import { defaultSourceLimits } from './port.js';
-import type { GitSource, RevisionFiles, SourceLimits, SourceRevision } from './port.js';
+import type { GitSource, RevisionFiles, SourceLimits } from './port.js';
 import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
 
@@ -87,9 +88,9 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     include: options.include ?? defaultInclude,
   });
 
-  const describe = async (gitdir: string, sha: string, ref: string | undefined): Promise<SourceRevision> => {
+  const describe = async (gitdir: string, sha: string, ref: string | undefined): Promise<Revision> => {
     const { commit } = await git.readCommit({ fs, gitdir, oid: sha, cache });
-    const rev: SourceRevision = {
+    const rev: Revision = {
       sha,
       author: `${commit.author.name} <${commit.author.email}>`,
       message: commit.message.trim(),

@@ -1,36 +1,35 @@
-// The Plan as Markdown for a pull-request comment: summary, a table per cluster, details in
+// The Plan as Markdown for a pull-request comment: summary, a table of targets, details in
 // collapsible diff blocks, problems and what needs approval.
 import type { Plan } from '../../model/index.js';
-import { formatProblem } from '../../model/index.js';
-import { actionLines, countActions, summaryLine } from './plan-text.js';
+import { changeSummary, formatProblem, planCounts } from '../../model/index.js';
+import { actionLines, changeWords, targetTitle } from './plan-text.js';
 
 function escapeCell(text: string): string {
   return text.replaceAll('|', '\\|');
 }
 
-export function renderPlanMarkdown(plan: Plan): string {
+export function formatPlanMarkdown(plan: Plan): string {
   const out: string[] = [];
   out.push(
     `### fedsync plan: federation \`${plan.federation}\` at \`${plan.revision.sha.slice(0, 12)}\``,
     '',
   );
-  out.push(`**${summaryLine(plan).replace(/^Plan: /, '')}**`, '');
-  out.push(
-    '| Cluster | Health | Add | Change | Destroy | Held | Unchanged |',
-    '|---|---|--:|--:|--:|--:|--:|',
-  );
-  for (const c of plan.clusters) {
-    const n = countActions(c.actions);
+  out.push(`**${changeWords(plan)}.**`, '');
+  out.push('| Target | State | Add | Change | Destroy | Held | Unchanged |', '|---|---|--:|--:|--:|--:|--:|');
+  for (const t of plan.targets) {
+    const counts = planCounts(t);
+    const n = changeSummary(counts);
+    const state = t.kind === 'cluster' ? t.health : '';
     out.push(
-      `| ${escapeCell(c.cluster)} | ${c.health} | ${n.add} | ${n.change} | ${n.destroy} | ${n.held} | ${n.unchanged} |`,
+      `| ${escapeCell(targetTitle(t))} | ${state} | ${n.add} | ${n.change} | ${n.destroy} | ${n.held} | ${counts.unchanged} |`,
     );
   }
   out.push('');
-  for (const c of plan.clusters) {
-    const lines = actionLines(c).filter((l) => !l.startsWith('  ('));
-    if (c.health !== 'Ready' || lines.length === 0) continue;
+  for (const t of plan.targets) {
+    const lines = actionLines(t).filter((l) => !l.startsWith('  ('));
+    if ((t.kind === 'cluster' && t.health !== 'Ready') || lines.length === 0) continue;
     out.push(
-      `<details><summary>${c.cluster}</summary>`,
+      `<details><summary>${targetTitle(t)}</summary>`,
       '',
       '```diff',
       ...lines,

@@ -3,6 +3,6 @@ import { dump } from 'js-yaml';
 import type { KubeObject } from '../../model/index.js';
 import { maskObject } from '../../plan/mask.js';
 
-export function renderObjectsYaml(objects: KubeObject[]): string {
+export function formatObjectsYaml(objects: KubeObject[]): string {
   return objects.map((o) => dump(maskObject(o), { noRefs: true, lineWidth: -1 })).join('---\n');
 }

@@ -1,30 +1,44 @@
-// The member clusters of one federation as one value (the Fleet port): a client, a watch-backed
-// cache and a health verdict per registered cluster (its kubeconfig context), the observe step, the
-// inventory writer and, for the long-lived agent, drift detection fed by the caches' watch events.
-// Built from a kubeconfig file or from a simulated world's directory (`--sim`).
+// The member clusters of one federation as one target port (the Fleet): a client, a watch-backed
+// cache and a health verdict per registered cluster (its kubeconfig context); observe reads every
+// cluster, apply executes one cluster's plan. A long-lived fleet also detects drift from the caches'
+// watch events. Built from a kubeconfig file (a simulated world writes one too).
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { load } from 'js-yaml';
 import pLimit from 'p-limit';
-import { ClusterHealth, refOf } from '../model/index.js';
+import { ClusterHealth, refKey, refOf } from '../model/index.js';
 import type {
   ClusterName,
+  ClusterPlan,
   ClusterRegistration,
   Drift,
   FederationRepo,
+  KubeObject,
   ObservedCluster,
+  TargetPort,
 } from '../model/index.js';
 import { placedClusters } from '../federation/placement.js';
-import { createClusterCache, podsAndNodes } from '../kube/cache.js';
-import type { ClusterCache } from '../kube/cache.js';
-import { createDriftDetector } from '../kube/drift.js';
-import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from '../kube/health.js';
-import type { HealthChange, HealthMonitor } from '../kube/health.js';
-import { writeInventory } from '../kube/inventory.js';
-import { observeCluster } from '../kube/observe.js';
-import type { DesiredRef } from '../kube/observe.js';
-import type { ClusterClient } from '../kube/port.js';
-import type { Fleet } from './fleet-port.js';
+import { applyClusterPlan } from './apply.js';
+import { createClusterCache, podsAndNodes } from './cache.js';
+import type { ClusterCache } from './cache.js';
+import { createDriftDetector } from './drift.js';
+import type { DriftDetector } from './drift.js';
+import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from './health.js';
+import type { HealthChange, HealthMonitor } from './health.js';
+import { writeInventory } from './inventory.js';
+import { observeCluster } from './observe.js';
+import type { DesiredRef } from './observe.js';
+import type { ClusterClient } from './port.js';
+
+/** The member clusters as the cluster target port, plus what only clusters have. */
+export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
+  /** One client per registered cluster the kubeconfig has a context for. */
+  readonly clients: ReadonlyMap<ClusterName, ClusterClient>;
+  /** Registered clusters whose kubeconfigContext the kubeconfig lacks. */
+  readonly missingContexts: ClusterName[];
+  /** Drift the watch found since the last call (long-lived fleets; always empty otherwise). */
+  takeDrift(): Drift[];
+  stop(): Promise<void>;
+};
 
 export type ClientFactory = (options: {
   name: ClusterName;
@@ -48,25 +62,16 @@ export type FleetOptions = {
     /** A cluster went Offline or came back: the agent reconciles at once to move replicas. */
     onHealthChange?: (change: HealthChange) => void;
   };
+  /**
+   * A drift detector to hand every apply's writes and desired state to, when the caller feeds it
+   * watch events itself; a live fleet makes its own.
+   */
+  drift?: DriftDetector;
   /** One-shot: pause between probes of a cluster that did not answer. */
   probeIntervalMs?: number;
   /** How long a cache may take to list everything before the cluster counts as unobservable. */
   syncTimeoutMs?: number;
 };
-
-/** The kubeconfig a running simulated world wrote (`fedsync sim up --out <dir>`). */
-export async function simKubeconfig(dir: string): Promise<string> {
-  const file = join(dir, 'sim.json');
-  let sim: { kubeconfig?: string };
-  try {
-    sim = JSON.parse(await readFile(file, 'utf8')) as { kubeconfig?: string };
-  } catch {
-    throw new Error(
-      `no running world in ${dir}: ${file} is missing (start one with \`fedsync sim up --out ${dir}\`)`,
-    );
-  }
-  return sim.kubeconfig || join(dir, 'kubeconfig');
-}
 
 /** Context names in a kubeconfig file (no credentials are read into anything we print). */
 async function contextsOf(path: string): Promise<Set<string>> {
@@ -91,7 +96,7 @@ async function probedHealth(client: ClusterClient, intervalMs: number): Promise<
   return ClusterHealth.Offline;
 }
 
-export async function createFleet(options: FleetOptions): Promise<Fleet & { missingContexts: string[] }> {
+export async function createFleet(options: FleetOptions): Promise<Fleet> {
   const contexts = await contextsOf(options.kubeconfigPath);
   const clients = new Map<ClusterName, ClusterClient>();
   const caches = new Map<ClusterName, ClusterCache>();
@@ -111,9 +116,11 @@ export async function createFleet(options: FleetOptions): Promise<Fleet & { miss
   }
 
   let monitor: HealthMonitor | undefined;
-  const drift = options.live
-    ? createDriftDetector({ clients, ...(options.live.onDrift ? { onDrift: options.live.onDrift } : {}) })
-    : undefined;
+  const drift =
+    options.drift ??
+    (options.live
+      ? createDriftDetector({ clients, ...(options.live.onDrift ? { onDrift: options.live.onDrift } : {}) })
+      : undefined);
   if (options.live) {
     monitor = createHealthMonitor({
       clients: [...clients.values()],
@@ -151,15 +158,43 @@ export async function createFleet(options: FleetOptions): Promise<Fleet & { miss
   return {
     clients,
     missingContexts,
-    observe: (repo) => Promise.all([...clients.keys()].map((name) => limit(() => observeOne(name, repo)))),
-    writeInventory: async (client, keys) => {
-      await writeInventory(client, options.federation, keys);
+    observe: ({ repo }) =>
+      Promise.all([...clients.keys()].map((name) => limit(() => observeOne(name, repo)))),
+    async apply(plan, { observed, observer }) {
+      const result = await applyClusterPlan({
+        plan,
+        client: clients.get(plan.name),
+        inventory: observed?.inventory ?? null,
+        writeInventory: (client, keys) => writeInventory(client, options.federation, keys).then(() => {}),
+        ...(observer ? { observer } : {}),
+        ...(drift ? { writes: drift.listener } : {}),
+      });
+      drift?.setDesired(plan.name, inLine(plan, result.results), { selfHeal: plan.selfHeal });
+      return result;
     },
-    ...(drift ? { drift } : {}),
+    takeDrift: () => drift?.takeDrift() ?? [],
     async stop() {
       monitor?.stop();
       for (const cache of caches.values()) cache.stop();
       await drift?.idle();
     },
   };
+}
+
+/**
+ * The desired objects that match Git after the apply: what later watch events are compared with. A
+ * failed or skipped object is left out, so it is not "corrected" in a loop.
+ */
+function inLine(plan: ClusterPlan, results: readonly { key: string; outcome: string }[]): KubeObject[] {
+  const done = new Set(results.filter((r) => r.outcome === 'done').map((r) => r.key));
+  const out: KubeObject[] = [];
+  for (const a of plan.actions) {
+    if (a.action === 'unchanged') out.push(a.object);
+    else if (
+      (a.action === 'create' || a.action === 'update' || a.action === 'adopt') &&
+      done.has(refKey(a.ref))
+    )
+      out.push(a.object);
+  }
+  return out;
 }

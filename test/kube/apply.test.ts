@@ -1,10 +1,17 @@
-// applyPlan against in-memory clients: phase order and failure scope, blocked deletes, inventory
+// The apply verb against in-memory clients: phase order and failure scope, held deletes, inventory
 // crash safety, offline clusters, and no writes at all for a plan without changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterPlan, KubeAction, KubeObject, Plan } from '../../src/model/index.js';
-import { refKey, refOf } from '../../src/model/index.js';
-import { applyPlan } from '../../src/kube/apply-plan.js';
+import type {
+  ApplyObserver,
+  ClusterPlan,
+  KubeAction,
+  KubeObject,
+  TargetResult,
+} from '../../src/model/index.js';
+import { addCounts, countOutcomes, emptyCounts, refKey, refOf } from '../../src/model/index.js';
+import { applyClusterPlan } from '../../src/kube/apply.js';
+import type { InventoryWriter } from '../../src/kube/apply.js';
 import type { ClusterClient } from '../../src/kube/port.js';
 import { configMap, namespace, service } from '../helpers/federation.js';
 import { fakeClusterClient } from '../helpers/fake-cluster-client.js';
@@ -15,24 +22,21 @@ const ingress = (name: string): KubeObject => ({
   metadata: { name, namespace: 'default' },
 });
 
-const create = (o: KubeObject): KubeAction => ({ op: 'create', ref: refOf(o), object: o, reason: 'test' });
-const del = (o: KubeObject, blockedBy: string[] = []): KubeAction => ({
-  op: 'delete',
+const create = (o: KubeObject): KubeAction => ({
+  action: 'create',
   ref: refOf(o),
+  object: o,
   reason: 'test',
-  blockedBy,
 });
+const del = (o: KubeObject, heldBy: string[] = []): KubeAction =>
+  heldBy.length > 0
+    ? { action: 'held', ref: refOf(o), apiVersion: o.apiVersion, reason: 'test', heldBy }
+    : { action: 'delete', ref: refOf(o), apiVersion: o.apiVersion, reason: 'test' };
+const unchanged = (o: KubeObject): KubeAction => ({ action: 'unchanged', ref: refOf(o), object: o });
 const key = (o: KubeObject): string => refKey(refOf(o));
 
-function plan(clusters: ClusterPlan[]): Plan {
-  return {
-    schemaVersion: 1,
-    federation: 'demo',
-    revision: { sha: 'abc' },
-    digest: 'sha256:0',
-    clusters,
-    problems: [],
-  };
+function cluster(name: string, fields: Pick<ClusterPlan, 'health' | 'actions' | 'inventory'>): ClusterPlan {
+  return { kind: 'cluster', name, selfHeal: true, ...fields };
 }
 
 function harness(inventories: Record<string, string[] | null>) {
@@ -47,6 +51,33 @@ function harness(inventories: Record<string, string[] | null>) {
   };
 }
 
+/** Every cluster plan through the apply verb, as the reconciler does. */
+async function applyAll(options: {
+  plans: ClusterPlan[];
+  clients: Map<string, ClusterClient>;
+  inventories: Map<string, string[] | null>;
+  writeInventory: InventoryWriter;
+  observer?: ApplyObserver;
+}): Promise<{ ok: boolean; clusters: TargetResult[]; counts: ReturnType<typeof emptyCounts> }> {
+  const clusters = await Promise.all(
+    options.plans.map((plan) =>
+      applyClusterPlan({
+        plan,
+        client: options.clients.get(plan.name),
+        inventory: options.inventories.get(plan.name) ?? null,
+        writeInventory: options.writeInventory,
+        ...(options.observer ? { observer: options.observer } : {}),
+      }),
+    ),
+  );
+  const counts = clusters.reduce((sum, c) => addCounts(sum, countOutcomes(c.results)), emptyCounts());
+  return {
+    clusters,
+    counts,
+    ok: counts.failed === 0 && counts.notRun === 0 && clusters.every((c) => !c.error),
+  };
+}
+
 test('a failed Service stops the Ingress of that cluster only; every result is reported', async () => {
   const svc = service('default', 'web');
   const cm = configMap('default', 'cfg');
@@ -57,11 +88,11 @@ test('a failed Service stops the Ingress of that cluster only; every result is r
   const actions = [create(cm), create(svc), create(service('default', 'other')), create(ing)];
   const h = harness({ a: [], b: [] });
   const inventory = actions.map((x) => refKey(x.ref)).sort();
-  const result = await applyPlan({
-    plan: plan([
-      { cluster: 'a', health: 'Ready', actions, inventory },
-      { cluster: 'b', health: 'Ready', actions, inventory },
-    ]),
+  const result = await applyAll({
+    plans: [
+      cluster('a', { health: 'Ready', actions, inventory }),
+      cluster('b', { health: 'Ready', actions, inventory }),
+    ],
     clients: new Map([
       ['a', a],
       ['b', b],
@@ -69,7 +100,7 @@ test('a failed Service stops the Ingress of that cluster only; every result is r
     ...h,
   });
   assert.equal(result.ok, false);
-  const ra = result.clusters.find((c) => c.cluster === 'a')!;
+  const ra = result.clusters.find((c) => c.name === 'a')!;
   assert.deepEqual(
     ra.results.map((r) => [r.subject, r.outcome]),
     [
@@ -81,18 +112,8 @@ test('a failed Service stops the Ingress of that cluster only; every result is r
   );
   assert.equal(ra.results[1]!.error?.code, 'kube.serverError');
   assert.ok(!a.calls.includes(`apply ${key(ing)}`));
-  assert.ok(result.clusters.find((c) => c.cluster === 'b')!.results.every((r) => r.outcome === 'done'));
-  assert.deepEqual(result.summary, {
-    created: 6,
-    updated: 0,
-    adopted: 0,
-    deleted: 0,
-    unchanged: 0,
-    skipped: 0,
-    blocked: 0,
-    failed: 1,
-    notRun: 1,
-  });
+  assert.ok(result.clusters.find((c) => c.name === 'b')!.results.every((r) => r.outcome === 'done'));
+  assert.deepEqual(result.counts, { ...emptyCounts(), create: 6, failed: 1, notRun: 1 });
 });
 
 test('inventory: union before creates, plan inventory after deletes; blocked deletes stay recorded', async () => {
@@ -103,27 +124,21 @@ test('inventory: union before creates, plan inventory after deletes; blocked del
   const c = fakeClusterClient('a', [kept, gone, held]);
   const h = harness({ a: [key(kept), key(gone), key(held)] });
   const order: string[] = [];
-  const result = await applyPlan({
-    plan: plan([
-      {
-        cluster: 'a',
+  const result = await applyAll({
+    plans: [
+      cluster('a', {
         health: 'Ready',
-        actions: [
-          { op: 'unchanged', ref: refOf(kept) },
-          create(added),
-          del(gone),
-          del(held, ['guard.namespaceDelete']),
-        ],
+        actions: [unchanged(kept), create(added), del(gone), del(held, ['guard.namespaceDelete'])],
         inventory: [key(added), key(held), key(kept)].sort(),
-      },
-    ]),
+      }),
+    ],
     clients: new Map([['a', c]]),
     ...h,
     writeInventory: (client, keys) => {
       order.push(`inventory ${keys.length}`);
       return h.writeInventory(client, keys);
     },
-    listener: { objectFinished: (_c, r) => order.push(`${r.op} ${r.outcome}`) },
+    observer: { actionFinished: (_t, r) => order.push(`${r.action} ${r.outcome}`) },
   });
   assert.equal(result.ok, true);
   assert.deepEqual(order, [
@@ -131,13 +146,13 @@ test('inventory: union before creates, plan inventory after deletes; blocked del
     'unchanged noop',
     'create done',
     'delete done',
-    'delete notRun',
+    'held noop',
     'inventory 3',
   ]);
   assert.deepEqual(h.writes[0]!.keys, [key(added), key(gone), key(held), key(kept)].sort());
   assert.deepEqual(h.writes[1]!.keys, [key(added), key(held), key(kept)].sort());
-  assert.ok(c.objects.has(key(held)), 'a blocked delete never runs');
-  assert.equal(result.summary.blocked, 1);
+  assert.ok(c.objects.has(key(held)), 'a held delete never runs');
+  assert.equal(result.counts.held, 1);
 });
 
 test('a failed delete stays in the inventory', async () => {
@@ -145,8 +160,8 @@ test('a failed delete stays in the inventory', async () => {
   const c = fakeClusterClient('a', [gone]);
   c.failing.add(key(gone));
   const h = harness({ a: [key(gone)] });
-  const result = await applyPlan({
-    plan: plan([{ cluster: 'a', health: 'Ready', actions: [del(gone)], inventory: [] }]),
+  const result = await applyAll({
+    plans: [cluster('a', { health: 'Ready', actions: [del(gone)], inventory: [] })],
     clients: new Map([['a', c]]),
     ...h,
   });
@@ -159,11 +174,11 @@ test('offline clusters get nothing; an unreadable inventory applies nothing', as
   const a = fakeClusterClient('a');
   const b = fakeClusterClient('b');
   const h = harness({ a: [], b: null });
-  const result = await applyPlan({
-    plan: plan([
-      { cluster: 'a', health: 'Offline', actions: [], inventory: [] },
-      { cluster: 'b', health: 'Ready', actions: [create(cm)], inventory: [key(cm)] },
-    ]),
+  const result = await applyAll({
+    plans: [
+      cluster('a', { health: 'Offline', actions: [], inventory: [] }),
+      cluster('b', { health: 'Ready', actions: [create(cm)], inventory: [key(cm)] }),
+    ],
     clients: new Map([
       ['a', a],
       ['b', b],
@@ -184,10 +199,8 @@ test('a plan without changes makes no request and no inventory write', async () 
   const cm = configMap('default', 'x');
   const c = fakeClusterClient('a', [cm]);
   const h = harness({ a: [key(cm)] });
-  const result = await applyPlan({
-    plan: plan([
-      { cluster: 'a', health: 'Ready', actions: [{ op: 'unchanged', ref: refOf(cm) }], inventory: [key(cm)] },
-    ]),
+  const result = await applyAll({
+    plans: [cluster('a', { health: 'Ready', actions: [unchanged(cm)], inventory: [key(cm)] })],
     clients: new Map([['a', c]]),
     ...h,
   });

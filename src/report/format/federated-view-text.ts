@@ -11,7 +11,7 @@ function memberLine(m: MemberState, width: number): string {
   return `  ${name}  ${health}  ${m.readyReplicas ?? 0}/${m.replicas} ready  ${rollout}`;
 }
 
-export function renderFederatedViewText(views: readonly FederatedObjectView[]): string {
+export function formatFederatedViewText(views: readonly FederatedObjectView[]): string {
   if (views.length === 0) return 'No objects.\n';
   const width = Math.max(...views.flatMap((v) => v.clusters.map((c) => c.cluster.length)));
   const out: string[] = [];
