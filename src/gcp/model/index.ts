@@ -17,6 +17,7 @@ export { LB_LIMITS, QUOTA_METRIC, checkQuotas } from './limits.js';
 export { gclbPaths, urlMapRules } from './url-map.js';
 export { healthCheckPath } from './health-path.js';
 export { readTlsSecret, certificateDigest, type CertificateMaterial } from './tls.js';
-export { instancesFromNodes, commonNetworkTags } from './instances.js';
+export { instancesFromNodes, commonNetworkTags, withNetworkTags } from './instances.js';
 export { HEALTH_CHECK_RANGES } from './backends.js';
 export { loadBalancerInputFrom, type ClusterNodeFacts } from './from-repo.js';
+export { observeNeeds, type ObserveNeeds } from './scope.js';

@@ -1,7 +1,7 @@
 // Nodes of a member cluster as Compute Engine instances, from the Node objects' `spec.providerID`
 // (`gce://<project>/<zone>/<instance>`), and their network tags from an observe.
 import type { KubeObject } from '../../model/index.js';
-import type { NodeInstance } from './input.js';
+import type { LoadBalancerInput, NodeInstance } from './input.js';
 import { instanceLink, type ObservedLoadBalancer } from './resources.js';
 
 export function instancesFromNodes(nodes: readonly KubeObject[]): NodeInstance[] {
@@ -27,4 +27,17 @@ export function commonNetworkTags(
     common = common ? new Set([...common].filter((t) => tags.includes(t))) : new Set(tags);
   }
   return [...(common ?? [])].sort();
+}
+
+/** The input with each cluster's common node tags from the observe filled in (when it read them). */
+export function withNetworkTags(input: LoadBalancerInput, observed: ObservedLoadBalancer): LoadBalancerInput {
+  if (!observed.instanceTags) return input;
+  return {
+    ...input,
+    clusters: input.clusters.map((c) => {
+      if (c.networkTags || !c.instances || c.instances.length === 0) return c;
+      const tags = commonNetworkTags(observed, input.project, c.instances);
+      return tags.length > 0 ? { ...c, networkTags: tags } : c;
+    }),
+  };
 }
