@@ -319,3 +319,27 @@ test('an owned address is released when its Ingress goes', async () => {
   assert.ok(removal.result.ok);
   assert.deepEqual((await inventory(lb.sim)).addresses, []);
 });
+
+test('an Offline cluster is drained (traffic moves to the next nearest) and undrained after the hysteresis', async () => {
+  await reset();
+  const target = lb.target();
+  const ip = ipOf((await converge(target, await demoInput())).at(-1)!);
+  const from = () => {
+    const r = lb.sim.route({ from: 'europe-west1', ip });
+    return 'cluster' in r ? r.cluster : r.error;
+  };
+  assert.equal(from(), 'gce-europe-west1b');
+  // fedsync lost the europe cluster's API server; its nodes still answer health checks.
+  const offline = await demoInput({ offline: ['gce-europe-west1b'] });
+  const drained = await cycle(target, offline, { now: '2026-06-01T12:00:00Z' });
+  assert.ok(drained.result.ok);
+  assert.equal(drained.mutations, 1);
+  assert.equal(from(), 'gce-us-central1c');
+  const ready = await demoInput();
+  const early = await cycle(target, ready, { drain: drained.plan.drain, now: '2026-06-01T12:01:00Z' });
+  assert.equal(early.mutations, 0, 'healthy again, but not for long enough');
+  assert.equal(from(), 'gce-us-central1c');
+  const later = await cycle(target, ready, { drain: early.plan.drain, now: '2026-06-01T12:03:01Z' });
+  assert.equal(later.mutations, 1);
+  assert.equal(from(), 'gce-europe-west1b');
+});

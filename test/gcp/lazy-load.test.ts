@@ -40,3 +40,30 @@ test('the client library is loaded on the first Google Cloud call, not on import
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('Application Default Credentials missing: a typed error that says what to do, no crash', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'fedsync-adc-'));
+  try {
+    const file = join(dir, 'adc.mts');
+    await writeFile(
+      file,
+      `const { computeTarget } = await import(${JSON.stringify(resolve('src/gcp/compute/index.ts'))});
+const t = computeTarget({ connection: { kind: 'applicationDefault', project: 'p' } });
+const e = await t.observe({ uid: 'x' }).then(() => undefined, (err) => err);
+console.log(JSON.stringify({ code: e?.code, message: e?.message }));`,
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', file], {
+      cwd: process.cwd(),
+      // A credentials file that does not exist: google-auth-library stops there, before any network.
+      env: { PATH: process.env.PATH, HOME: dir, GOOGLE_APPLICATION_CREDENTIALS: join(dir, 'missing.json') },
+    });
+    const got = JSON.parse(stdout.trim()) as { code: string; message: string };
+    assert.equal(got.code, 'gcp.noCredentials');
+    assert.match(
+      got.message,
+      /no Application Default Credentials for project p .*gcloud auth application-default login/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
