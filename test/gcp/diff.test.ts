@@ -1,6 +1,8 @@
 // The diff: ordered steps from desired against observed, replace and rotation, deletions and orphans.
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import { inspect } from 'node:util';
+import { canonicalJson } from '../../src/plan/digest.js';
 import {
   EMPTY_DRAIN_STATE,
   desiredLoadBalancer,
@@ -52,6 +54,8 @@ test('from nothing: every resource created bottom-up, nodes added after their gr
   assert.deepEqual(cert.changes, [{ path: 'certificate', to: cert.changes[0]!.to }]);
   assert.match(String(cert.changes[0]!.to), /^sha256:[0-9a-f]{16}$/);
   assert.ok(cert.privateKey && !JSON.stringify(p).includes('PRIVATE KEY'), 'no key material in the plan');
+  assert.ok(!canonicalJson(p).includes('PRIVATE KEY'), 'nor in the canonical JSON the plan digest hashes');
+  assert.ok(!inspect(p, { depth: 20 }).includes('PRIVATE KEY'), 'nor when logged');
   const fr = p.steps.find((s) => s.subject.startsWith('forwardingRules/k8s-fw-'))!;
   assert.match(String(fr.changes.find((c) => c.path === 'IPAddress')!.to), /not reserved yet/);
 });
