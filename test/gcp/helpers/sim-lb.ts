@@ -128,19 +128,24 @@ export async function rest(
 }
 
 /** Every resource name per collection in the simulator (global ones and instance groups of every zone). */
-export async function inventory(sim: ComputeSim): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
-  for (const c of [
-    'addresses',
-    'healthChecks',
-    'backendServices',
-    'urlMaps',
-    'targetHttpProxies',
-    'targetHttpsProxies',
-    'sslCertificates',
-    'forwardingRules',
-    'firewalls',
-  ]) {
+const COLLECTIONS = [
+  'addresses',
+  'healthChecks',
+  'backendServices',
+  'urlMaps',
+  'targetHttpProxies',
+  'targetHttpsProxies',
+  'sslCertificates',
+  'forwardingRules',
+  'firewalls',
+  'instanceGroups',
+] as const;
+export type Inventory = Record<(typeof COLLECTIONS)[number], string[]>;
+
+export async function inventory(sim: ComputeSim): Promise<Inventory> {
+  const out = Object.fromEntries(COLLECTIONS.map((c) => [c, [] as string[]])) as Inventory;
+  for (const c of COLLECTIONS) {
+    if (c === 'instanceGroups') continue;
     const list = await rest(sim, 'GET', `global/${c}`);
     out[c] = ((list.items ?? []) as { name: string }[]).map((i) => i.name).sort();
   }
