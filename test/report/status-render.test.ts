@@ -2,7 +2,7 @@
 // change a person would see, bad names are refused, and commit statuses follow the states.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderStatusFiles, statusSummary } from '../../src/report/render/status-files.js';
+import { previewsIn, renderStatusFiles, statusSummary } from '../../src/report/render/status-files.js';
 import { StatusRenderError } from '../../src/report/render/status-paths.js';
 import { MAX_DRIFT_ENTRIES } from '../../src/report/render/status-drift.js';
 import {
@@ -281,4 +281,12 @@ test('preview statuses say what the plan does, or why it cannot go ahead', () =>
     previewStatusFor({ sha: SHA, outcome: 'invalid', summary: 'apps/web.yaml:3: bad' }).state,
     'failure',
   );
+});
+
+test('previews already on the branch can be read back and carried forward', () => {
+  const p = { sha: 'b'.repeat(40), ref: 'refs/pull/3/head', markdown: '### plan\n' };
+  const files = renderStatusFiles(snapshot({ previews: [p, { sha: 'c'.repeat(40), markdown: 'x\n' }] }));
+  const back = previewsIn(new Map(Object.entries(files)));
+  assert.deepEqual(back, [p, { sha: 'c'.repeat(40), markdown: 'x\n' }]);
+  assert.deepEqual(renderStatusFiles(snapshot({ previews: back })), files);
 });

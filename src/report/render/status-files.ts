@@ -8,7 +8,13 @@ import { DEFAULT_HISTORY_LIMIT, renderHistory } from './status-history.js';
 import { renderLoadBalancerMarkdown } from './status-loadbalancer.js';
 import { checkSnapshot, loadBalancerId, statusPaths } from './status-paths.js';
 import { STATUS_SCHEMA_VERSION, overallState } from './status-snapshot.js';
-import type { ClusterStatus, DriftEntry, LoadBalancerStatus, StatusSnapshot } from './status-snapshot.js';
+import type {
+  ClusterStatus,
+  DriftEntry,
+  LoadBalancerStatus,
+  PreviewPlan,
+  StatusSnapshot,
+} from './status-snapshot.js';
 
 /** Path → file content; keys in sorted order. */
 export type StatusFiles = Record<string, string>;
@@ -148,3 +154,28 @@ export function statusSummary(snapshot: StatusSnapshot): string {
 }
 
 export { MAX_DRIFT_ENTRIES };
+
+/**
+ * The previews a status branch already holds, with their refs from its status.json, so a writer can
+ * carry forward the ones the new snapshot does not replace (and drop those of closed pull requests).
+ */
+export function previewsIn(files: ReadonlyMap<string, string>): PreviewPlan[] {
+  const refs = new Map<string, string>();
+  try {
+    const status = JSON.parse(files.get(statusPaths.status) ?? '{}') as {
+      previews?: { sha?: unknown; ref?: unknown }[];
+    };
+    for (const p of status.previews ?? [])
+      if (typeof p.sha === 'string' && typeof p.ref === 'string') refs.set(p.sha, p.ref);
+  } catch {
+    // an unreadable status.json only loses the refs
+  }
+  const out: PreviewPlan[] = [];
+  for (const [path, markdown] of files) {
+    const m = /^previews\/([0-9a-f]{40})\.md$/.exec(path);
+    if (!m?.[1]) continue;
+    const ref = refs.get(m[1]);
+    out.push(ref ? { sha: m[1], ref, markdown } : { sha: m[1], markdown });
+  }
+  return out.sort((a, b) => (a.sha < b.sha ? -1 : 1));
+}
