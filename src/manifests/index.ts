@@ -7,3 +7,5 @@ export { parseYamlFile } from './yaml.js';
 export type { YamlDocument, ParsedFile } from './yaml.js';
 export { parseLabelSelectorString, parseV1ClusterSelector, parseClusterNames } from './selectors.js';
 export { DEFAULT_FEDERATION_NAME } from './federation-settings.js';
+export { duplicateServers, normaliseServer } from './servers.js';
+export type { DuplicateServer } from './servers.js';

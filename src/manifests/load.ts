@@ -7,6 +7,7 @@ import type { ObjectRef } from '../model/kube.js';
 import { failed, ok } from '../model/problem.js';
 import type { Problem, Result } from '../model/problem.js';
 import { isClusterKind, readCluster } from './clusters.js';
+import type { ReadCluster } from './clusters.js';
 import { asObjectDoc } from './document.js';
 import type { ObjectDoc } from './document.js';
 import type { Entry, NormaliseContext } from './entry.js';
@@ -18,6 +19,7 @@ import type { ManifestLimits } from './limits.js';
 import { normalisePlain } from './plain.js';
 import { problemAt } from './problems.js';
 import { checkReferences } from './references.js';
+import { checkDuplicateRegistrations } from './registrations.js';
 import { parseYamlFile } from './yaml.js';
 import type { ParsedFile, YamlDocument } from './yaml.js';
 
@@ -127,11 +129,13 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
 
   // clusters/
   const clusters: ClusterRegistration[] = [];
+  const read: ReadCluster[] = [];
   const clusterSeen = new Map<string, Seen>();
   for (const doc of byRole.cluster) {
     const d = asObjectDoc(doc, problems);
-    const reg = d && readCluster(d, problems);
-    if (!d || !reg) continue;
+    const r = d && readCluster(d, problems);
+    if (!d || !r) continue;
+    const reg = r.registration;
     const first = clusterSeen.get(reg.name);
     if (first) {
       problems.push(
@@ -146,7 +150,9 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
     }
     clusterSeen.set(reg.name, reg.source);
     clusters.push(reg);
+    read.push(r);
   }
+  checkDuplicateRegistrations(read, problems);
 
   // manifests
   const ctx: NormaliseContext = { clusters: new Set(clusters.map((c) => c.name)), problems };

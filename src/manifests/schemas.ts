@@ -101,7 +101,14 @@ export const foreignClusterSchema = z.looseObject({
     name: z.string().regex(DNS_LABEL, 'must be a lowercase DNS label (a-z, 0-9, "-", at most 63)'),
     labels: stringMap.optional(),
   }),
-  spec: z.looseObject({ secretRef: z.looseObject({ name: z.string().min(1) }).optional() }).optional(),
+  spec: z
+    .looseObject({
+      secretRef: z.looseObject({ name: z.string().min(1) }).optional(),
+      // federation v1: where clients reach the API server; kubefed: the API server's URL.
+      serverAddressByClientCIDRs: z.array(z.looseObject({ serverAddress: z.string().min(1) })).optional(),
+      apiEndpoint: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export const replicaPreferenceSchema = z
