@@ -4,6 +4,7 @@
 import type { ParseCache } from '../manifests/load.js';
 import type { FederationRepo, Result, Revision } from '../model/index.js';
 import type { GitAuth } from '../source/auth.js';
+import type { FetchTimeouts } from '../source/port.js';
 import { readFederation } from '../source/read-federation.js';
 
 export const DEFAULT_CACHE_DIR = '.fedsync/cache/git';
@@ -21,6 +22,8 @@ export type LoadRepoOptions = {
   auth?: GitAuth;
   /** PEM bundle of extra CAs to trust for https. */
   caFile?: string;
+  /** Total deadline, idle timeout and low-speed limit of a fetch; default defaultFetchTimeouts. */
+  fetchTimeouts?: Partial<FetchTimeouts>;
   /** Parsed files by blob id, shared across loads (a long-running caller re-parses only changes). */
   cache?: ParseCache;
   env?: NodeJS.ProcessEnv;
@@ -47,6 +50,7 @@ export async function loadRepo(first: LoadRepoOptions | string, ref?: string): P
     ...(options.workingTree ? { workingTree: true } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.caFile ? { caFile: options.caFile } : {}),
+    ...(options.fetchTimeouts ? { timeouts: options.fetchTimeouts } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.env ? { env: options.env } : {}),
   });

@@ -110,6 +110,33 @@ test('a token from an environment variable, bearer auth and --working-tree come 
   );
 });
 
+test('--git-timeout, --git-low-speed-limit and --git-low-speed-time become fetchTimeouts', async () => {
+  const options = await validateOptionsFor([
+    '--repo',
+    'https://git.example.com/fed.git',
+    '--git-timeout',
+    '45',
+    '--git-low-speed-limit',
+    '0',
+    '--git-low-speed-time',
+    '2.5',
+  ]);
+  assert.deepEqual(options.fetchTimeouts, {
+    totalMs: 45_000,
+    lowSpeedBytesPerSecond: 0,
+    lowSpeedWindowMs: 2_500,
+  });
+  assert.equal((await validateOptionsFor(['--repo', 'x'])).fetchTimeouts, undefined, 'defaults apply');
+  for (const [flag, value] of [
+    ['gitTimeout', '0'],
+    ['gitTimeout', 'soon'],
+    ['gitLowSpeedLimit', '-1'],
+    ['gitLowSpeedTime', ''],
+  ] as const) {
+    assert.throws(() => loadRepoOptionsFrom({ repo: '.', cacheDir: 'c', [flag]: value }), /must be a number/);
+  }
+});
+
 test('render: a repository that cannot be read exits 2 with the message, nothing on stdout', async () => {
   const r = await renderWith(['--repo', 'x', '--cluster', 'a'], () =>
     Promise.reject(
