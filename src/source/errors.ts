@@ -7,6 +7,8 @@ export const SourceErrorCode = {
   auth: 'source.auth',
   unreachable: 'source.unreachable',
   refNotFound: 'source.refNotFound',
+  /** The ref is revision syntax (`HEAD~1`) or not a ref name at all. */
+  invalidRef: 'source.invalidRef',
   limit: 'source.limit',
   git: 'source.git',
 } as const;

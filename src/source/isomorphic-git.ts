@@ -16,6 +16,7 @@ import { SourceError, SourceErrorCode } from './errors.js';
 import { createHttpClient } from './http-client.js';
 import { displayUrl, parseRepoLocation } from './location.js';
 import { defaultFetchTimeouts, defaultSourceLimits } from './port.js';
+import { checkRef } from './refs.js';
 import type { FetchTimeouts, GitSource, RevisionFiles, SourceLimits, SourceRevision } from './port.js';
 import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
@@ -122,7 +123,8 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
       stats,
       description: path,
       async latestRevision(ref) {
-          const want = ref ?? 'HEAD';
+        if (ref !== undefined) checkRef(ref);
+        const want = ref ?? 'HEAD';
         try {
           const oid = SHA.test(want)
             ? want
@@ -217,6 +219,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     stats,
     description: where,
     async latestRevision(ref) {
+      if (ref !== undefined) checkRef(ref);
       try {
         const fresh = await ensureInit();
         let oid: string;

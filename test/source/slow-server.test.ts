@@ -1,5 +1,6 @@
-// A Git server that trickles bytes, or answers with a web page: every fetch ends within its total
-// deadline or under the low-speed limit with a clear error, and an HTML page says so.
+// A Git server that trickles bytes, or answers with a web page, and refs in revision syntax: every
+// fetch ends within its total deadline or under the low-speed limit with a clear error, an HTML page
+// says so, and `HEAD~1` says what is supported instead of "not found".
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -7,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { validate } from '../../src/cli/commands/validate.js';
 import { loadRepo } from '../../src/cli/load-repo.js';
-import { openGitSource, SourceError } from '../../src/source/index.js';
-import { tempDir } from '../helpers/git.js';
+import { openGitSource, openSource, SourceError } from '../../src/source/index.js';
+import { createRepo, tempDir } from '../helpers/git.js';
 
 // A test that would hang on a server fedsync cannot cut off fails here instead.
 const BOUNDED = { timeout: 30_000 };
@@ -147,4 +148,66 @@ test('an HTML page where the repository should be says so', BOUNDED, async () =>
     await server.stop();
     await tmp.remove();
   }
+});
+
+describe('refs in revision syntax', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let work: string;
+  before(async () => {
+    tmp = await tempDir();
+    work = (
+      await createRepo(tmp.path, 'local', {
+        'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n',
+      })
+    ).work;
+  });
+  after(() => tmp.remove());
+
+  test('HEAD~1, main^, @{…}, a..b and rev:path are refused with what is supported', async () => {
+    const source = await openSource({ repo: work });
+    for (const [ref, what] of [
+      ['HEAD~1', '~'],
+      ['main^', '^'],
+      ['main@{yesterday}', '@{…}'],
+      ['main..feature', '..'],
+      ['HEAD:cm.yaml', ':'],
+    ] as const) {
+      await assert.rejects(
+        source.latestRevision(ref),
+        sourceError(
+          'source.invalidRef',
+          new RegExp(
+            `^ref "${ref.replace(/[.^{}]/g, '\\$&')}" uses revision syntax \\(${what.replace(/[.^{}]/g, '\\$&')}\\), which is not supported; name a branch, a tag, a full commit SHA, or a full ref \\(refs/heads/…, refs/tags/…\\)$`,
+          ),
+        ),
+      );
+    }
+    await assert.rejects(
+      source.latestRevision('-main'),
+      sourceError('source.invalidRef', /not a valid Git ref name/),
+    );
+    assert.ok((await source.latestRevision('main')).sha.length === 40);
+    assert.ok((await source.latestRevision('refs/heads/main')).sha.length === 40);
+  });
+
+  test('a remote repository refuses them before any request', async () => {
+    let requests = 0;
+    const server = await stubServer((res) => {
+      requests++;
+      res.writeHead(500).end();
+    });
+    try {
+      const source = await openGitSource({
+        repo: `${server.url}/fed.git`,
+        cacheDir: join(tmp.path, 'remote'),
+      });
+      await assert.rejects(
+        source.latestRevision('HEAD~1'),
+        sourceError('source.invalidRef', /revision syntax \(~\)/),
+      );
+      assert.equal(requests, 0);
+    } finally {
+      await server.stop();
+    }
+  });
 });
