@@ -9,3 +9,6 @@ export { parseLabelSelectorString, parseV1ClusterSelector, parseClusterNames } f
 export { DEFAULT_FEDERATION_NAME } from './federation-settings.js';
 export { duplicateServers, normaliseServer } from './servers.js';
 export type { DuplicateServer } from './servers.js';
+export { combineTenancy, DEFAULT_TENANCY, readOperatorPolicy, tenancyLayer } from './tenancy.js';
+export type { OperatorPolicyFile } from './tenancy.js';
+export { describeTenancy } from './tenancy-text.js';

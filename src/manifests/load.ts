@@ -20,6 +20,9 @@ import { normalisePlain } from './plain.js';
 import { problemAt } from './problems.js';
 import { checkReferences } from './references.js';
 import { checkDuplicateRegistrations } from './registrations.js';
+import { combineTenancy, readOperatorPolicy, tenancyLayer } from './tenancy.js';
+import type { OperatorPolicyFile } from './tenancy.js';
+import { checkTenancy } from './tenancy-check.js';
 import { parseYamlFile } from './yaml.js';
 import type { ParsedFile, YamlDocument } from './yaml.js';
 
@@ -33,7 +36,12 @@ export function createParseCache(): ParseCache {
   return { entries: new Map(), parsed: 0 };
 }
 
-export type LoadOptions = { limits?: Partial<ManifestLimits>; cache?: ParseCache };
+export type LoadOptions = {
+  limits?: Partial<ManifestLimits>;
+  cache?: ParseCache;
+  /** The operator's tenancy policy, from outside the repository: the repository cannot loosen it. */
+  operatorPolicy?: OperatorPolicyFile;
+};
 
 export type FileRole = 'federation' | 'cluster' | 'manifest' | 'ignored';
 
@@ -126,6 +134,12 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
       );
   }
   if (fedDocs[0]) federation = readFederationSettings(fedDocs[0], problems) ?? federation;
+  const operator = options.operatorPolicy && readOperatorPolicy(options.operatorPolicy, problems);
+  const tenancy = combineTenancy([
+    ...(federation.policy.tenancy?.layers ?? [tenancyLayer('repository', undefined)]),
+    ...(operator ? [operator] : []),
+  ]);
+  federation = { ...federation, policy: { ...federation.policy, tenancy } };
 
   // clusters/
   const clusters: ClusterRegistration[] = [];
@@ -202,6 +216,7 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
   const byKey = new Map(entries.map((e) => [refKey(refOf(e.object.template)), e]));
   for (const d of rsps) applyRsp(d, byKey, ctx);
   checkReferences(entries, problems);
+  checkTenancy(entries, tenancy, problems);
 
   if (problems.some((p) => p.severity === 'error')) return failed(sortProblems(problems));
   return ok({
