@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_TOKEN_ENV } from '../source/isomorphic-git.js';
 import type { FetchTimeouts } from '../source/port.js';
-import { DEFAULT_CACHE_DIR } from './load-repo.js';
+import { DEFAULT_CACHE_DIR, POLICY_FILE_ENV } from './load-repo.js';
 import type { LoadRepoOptions } from './load-repo.js';
 
 export type RepoCliOptions = {
@@ -18,6 +18,7 @@ export type RepoCliOptions = {
   gitTimeout?: string;
   gitLowSpeedLimit?: string;
   gitLowSpeedTime?: string;
+  policyFile?: string;
 };
 
 export function addRepoOptions(cmd: Command): Command {
@@ -39,7 +40,11 @@ export function addRepoOptions(cmd: Command): Command {
       '--git-low-speed-limit <bytes/s>',
       'fail a fetch that averages fewer bytes per second over --git-low-speed-time (default 1024; 0 off)',
     )
-    .option('--git-low-speed-time <seconds>', 'window of the low-speed limit (default 30)');
+    .option('--git-low-speed-time <seconds>', 'window of the low-speed limit (default 30)')
+    .option(
+      '--policy-file <path>',
+      `operator's tenancy policy, which the repository cannot loosen (default $${POLICY_FILE_ENV})`,
+    );
 }
 
 function number(flag: string, text: string | undefined, min: number): number | undefined {
@@ -68,6 +73,7 @@ export function loadRepoOptionsFrom(opts: RepoCliOptions): LoadRepoOptions {
   if (opts.ref) out.ref = opts.ref;
   if (opts.workingTree) out.workingTree = true;
   if (opts.gitCaFile) out.caFile = opts.gitCaFile;
+  if (opts.policyFile) out.policyFile = opts.policyFile;
   const timeouts = fetchTimeoutsFrom(opts);
   if (timeouts) out.fetchTimeouts = timeouts;
   if (opts.gitAuth !== undefined && opts.gitAuth !== 'basic' && opts.gitAuth !== 'bearer')

@@ -8,6 +8,8 @@ import type { FetchTimeouts } from '../source/port.js';
 import { readFederation } from '../source/read-federation.js';
 
 export const DEFAULT_CACHE_DIR = '.fedsync/cache/git';
+/** Environment variable naming the operator's tenancy policy file when --policy-file is not given. */
+export const POLICY_FILE_ENV = 'FEDSYNC_POLICY_FILE';
 
 export type LoadRepoOptions = {
   /** http(s) URL or local path. */
@@ -24,6 +26,8 @@ export type LoadRepoOptions = {
   caFile?: string;
   /** Total deadline, idle timeout and low-speed limit of a fetch; default defaultFetchTimeouts. */
   fetchTimeouts?: Partial<FetchTimeouts>;
+  /** The operator's tenancy policy file (default $FEDSYNC_POLICY_FILE); the repository cannot loosen it. */
+  policyFile?: string;
   /** Parsed files by blob id, shared across loads (a long-running caller re-parses only changes). */
   cache?: ParseCache;
   env?: NodeJS.ProcessEnv;
@@ -43,6 +47,7 @@ export function loadRepo(repo: string, ref?: string): Promise<LoadedRepo>;
 export async function loadRepo(first: LoadRepoOptions | string, ref?: string): Promise<LoadedRepo> {
   const options: LoadRepoOptions =
     typeof first === 'string' ? { repo: first, ...(ref ? { ref } : {}) } : first;
+  const policyFile = options.policyFile ?? ((options.env ?? process.env)[POLICY_FILE_ENV] || undefined);
   const { revision, result, source } = await readFederation({
     repo: options.repo,
     cacheDir: options.cacheDir ?? DEFAULT_CACHE_DIR,
@@ -52,6 +57,7 @@ export async function loadRepo(first: LoadRepoOptions | string, ref?: string): P
     ...(options.caFile ? { caFile: options.caFile } : {}),
     ...(options.fetchTimeouts ? { timeouts: options.fetchTimeouts } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
+    ...(policyFile ? { policyFile } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
   return { ...result, revision, repoDescription: source.description };

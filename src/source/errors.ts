@@ -10,6 +10,8 @@ export const SourceErrorCode = {
   /** The ref is revision syntax (`HEAD~1`) or not a ref name at all. */
   invalidRef: 'source.invalidRef',
   limit: 'source.limit',
+  /** The operator's tenancy policy file cannot be read. */
+  policyFile: 'source.policyFile',
   git: 'source.git',
 } as const;
 export type SourceErrorCode = (typeof SourceErrorCode)[keyof typeof SourceErrorCode];

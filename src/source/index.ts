@@ -12,6 +12,6 @@ export { SourceError, SourceErrorCode } from './errors.js';
 export { openGitSource, DEFAULT_TOKEN_ENV } from './isomorphic-git.js';
 export type { GitSourceOptions, GitAuth } from './isomorphic-git.js';
 export { openDirectorySource } from './directory.js';
-export { openSource, readFederation, readFederationAt } from './read-federation.js';
+export { openSource, readFederation, readFederationAt, readPolicyFile } from './read-federation.js';
 export type { FederationRead, OpenSourceOptions } from './read-federation.js';
 export { parseRepoLocation, displayUrl } from './location.js';

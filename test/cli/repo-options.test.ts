@@ -32,6 +32,8 @@ const FLAGS = [
   'basic',
   '--git-ca-file',
   '/etc/ssl/corp-ca.pem',
+  '--policy-file',
+  '/etc/fedsync/policy.yaml',
 ];
 
 const EXPECTED: LoadRepoOptions = {
@@ -39,6 +41,7 @@ const EXPECTED: LoadRepoOptions = {
   ref: 'release',
   cacheDir: '/tmp/fedsync-cache',
   caFile: '/etc/ssl/corp-ca.pem',
+  policyFile: '/etc/fedsync/policy.yaml',
   auth: { scheme: 'basic', username: 'robot', tokenFile: '/run/secrets/git-token' },
 };
 
