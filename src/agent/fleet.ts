@@ -18,6 +18,7 @@ import { placedClusters } from '../federation/placement.js';
 import { createClusterCache, podsAndNodes } from '../kube/cache.js';
 import type { ClusterCache } from '../kube/cache.js';
 import { createDriftDetector } from '../kube/drift.js';
+import { kubeconfigLoadError } from '../kube/errors.js';
 import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from '../kube/health.js';
 import type { HealthChange, HealthMonitor } from '../kube/health.js';
 import { writeInventory } from '../kube/inventory.js';
@@ -70,7 +71,12 @@ export async function simKubeconfig(dir: string): Promise<string> {
 
 /** Context names in a kubeconfig file (no credentials are read into anything we print). */
 async function contextsOf(path: string): Promise<Set<string>> {
-  const doc = load(await readFile(path, 'utf8')) as { contexts?: { name?: string }[] } | undefined;
+  let doc: { contexts?: { name?: string }[] } | undefined;
+  try {
+    doc = load(await readFile(path, 'utf8')) as typeof doc;
+  } catch (err) {
+    throw kubeconfigLoadError(path, err);
+  }
   return new Set((doc?.contexts ?? []).map((c) => c.name ?? '').filter(Boolean));
 }
 

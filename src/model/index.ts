@@ -6,3 +6,4 @@ export * from './federation.js';
 export * from './observed.js';
 export * from './plan.js';
 export * from './drift.js';
+export * from './tenancy.js';
