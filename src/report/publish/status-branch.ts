@@ -14,6 +14,7 @@ import { authHeader } from '../../source/auth.js';
 import type { GitAuth } from '../../source/auth.js';
 import { createHttpClient } from '../../source/http-client.js';
 import { displayUrl, parseRepoLocation } from '../../source/location.js';
+import { defaultFetchTimeouts } from '../../source/port.js';
 import { readFileTree, writeFileTree } from './git-tree.js';
 import { compareAndSwapRef, readRef } from './local-ref.js';
 import { TRAILER_SEQUENCE, readTrailer, statusCommitMessage } from './status-commit-message.js';
@@ -152,7 +153,7 @@ async function remoteBackend(
   }
   const { client } = createHttpClient({
     maxResponseBytes: 64 * 1024 * 1024,
-    timeoutMs: options.timeoutMs ?? 60_000,
+    timeouts: { ...defaultFetchTimeouts, idleMs: options.timeoutMs ?? 60_000 },
     ...(ca ? { ca } : {}),
   });
   const http: HttpClient = client;
