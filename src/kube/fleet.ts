@@ -22,6 +22,7 @@ import { createClusterCache, podsAndNodes } from './cache.js';
 import type { ClusterCache } from './cache.js';
 import { createDriftDetector } from './drift.js';
 import type { DriftDetector } from './drift.js';
+import { kubeconfigLoadError } from './errors.js';
 import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from './health.js';
 import type { HealthChange, HealthMonitor } from './health.js';
 import { writeInventory } from './inventory.js';
@@ -75,7 +76,12 @@ export type FleetOptions = {
 
 /** Context names in a kubeconfig file (no credentials are read into anything we print). */
 async function contextsOf(path: string): Promise<Set<string>> {
-  const doc = load(await readFile(path, 'utf8')) as { contexts?: { name?: string }[] } | undefined;
+  let doc: { contexts?: { name?: string }[] } | undefined;
+  try {
+    doc = load(await readFile(path, 'utf8')) as typeof doc;
+  } catch (err) {
+    throw kubeconfigLoadError(path, err);
+  }
   return new Set((doc?.contexts ?? []).map((c) => c.name ?? '').filter(Boolean));
 }
 

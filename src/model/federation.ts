@@ -3,6 +3,7 @@
 // which dialect a manifest used.
 import type { ClusterName, KubeObject, Labels } from './kube.js';
 import type { SourceLocation } from './problem.js';
+import type { TenancyPolicy } from './tenancy.js';
 
 export type LabelSelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
 
@@ -78,6 +79,8 @@ export type FederationPolicy = {
   selfHeal: boolean;
   prune: boolean;
   approvals: Approval[];
+  /** What the repository may create where; set by the loader (absent in hand-built models). */
+  tenancy?: TenancyPolicy;
 };
 
 export type FederationSettings = {

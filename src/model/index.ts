@@ -10,3 +10,4 @@ export * from './drift.js';
 export * from './clock.js';
 export * from './target.js';
 export * from './reconcile.js';
+export * from './tenancy.js';

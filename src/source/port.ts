@@ -35,3 +35,21 @@ export const defaultSourceLimits: SourceLimits = {
   maxFiles: 20_000,
   maxFileBytes: 1024 * 1024,
 };
+
+/** Time limits of one fetch or clone from a remote repository. */
+export type FetchTimeouts = {
+  /** The whole fetch, every request of it together. */
+  totalMs: number;
+  /** Longest wait for the next byte of one request. */
+  idleMs: number;
+  /** A request that averages fewer bytes per second than this over a whole window ends (0: off). */
+  lowSpeedBytesPerSecond: number;
+  lowSpeedWindowMs: number;
+};
+
+export const defaultFetchTimeouts: FetchTimeouts = {
+  totalMs: 120_000,
+  idleMs: 60_000,
+  lowSpeedBytesPerSecond: 1024,
+  lowSpeedWindowMs: 30_000,
+};
