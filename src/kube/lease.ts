@@ -91,6 +91,8 @@ export type ClientNodeLeaseOptions = {
   /** Per-request timeout on top of any caller signal (default 10 s). */
   timeoutMs?: number;
   labels?: Record<string, string>;
+  /** The User-Agent header of the Lease requests (an agent sends its identity). */
+  userAgent?: string;
 };
 
 /** The LeaseApi on @kubernetes/client-node's CoordinationV1Api. */
@@ -110,6 +112,7 @@ export function clientNodeLeaseApi(options: ClientNodeLeaseOptions): LeaseApi {
         {
           pre: (ctx: RequestContext) => {
             ctx.setSignal(combined);
+            if (options.userAgent) ctx.setHeaderParam('User-Agent', options.userAgent);
             return new Observable(Promise.resolve(ctx));
           },
           post: (rsp: ResponseContext) => new Observable(Promise.resolve(rsp)),
