@@ -119,6 +119,12 @@ export async function reconcileOnce(options: {
   observer?: ApplyObserver;
   /** Targets applied at the same time (default 16: each cluster has its own rate limit). */
   targetConcurrency?: number;
+  /**
+   * The targets this writer applies (sharding: another replica owns the rest). Every target is
+   * still observed and planned — replicas are spread over the whole federation — but only these
+   * are applied and reported. Default: all.
+   */
+  owns?: (target: { kind: TargetPlan['kind']; name: string }) => boolean;
 }): Promise<ReconcileOutcome> {
   const planned = await planOnce({
     read: options.read,
@@ -140,8 +146,9 @@ export async function reconcileOnce(options: {
   }
   const { plan, observed, revision } = planned;
   const limit = pLimit(options.targetConcurrency ?? 16);
+  const owned = options.owns ? plan.targets.filter((t) => options.owns!(t)) : plan.targets;
   const results = await Promise.all(
-    plan.targets.map((t) => limit(() => applyTarget(t, options.targets, observed, options.observer))),
+    owned.map((t) => limit(() => applyTarget(t, options.targets, observed, options.observer))),
   );
   const problems = [
     ...plan.problems,

@@ -4,7 +4,8 @@
 // change someone makes in a cluster is reconciled, and each outcome is printed.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { startAgent } from '../../agent/agent.js';
+import { everySeconds, startAgent } from '../../agent/agent.js';
+import { createWriteGate } from '../../agent/write-gate.js';
 import type { Agent } from '../../agent/agent.js';
 import { createFleet } from '../../kube/fleet.js';
 import type { ClientFactory } from '../../kube/fleet.js';
@@ -97,7 +98,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         onDrift: (d) => deps.stdout(`${driftLine(d, new Date())}\n`),
         onHealthChange: (c) => {
           deps.stdout(`${new Date().toISOString().slice(11, 19)} cluster ${c.cluster} is ${c.health}\n`);
-          void agentRef?.reconcileNow('health');
+          void agentRef?.trigger('health');
         },
       },
     });
@@ -117,12 +118,18 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       await printWorkloads();
     };
     let chain = Promise.resolve();
+    let last: ReconcileOutcome | undefined;
     const agent = (agentRef = await startAgent({
       read,
       targets: { cluster: fleet },
-      intervalSeconds: interval,
+      gate: createWriteGate({}),
+      retry: { initialMs: 1000, maxMs: 30_000 },
+      schedule: { cron: everySeconds(interval) },
       watchDir: repo.dir,
-      onOutcome: (outcome, reasons) => {
+      onRun: (run) => {
+        if (run.mode !== 'applied') return;
+        last = run.outcome;
+        const { outcome, reasons } = { outcome: run.outcome, reasons: run.reasons };
         chain = chain
           .then(() => report(outcome, reasons))
           .catch((err: unknown) => deps.stderr(`${String(err)}\n`));
@@ -131,13 +138,13 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         deps.stderr(`reconcile failed: ${err instanceof Error ? err.message : String(err)}\n`),
     }));
     try {
-      await agent.reconcileNow('start');
+      await agent.trigger('start');
       await chain;
       if (opts.once) {
         // Give the simulated controllers a moment, then show the replicas as they became ready.
         await Promise.all(world.clusters.map((c) => c.settle()));
         await printWorkloads();
-        return agent.last()?.status === 'converged' ? 0 : 1;
+        return last?.status === 'converged' ? 0 : 1;
       }
       deps.stdout(howTo(opts.out, opts.repoDir));
       await deps.untilInterrupted();
