@@ -24,7 +24,7 @@ import { createDriftDetector } from './drift.js';
 import type { DriftDetector } from './drift.js';
 import { kubeconfigLoadError } from './errors.js';
 import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from './health.js';
-import type { HealthChange, HealthMonitor } from './health.js';
+import type { HealthChange, HealthDetail, HealthMonitor } from './health.js';
 import { writeInventory } from './inventory.js';
 import { observeCluster } from './observe.js';
 import type { DesiredRef } from './observe.js';
@@ -38,6 +38,8 @@ export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
   readonly missingContexts: ClusterName[];
   /** Drift the watch found since the last call (long-lived fleets; always empty otherwise). */
   takeDrift(): Drift[];
+  /** Each cluster's health verdict and why (long-lived fleets; empty otherwise). */
+  healthDetails(): HealthDetail[];
   stop(): Promise<void>;
 };
 
@@ -48,7 +50,10 @@ export type ClientFactory = (options: {
 }) => ClusterClient;
 
 export type FleetOptions = {
+  /** '' when every context is in extraContexts. */
   kubeconfigPath: string;
+  /** Contexts the client factory serves without the file (e.g. `in-cluster`: the pod's own). */
+  extraContexts?: string[];
   registrations: ClusterRegistration[];
   federation: string;
   createClient: ClientFactory;
@@ -103,7 +108,8 @@ async function probedHealth(client: ClusterClient, intervalMs: number): Promise<
 }
 
 export async function createFleet(options: FleetOptions): Promise<Fleet> {
-  const contexts = await contextsOf(options.kubeconfigPath);
+  const contexts = options.kubeconfigPath ? await contextsOf(options.kubeconfigPath) : new Set<string>();
+  for (const c of options.extraContexts ?? []) contexts.add(c);
   const clients = new Map<ClusterName, ClusterClient>();
   const caches = new Map<ClusterName, ClusterCache>();
   const missingContexts: string[] = [];
@@ -179,6 +185,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       return result;
     },
     takeDrift: () => drift?.takeDrift() ?? [],
+    healthDetails: () => monitor?.details() ?? [],
     async stop() {
       monitor?.stop();
       for (const cache of caches.values()) cache.stop();
