@@ -53,7 +53,11 @@ export function agentClientFactory(options: {
       options.base?.({ ...o, userAgent: options.userAgent }) ??
       // The reserved context name: the pod's own cluster, whatever the kubeconfig holds.
       (o.context === IN_CLUSTER_CONTEXT
-        ? createClusterClient({ name: o.name, kubeConfig: inClusterKubeConfig(), userAgent: options.userAgent })
+        ? createClusterClient({
+            name: o.name,
+            kubeConfig: inClusterKubeConfig(),
+            userAgent: options.userAgent,
+          })
         : createClusterClient({
             name: o.name,
             kubeconfigPath: o.kubeconfigPath,

@@ -28,7 +28,9 @@ export type Connections = {
   /** The cluster holding the Lease, and its name for messages. */
   home: { kubeConfig: KubeConfig; cluster: string };
   /** Compute Engine: the simulator's endpoint, or Application Default Credentials (project later). */
-  gcp: { kind: 'sim'; connection: ComputeConnection } | { kind: 'adc'; credentialsFile?: string; project?: string };
+  gcp:
+    | { kind: 'sim'; connection: ComputeConnection }
+    | { kind: 'adc'; credentialsFile?: string; project?: string };
   /** The simulated world's files, when running on one. */
   sim?: { dir: string; kubeconfig: string; gcloudEnv?: string };
 };
