@@ -3,7 +3,13 @@
 // except probe passes the cluster's token bucket; every request except watch and probe goes through
 // the one retry policy (retry.ts). Watch restarts belong to the cache, probe failures to health.
 import { KubeConfig } from '@kubernetes/client-node';
-import { FIELD_MANAGER, type ClusterName, type KubeObject, type ObjectRef } from '../model/index.js';
+import {
+  FIELD_MANAGER,
+  type Clock,
+  type ClusterName,
+  type KubeObject,
+  type ObjectRef,
+} from '../model/index.js';
 import { createDiscovery, discoveryPath } from './discovery.js';
 import { KubeconfigError, kubeconfigLoadError, unknownKindError } from './errors.js';
 import { tokenBucket, type RateLimitOptions } from './rate-limit.js';
@@ -27,7 +33,7 @@ export type ClusterClientOptions = {
   timeoutMs?: number;
   rateLimit?: Partial<RateLimitOptions>;
   retry?: Partial<RetryPolicy>;
-  now?: () => number;
+  clock?: Clock;
 };
 
 /** A KubeConfig whose current context is `context` (validated: unknown contexts throw). */
@@ -69,11 +75,11 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       : undefined);
   if (!kc) throw new Error('createClusterClient: give kubeConfig or kubeconfigPath');
   const name = options.name ?? options.context ?? kc.getCurrentContext();
-  const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const policy = retryPolicy(options.retry);
-  const limiter = tokenBucket({ now, sleep: policy.sleep, ...options.rateLimit });
-  const transport = createTransport({ cluster: name, kubeConfig: kc });
+  const { clock } = options;
+  const limiter = tokenBucket({ clock, sleep: policy.sleep, ...options.rateLimit });
+  const transport = createTransport({ cluster: name, kubeConfig: kc, clock });
 
   /** One request: rate-limited, timed out, retried when transient. */
   const call = (req: Omit<HttpRequest, 'timeoutMs'>): Promise<string> =>
@@ -90,7 +96,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     });
 
   const discovery = createDiscovery({
-    now,
+    clock,
     fetchJson: async (path) => parse(await call({ method: 'GET', path })),
   });
 

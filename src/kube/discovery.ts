@@ -1,6 +1,8 @@
 // Discovery cached per apiVersion: one GET /api/v1 or /apis/<group>/<version> per apiVersion for the
 // client's lifetime. A kind the server does not serve (yet: a CRD may be installed later) triggers
 // at most one re-discovery of its apiVersion per `refreshAfterMs`, so steady state costs nothing.
+import { millisOf } from '../clock.js';
+import type { Clock } from '../model/index.js';
 import type { ResourceInfo } from './port.js';
 import { KubeError, KubeErrorCode } from './port.js';
 
@@ -18,9 +20,10 @@ export function discoveryPath(apiVersion: string): string {
 export function createDiscovery(options: {
   /** GETs a discovery document; throws KubeError (notFound when the group/version is not served). */
   fetchJson: (path: string) => Promise<unknown>;
-  now: () => number;
+  clock?: Clock;
   refreshAfterMs?: number;
 }): Discovery {
+  const now = millisOf(options.clock);
   const refreshAfterMs = options.refreshAfterMs ?? 30_000;
   const cache = new Map<string, Promise<Entry>>();
 
@@ -35,7 +38,7 @@ export function createDiscovery(options: {
     } catch (err) {
       if (!(err instanceof KubeError && err.code === KubeErrorCode.notFound)) throw err;
     }
-    return { at: options.now(), byKind };
+    return { at: now(), byKind };
   };
 
   const entry = (apiVersion: string): Promise<Entry> => {
@@ -53,7 +56,7 @@ export function createDiscovery(options: {
     async resource(apiVersion, kind) {
       const e = await entry(apiVersion);
       const found = e.byKind.get(kind);
-      if (found || options.now() - e.at < refreshAfterMs) return found;
+      if (found || now() - e.at < refreshAfterMs) return found;
       cache.delete(apiVersion);
       return (await entry(apiVersion)).byKind.get(kind);
     },

@@ -5,7 +5,8 @@
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterName } from '../model/index.js';
+import type { Clock, ClusterName } from '../model/index.js';
+import { millisOf } from '../clock.js';
 import {
   httpError,
   networkError,
@@ -46,8 +47,14 @@ function headersOf(init: unknown): Headers {
   return out;
 }
 
-export function createTransport(options: { cluster: ClusterName; kubeConfig: KubeConfig }): Transport {
+export function createTransport(options: {
+  cluster: ClusterName;
+  kubeConfig: KubeConfig;
+  /** Turns a Retry-After date into seconds from now. */
+  clock?: Clock;
+}): Transport {
   const { kubeConfig: kc, cluster } = options;
+  const now = millisOf(options.clock);
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error(`kubeconfig for ${cluster}: the current context has no cluster server`);
   const base = server.replace(/\/+$/, '');
@@ -120,7 +127,7 @@ export function createTransport(options: { cluster: ClusterName; kubeConfig: Kub
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return;
     const ra = res.headers['retry-after'];
-    throw httpError(label(req), status, text, parseRetryAfter(ra, Date.now()), secretValuesOf(req.body));
+    throw httpError(label(req), status, text, parseRetryAfter(ra, now()), secretValuesOf(req.body));
   };
 
   return {
