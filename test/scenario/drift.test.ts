@@ -8,15 +8,19 @@ import type { KubeObject } from '../../src/model/index.js';
 import { createDriftDetector } from '../../src/kube/drift.js';
 import type { DriftDetector } from '../../src/kube/drift.js';
 import type { Fleet } from '../../src/agent/fleet-port.js';
+import type { WatchEvent } from '../../src/kube/port.js';
 import { readRepoDir, startScenario } from './helpers.js';
 import type { Scenario } from './helpers.js';
 import { writeFiles } from '../helpers/git.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let s: Scenario;
 let repoDir: string;
 let detector: DriftDetector;
 let fleet: Fleet;
 const stops: { stop(): void }[] = [];
+/** Every watch event the detector was fed, in order. */
+const delivered: WatchEvent[] = [];
 const CLUSTER = 'gce-asia-east1a';
 
 const cm = (value: string): string =>
@@ -46,7 +50,10 @@ before(async () => {
   stops.push(
     await client.watch(
       { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', resourceVersion },
-      (e) => detector.onEvent(CLUSTER, e),
+      (e) => {
+        delivered.push(e);
+        detector.onEvent(CLUSTER, e);
+      },
       () => {},
     ),
   );
@@ -72,10 +79,6 @@ function kubectlEdit(value: string): void {
   );
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-}
-
 test('fedsync applying new revisions is never drift', async () => {
   assert.equal((await s.reconcile(repoDir, { fleet })).converged, true);
   for (const v of ['two', 'three']) {
@@ -83,7 +86,12 @@ test('fedsync applying new revisions is never drift', async () => {
     const out = await s.reconcile(repoDir, { fleet });
     assert.equal(out.converged, true);
   }
-  await new Promise((r) => setTimeout(r, 100));
+  // "No drift" is only proven once the detector has seen fedsync's own writes: wait until the watch
+  // has delivered the last one (events arrive in order, so every earlier write came before it).
+  // onEvent decides synchronously, and idle() covers any correction it started.
+  await waitFor('the watch to deliver the write of revision three', () =>
+    delivered.some((e) => (e.object.data as { mode?: string } | undefined)?.mode === 'three'),
+  );
   await detector.idle();
   assert.deepEqual(detector.takeDrift(), []);
   assert.deepEqual(live().data, { mode: 'three' });
@@ -92,7 +100,7 @@ test('fedsync applying new revisions is never drift', async () => {
 test('an edit by another manager is detected and corrected', async () => {
   kubectlEdit('hacked');
   const found: unknown[] = [];
-  await until(() => {
+  await waitFor('the edit to be found as drift', () => {
     found.push(...detector.takeDrift());
     return found.length > 0;
   });
@@ -101,7 +109,7 @@ test('an edit by another manager is detected and corrected', async () => {
   assert.equal(drift?.action, 'corrected');
   assert.equal(drift?.manager, 'kubectl-edit');
   assert.deepEqual(drift?.fields, [{ path: 'data.mode', from: 'hacked', to: 'three' }]);
-  await until(() => (live().data as { mode: string }).mode === 'three');
+  await waitFor('the correction to land', () => (live().data as { mode: string }).mode === 'three');
   assert.deepEqual(live().data, { mode: 'three' });
 });
 
@@ -110,7 +118,7 @@ test('with self-heal off the edit is only reported', async () => {
   assert.equal((await s.reconcile(repoDir, { fleet })).converged, true);
   kubectlEdit('manual');
   const found: { action: string }[] = [];
-  await until(() => {
+  await waitFor('the edit to be found as drift', () => {
     found.push(...detector.takeDrift());
     return found.length > 0;
   });

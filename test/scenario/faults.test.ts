@@ -13,6 +13,7 @@ import { readInventory } from '../../src/kube/inventory.js';
 import { readRepoDir, startScenario } from './helpers.js';
 import type { Scenario } from './helpers.js';
 import { writeFiles } from '../helpers/git.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let s: Scenario;
 let repoDir: string;
@@ -122,19 +123,31 @@ test('a hanging cluster is left alone; the others converge; it catches up once i
   assert.deepEqual(CLUSTERS.map(has), [true, true, true]);
 });
 
-/** Clients that stop answering for good after `budget` writes in total: the process was killed. */
-function killedAfter(fleet: Fleet, budget: number): Fleet {
+/**
+ * Clients that stop answering for good after `budget` writes in total: the process was killed.
+ * `killed()` turns true once the budget is spent and every write that got through has landed.
+ */
+function killedAfter(fleet: Fleet, budget: number): { fleet: Fleet; killed: () => boolean } {
   let left = budget;
+  let landing = 0;
   const never = new Promise<never>(() => {});
+  const write = <T>(call: () => Promise<T>): Promise<T> => {
+    if (left-- <= 0) return never;
+    landing++;
+    return call().finally(() => landing--);
+  };
   const wrap = (c: ClusterClient): ClusterClient => ({
     ...c,
-    apply: (o: KubeObject) => (left-- > 0 ? c.apply(o) : never),
-    remove: (ref) => (left-- > 0 ? c.remove(ref) : never),
+    apply: (o: KubeObject) => write(() => c.apply(o)),
+    remove: (ref) => write(() => c.remove(ref)),
   });
   return {
-    ...fleet,
-    clients: new Map([...fleet.clients].map(([n, c]) => [n, wrap(c)])),
-    writeInventory: (c, keys) => (left-- > 0 ? fleet.writeInventory(c, keys) : never),
+    fleet: {
+      ...fleet,
+      clients: new Map([...fleet.clients].map(([n, c]) => [n, wrap(c)])),
+      writeInventory: (c, keys) => write(() => fleet.writeInventory(c, keys)),
+    },
+    killed: () => left <= 0 && landing === 0,
   };
 }
 
@@ -150,8 +163,9 @@ test('killed in the middle of apply, then restarted: converges, no duplicates, i
   assert.ok(loaded.ok);
   const fleet = await s.fleetFor(loaded.value);
   // The run is abandoned half-way: its pending writes never finish.
-  void reconcileOnce({ read: () => Promise.resolve(loaded), fleet: killedAfter(fleet, 25) });
-  await new Promise((r) => setTimeout(r, 300));
+  const killed = killedAfter(fleet, 25);
+  void reconcileOnce({ read: () => Promise.resolve(loaded), fleet: killed.fleet });
+  await waitFor('the abandoned run to spend its 25 writes', killed.killed, { timeoutMs: 15_000 });
 
   const restarted = await s.reconcile(repoDir);
   assert.equal(restarted.converged, true, JSON.stringify(restarted.problems));
