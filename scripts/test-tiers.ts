@@ -15,14 +15,13 @@ export const DIRECTORY_TIERS: Readonly<Record<string, Tier>> = {
   'test/manifests': 'unit',
   'test/federation': 'unit',
   'test/plan': 'unit',
-  'test/gcp/model': 'unit',
+  'test/gcp': 'unit',
   'test/report': 'unit',
   'test/lint': 'unit',
   'test/helpers': 'unit',
   'test/agent': 'integration',
   'test/bench': 'integration',
   'test/cli': 'integration',
-  'test/gcp': 'integration',
   'test/kube': 'integration',
   'test/scenario': 'integration',
   'test/sim': 'integration',
@@ -37,7 +36,7 @@ export const PURE_SOURCES = [
   'src/federation',
   'src/plan',
   'src/gcp/model',
-  'src/report/render',
+  'src/report/format',
 ] as const;
 
 /** Built-in modules a unit test may not reach, even through a helper: processes, sockets, threads. */

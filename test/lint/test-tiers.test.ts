@@ -4,7 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIRECTORY_TIERS, classifyTests, runtimeImports, tierOf } from '../../scripts/test-tiers.js';
+import {
+  DIRECTORY_TIERS,
+  PURE_SOURCES,
+  classifyTests,
+  runtimeImports,
+  tierOf,
+} from '../../scripts/test-tiers.js';
 
 function classifyTree(tree: Record<string, string>) {
   return classifyTests(Object.keys(tree), (path) => tree[path]);
@@ -14,8 +20,8 @@ test('the name gives the tier; otherwise the longest matching directory does', (
   assert.equal(tierOf('test/plan/diff.test.ts'), 'unit');
   assert.equal(tierOf('test/plan/ssa.integration.test.ts'), 'integration');
   assert.equal(tierOf('test/sim/kubectl.contract.test.ts'), 'contract');
-  assert.equal(tierOf('test/gcp/model/plan.test.ts'), 'unit');
-  assert.equal(tierOf('test/gcp/adapter.test.ts'), 'integration');
+  assert.equal(tierOf('test/sim/gcp/compute-lb.test.ts'), 'integration', 'a subdirectory inherits');
+  assert.equal(tierOf('test/gcp/compute-build.integration.test.ts'), 'integration');
   assert.equal(tierOf('test/planner/x.test.ts'), undefined, 'a prefix of a name is not its directory');
   assert.equal(tierOf('test/x.test.ts'), undefined);
 });
@@ -120,4 +126,12 @@ test('every test file in this repository is in a tier, and every one that spawns
   const used = new Set(tests.map((t) => t.tier));
   assert.deepEqual([...used].sort(), ['contract', 'integration', 'unit']);
   for (const dir of Object.keys(DIRECTORY_TIERS)) assert.match(dir, /^test\//);
+});
+
+test('the pure core of the unit tier is the one ESLint keeps pure', () => {
+  const config = readFileSync('eslint.config.js', 'utf8');
+  const list = /const pureModules = \[([^\]]*)\]/.exec(config)?.[1];
+  assert.ok(list, 'eslint.config.js declares pureModules');
+  const linted = [...list.matchAll(/'([^']+)\/\*\*\/\*\.ts'/g)].map((m) => m[1]);
+  assert.deepEqual([...PURE_SOURCES].sort(), linted.sort());
 });

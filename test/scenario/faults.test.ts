@@ -6,8 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/model/index.js';
-import type { ClusterClient } from '../../src/kube/port.js';
-import type { Fleet } from '../../src/agent/fleet-port.js';
+import type { ClientFactory } from '../../src/kube/fleet.js';
 import { reconcileOnce } from '../../src/agent/reconcile-once.js';
 import { readInventory } from '../../src/kube/inventory.js';
 import { readRepoDir, startScenario } from './helpers.js';
@@ -63,26 +62,26 @@ function replicas(): Record<string, number | undefined> {
 async function untilConverged(max: number): Promise<number> {
   for (let i = 1; i <= max; i++) {
     const out = await s.reconcile(repoDir);
-    if (out.converged && out.clusters.every((c) => !c.skipped)) return i;
+    if (out.status === 'converged' && out.targets.every((c) => !c.skipped)) return i;
   }
   return -1;
 }
 
 test('a cluster goes down: its replicas move; it comes back: rebalanced', async () => {
   const first = await s.reconcile(repoDir);
-  assert.equal(first.converged, true, JSON.stringify(first.problems));
+  assert.equal(first.status, 'converged', JSON.stringify(first.problems));
   assert.deepEqual(replicas(), { 'gce-asia-east1a': 2, 'gce-europe-west1b': 2, 'gce-us-central1c': 2 });
 
   await s.world.cluster('gce-us-central1c')!.setFault({ fault: 'down' });
   const down = await s.reconcile(repoDir);
   assert.ok(down.problems.some((p) => p.code === 'cluster.offline' && p.cluster === 'gce-us-central1c'));
-  assert.equal(down.clusters.find((c) => c.cluster === 'gce-us-central1c')?.skipped, 'offline');
+  assert.equal(down.targets.find((c) => c.name === 'gce-us-central1c')?.skipped, 'offline');
   await s.world.cluster('gce-us-central1c')!.setFault({ fault: 'up' });
   // Nothing was written there while it was down: it still holds its old share.
   assert.deepEqual(replicas(), { 'gce-asia-east1a': 3, 'gce-europe-west1b': 3, 'gce-us-central1c': 2 });
 
   const back = await s.reconcile(repoDir);
-  assert.equal(back.converged, true, JSON.stringify(back.problems));
+  assert.equal(back.status, 'converged', JSON.stringify(back.problems));
   assert.deepEqual(replicas(), { 'gce-asia-east1a': 2, 'gce-europe-west1b': 2, 'gce-us-central1c': 2 });
 });
 
@@ -102,7 +101,7 @@ test('429, 5xx and latency faults: repeated reconciles converge, then nothing is
   for (const c of CLUSTERS) await s.world.cluster(c)!.setFault({ fault: 'up' });
   assert.ok(rounds > 0, 'converged within 30 reconciles');
   s.resetCounters();
-  assert.equal((await s.reconcile(repoDir)).converged, true);
+  assert.equal((await s.reconcile(repoDir)).status, 'converged');
   assert.deepEqual(s.writes(), Object.fromEntries(CLUSTERS.map((c) => [c, 0])));
 });
 
@@ -112,14 +111,14 @@ test('a hanging cluster is left alone; the others converge; it catches up once i
   });
   await s.world.cluster('gce-europe-west1b')!.setFault({ fault: 'hang' });
   const hung = await s.reconcile(repoDir);
-  assert.equal(hung.clusters.find((c) => c.cluster === 'gce-europe-west1b')?.skipped, 'offline');
+  assert.equal(hung.targets.find((c) => c.name === 'gce-europe-west1b')?.skipped, 'offline');
   await s.world.cluster('gce-europe-west1b')!.setFault({ fault: 'up' });
   const has = (c: string): boolean => {
     const sim = s.world.cluster(c)!;
     return sim.store.get(sim.resource('v1', 'ConfigMap'), 'default', 'extra') !== undefined;
   };
   assert.deepEqual(CLUSTERS.map(has), [true, false, true]);
-  assert.equal((await s.reconcile(repoDir)).converged, true);
+  assert.equal((await s.reconcile(repoDir)).status, 'converged');
   assert.deepEqual(CLUSTERS.map(has), [true, true, true]);
 });
 
@@ -127,7 +126,10 @@ test('a hanging cluster is left alone; the others converge; it catches up once i
  * Clients that stop answering for good after `budget` writes in total: the process was killed.
  * `killed()` turns true once the budget is spent and every write that got through has landed.
  */
-function killedAfter(fleet: Fleet, budget: number): { fleet: Fleet; killed: () => boolean } {
+function killedAfter(
+  createClient: ClientFactory,
+  budget: number,
+): { createClient: ClientFactory; killed: () => boolean } {
   let left = budget;
   let landing = 0;
   const never = new Promise<never>(() => {});
@@ -136,16 +138,14 @@ function killedAfter(fleet: Fleet, budget: number): { fleet: Fleet; killed: () =
     landing++;
     return call().finally(() => landing--);
   };
-  const wrap = (c: ClusterClient): ClusterClient => ({
-    ...c,
-    apply: (o: KubeObject) => write(() => c.apply(o)),
-    remove: (ref) => write(() => c.remove(ref)),
-  });
   return {
-    fleet: {
-      ...fleet,
-      clients: new Map([...fleet.clients].map(([n, c]) => [n, wrap(c)])),
-      writeInventory: (c, keys) => write(() => fleet.writeInventory(c, keys)),
+    createClient: (options) => {
+      const c = createClient(options);
+      return {
+        ...c,
+        apply: (o: KubeObject) => write(() => c.apply(o)),
+        remove: (ref) => write(() => c.remove(ref)),
+      };
     },
     killed: () => left <= 0 && landing === 0,
   };
@@ -161,14 +161,15 @@ test('killed in the middle of apply, then restarted: converges, no duplicates, i
   });
   const loaded = await readRepoDir(repoDir, join(s.dir, 'cache'));
   assert.ok(loaded.ok);
-  const fleet = await s.fleetFor(loaded.value);
+  // Inventory writes go through the same clients, so they count against the budget too.
+  const killed = killedAfter(s.createClient, 25);
+  const fleet = await s.fleetFor(loaded.value, { createClient: killed.createClient });
   // The run is abandoned half-way: its pending writes never finish.
-  const killed = killedAfter(fleet, 25);
-  void reconcileOnce({ read: () => Promise.resolve(loaded), fleet: killed.fleet });
+  void reconcileOnce({ read: () => Promise.resolve(loaded), targets: { cluster: fleet } });
   await waitFor('the abandoned run to spend its 25 writes', killed.killed, { timeoutMs: 15_000 });
 
   const restarted = await s.reconcile(repoDir);
-  assert.equal(restarted.converged, true, JSON.stringify(restarted.problems));
+  assert.equal(restarted.status, 'converged', JSON.stringify(restarted.problems));
   for (const c of CLUSTERS) {
     const sim = s.world.cluster(c)!;
     const cms = sim.store
@@ -179,6 +180,6 @@ test('killed in the middle of apply, then restarted: converges, no duplicates, i
     assert.equal(inventory?.length, 23, `${c}: every ConfigMap and the ReplicaSet`);
   }
   s.resetCounters();
-  assert.equal((await s.reconcile(repoDir)).converged, true);
+  assert.equal((await s.reconcile(repoDir)).status, 'converged');
   assert.deepEqual(s.writes(), Object.fromEntries(CLUSTERS.map((c) => [c, 0])));
 });
