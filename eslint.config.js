@@ -9,7 +9,9 @@ const under = (...folders) => folders.map((f) => `${f}/**/*.ts`);
 
 // The pure core: no I/O, no clock, no randomness, no logging. Everything it knows arrives as arguments.
 const pureCore = ['src/manifests', 'src/federation', 'src/plan', 'src/gcp/model', 'src/report/format'];
-const pureModules = under('src/model', ...pureCore);
+/** Every folder the purity rules cover (the unit test tier loads only these). */
+export const pureFolders = ['src/model', ...pureCore];
+const pureModules = under(...pureFolders);
 
 // Built-in modules that reach outside the process (bare names; every `node:*` one is refused too).
 const ioBuiltins = [
