@@ -6,6 +6,7 @@ import type { FederatedObject, FederationRepo, KubeObject, ObservedCluster } fro
 import { planRevision } from '../src/plan/plan-revision.js';
 import { afterApply } from '../test/helpers/apiserver.js';
 import type { BenchMeasured } from './types.js';
+import { clusterPlans } from '../src/model/index.js';
 
 const CLUSTERS = 10;
 const OBJECTS = 5000;
@@ -131,7 +132,7 @@ export async function run(): Promise<BenchMeasured[]> {
   let actions = 0;
   const plan = () => {
     const p = planRevision(input);
-    actions = p.clusters.reduce((s, c) => s + c.actions.length, 0);
+    actions = clusterPlans(p).reduce((s, c) => s + c.actions.length, 0);
   };
   parse();
   plan(); // warm-up

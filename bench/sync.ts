@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { createFleet } from '../src/agent/fleet.js';
-import { reconcileOnce } from '../src/agent/reconcile-once.js';
-import type { ReconcileOutcome } from '../src/agent/reconcile-once.js';
-import type { LoadedRepo } from '../src/cli/load-repo.js';
+import { reconcileOnce } from '../src/reconcile/reconcile.js';
+import type { ReconcileResult } from '../src/reconcile/result.js';
+import type { LoadedRepo } from '../src/source/load-repo.js';
 import { createClusterClient } from '../src/kube/client-node.js';
 import { createParseCache } from '../src/manifests/load.js';
 import { openSource, readFederationAt } from '../src/source/read-federation.js';
@@ -66,8 +66,8 @@ async function measure<T>(world: RunningWorld, fn: () => Promise<T>): Promise<Si
   return { seconds, ...requests(world), value };
 }
 
-function mustConverge(label: string, outcome: ReconcileOutcome): void {
-  if (outcome.converged) return;
+function mustConverge(label: string, outcome: ReconcileResult): void {
+  if (outcome.status === 'converged') return;
   const problems = outcome.problems.map((p) => `${p.code}: ${p.message}`).slice(0, 3);
   throw new Error(
     `${label}: reconcile ended ${outcome.status}: ${problems.join('; ') || 'no problem given'}`,

@@ -1,26 +1,13 @@
-// What one reconcile needs from the member clusters, as one value: clients, the observe step, the
-// inventory writer and (for the long-lived agent) the drift detector. fleet.ts builds it from a
-// kubeconfig or a running simulated world; tests may build it from fakes.
-import type { ClusterName, Drift, FederationRepo, KubeObject, ObservedCluster } from '../model/index.js';
-import type { ApplyListener, InventoryWriter } from '../kube/apply-plan.js';
+// What one reconcile needs from the member clusters, as one value: a cluster target per registered
+// cluster the kubeconfig reaches, the clients (for reports that read the clusters) and, for the
+// long-lived agent, the drift found between reconciles. fleet.ts builds it from a kubeconfig or a
+// running simulated world; tests may build it from fakes.
+import type { ClusterName } from '../model/index.js';
 import type { ClusterClient } from '../kube/port.js';
+import type { TargetSet } from '../reconcile/reconcile.js';
 
-/** The part of the drift detector a reconcile talks to (src/kube/drift.ts). */
-export type DriftTracker = {
-  /** Hooks applyPlan calls: pause drift checks per cluster while fedsync writes there. */
-  listener: ApplyListener;
-  /** After a reconcile: the full desired state per cluster, so later watch events compare with it. */
-  setDesired(cluster: ClusterName, desired: KubeObject[], options: { selfHeal: boolean }): void;
-  /** Drift found since the last call (each reported once). */
-  takeDrift(): Drift[];
-};
-
-export type Fleet = {
+export type Fleet = TargetSet & {
   /** One client per registered cluster the kubeconfig has a context for. */
   readonly clients: ReadonlyMap<ClusterName, ClusterClient>;
-  /** Live state of every registered cluster (health, objects, inventory, workloads). */
-  observe(repo: FederationRepo): Promise<ObservedCluster[]>;
-  readonly writeInventory: InventoryWriter;
-  readonly drift?: DriftTracker;
   stop(): Promise<void>;
 };

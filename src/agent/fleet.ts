@@ -1,29 +1,21 @@
-// The member clusters of one federation as one value (the Fleet port): a client, a watch-backed
-// cache and a health verdict per registered cluster (its kubeconfig context), the observe step, the
-// inventory writer and, for the long-lived agent, drift detection fed by the caches' watch events.
-// Built from a kubeconfig file or from a simulated world's directory (`--sim`).
+// The member clusters of one federation as one value (the Fleet port): per registered cluster (its
+// kubeconfig context) a client, a watch-backed cache, a health verdict and the cluster target the
+// reconciler drives; for the long-lived agent, drift detection fed by the caches' watch events.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { load } from 'js-yaml';
-import pLimit from 'p-limit';
-import { ClusterHealth, refOf } from '../model/index.js';
-import type {
-  ClusterName,
-  ClusterRegistration,
-  Drift,
-  FederationRepo,
-  ObservedCluster,
-} from '../model/index.js';
-import { placedClusters } from '../federation/placement.js';
+import { ClusterHealth } from '../model/index.js';
+import type { ClusterName, ClusterRegistration, Drift } from '../model/index.js';
 import { createClusterCache, podsAndNodes } from '../kube/cache.js';
 import type { ClusterCache } from '../kube/cache.js';
 import { createDriftDetector } from '../kube/drift.js';
+import type { DriftDetector } from '../kube/drift.js';
+import type { CorrectionBudget } from '../plan/drift.js';
 import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from '../kube/health.js';
 import type { HealthChange, HealthMonitor } from '../kube/health.js';
 import { writeInventory } from '../kube/inventory.js';
-import { observeCluster } from '../kube/observe.js';
-import type { DesiredRef } from '../kube/observe.js';
 import type { ClusterClient } from '../kube/port.js';
+import { clusterTarget } from '../kube/target.js';
+import type { Target } from '../reconcile/target-port.js';
 import type { Fleet } from './fleet-port.js';
 
 export type ClientFactory = (options: {
@@ -47,38 +39,24 @@ export type FleetOptions = {
     onDrift?: (drift: Drift) => void;
     /** A cluster went Offline or came back: the agent reconciles at once to move replicas. */
     onHealthChange?: (change: HealthChange) => void;
+    /** Corrections of one object per window before drift is only reported. */
+    correctionLimit?: CorrectionBudget;
   };
+  /**
+   * A drift detector made from the clients, for a caller that feeds it watch events itself; the
+   * cluster targets tell it about fedsync's writes. `live` makes one fed by the caches.
+   */
+  drift?: (clients: ReadonlyMap<ClusterName, ClusterClient>) => DriftDetector;
   /** One-shot: pause between probes of a cluster that did not answer. */
   probeIntervalMs?: number;
   /** How long a cache may take to list everything before the cluster counts as unobservable. */
   syncTimeoutMs?: number;
 };
 
-/** The kubeconfig a running simulated world wrote (`fedsync sim up --out <dir>`). */
-export async function simKubeconfig(dir: string): Promise<string> {
-  const file = join(dir, 'sim.json');
-  let sim: { kubeconfig?: string };
-  try {
-    sim = JSON.parse(await readFile(file, 'utf8')) as { kubeconfig?: string };
-  } catch {
-    throw new Error(
-      `no running world in ${dir}: ${file} is missing (start one with \`fedsync sim up --out ${dir}\`)`,
-    );
-  }
-  return sim.kubeconfig || join(dir, 'kubeconfig');
-}
-
 /** Context names in a kubeconfig file (no credentials are read into anything we print). */
 async function contextsOf(path: string): Promise<Set<string>> {
   const doc = load(await readFile(path, 'utf8')) as { contexts?: { name?: string }[] } | undefined;
   return new Set((doc?.contexts ?? []).map((c) => c.name ?? '').filter(Boolean));
-}
-
-/** The desired objects placed in `cluster` (GETs for adoption are only made for these). */
-function desiredRefsFor(repo: FederationRepo, cluster: ClusterName): DesiredRef[] {
-  return repo.objects
-    .filter((o) => placedClusters(o.placement, repo.clusters).includes(cluster))
-    .map((o) => ({ ...refOf(o.template), apiVersion: o.template.apiVersion }));
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -111,50 +89,44 @@ export async function createFleet(options: FleetOptions): Promise<Fleet & { miss
   }
 
   let monitor: HealthMonitor | undefined;
-  const drift = options.live
-    ? createDriftDetector({ clients, ...(options.live.onDrift ? { onDrift: options.live.onDrift } : {}) })
-    : undefined;
-  if (options.live) {
+  const live = options.live;
+  const drift = options.drift
+    ? options.drift(clients)
+    : live
+      ? createDriftDetector({
+          clients,
+          ...(live.onDrift ? { onDrift: live.onDrift } : {}),
+          ...(live.correctionLimit ? { correctionLimit: live.correctionLimit } : {}),
+        })
+      : undefined;
+  if (live) {
     monitor = createHealthMonitor({
       clients: [...clients.values()],
-      intervalMs: options.live.healthIntervalMs ?? defaultHealthIntervalMs,
+      intervalMs: live.healthIntervalMs ?? defaultHealthIntervalMs,
     });
-    if (options.live.onHealthChange) monitor.onChange(options.live.onHealthChange);
+    if (live.onHealthChange) monitor.onChange(live.onHealthChange);
     monitor.start();
     if (drift) for (const cache of caches.values()) cache.onEvent((e) => drift.onEvent(e.cluster, e));
   }
 
-  const observeOne = async (name: ClusterName, repo: FederationRepo): Promise<ObservedCluster> => {
-    const client = clients.get(name)!;
-    const cache = caches.get(name)!;
-    const health = monitor
-      ? monitor.health(name)
-      : await probedHealth(client, options.probeIntervalMs ?? 200);
-    try {
-      return await observeCluster({
-        client,
-        cache,
-        federation: repo.federation.name,
-        health,
-        desired: desiredRefsFor(repo, name),
-        ...(options.syncTimeoutMs ? { syncTimeoutMs: options.syncTimeoutMs } : {}),
-      });
-    } catch {
-      // Answered a probe but could not be observed (list, watch or inventory failed): it still
-      // counts as Ready for scheduling until the health check says otherwise, but with an unknown
-      // inventory nothing is written or pruned there this cycle (apply reports it).
-      return { name, health, objects: {}, inventory: null, workloads: {} };
-    }
-  };
+  const targets: Target<'cluster'>[] = [...clients].map(([name, client]) =>
+    clusterTarget({
+      client,
+      cache: caches.get(name)!,
+      federation: options.federation,
+      health: () => (monitor ? monitor.health(name) : probedHealth(client, options.probeIntervalMs ?? 200)),
+      writeInventory: async (c, keys) => {
+        await writeInventory(c, options.federation, keys);
+      },
+      ...(drift ? { drift } : {}),
+      ...(options.syncTimeoutMs ? { syncTimeoutMs: options.syncTimeoutMs } : {}),
+    }),
+  );
 
-  const limit = pLimit(8);
   return {
     clients,
+    targets,
     missingContexts,
-    observe: (repo) => Promise.all([...clients.keys()].map((name) => limit(() => observeOne(name, repo)))),
-    writeInventory: async (client, keys) => {
-      await writeInventory(client, options.federation, keys);
-    },
     ...(drift ? { drift } : {}),
     async stop() {
       monitor?.stop();

@@ -2,16 +2,20 @@
 // clusters are (`--kubeconfig` or a running simulated world's `--sim` directory), and the fleet.
 import type { Command } from 'commander';
 import type { FederationRepo } from '../model/index.js';
-import { createFleet, simKubeconfig } from '../agent/fleet.js';
+import { createFleet } from '../agent/fleet.js';
 import type { ClientFactory } from '../agent/fleet.js';
 import type { Fleet } from '../agent/fleet-port.js';
+import { addSimOption, simKubeconfig } from './sim-option.js';
 
 export type FleetCliOptions = { kubeconfig?: string; sim?: string };
 
 export function addFleetOptions(cmd: Command): Command {
-  return cmd
-    .option('--kubeconfig <file>', 'kubeconfig with a context per registered cluster (default $KUBECONFIG)')
-    .option('--sim <dir>', 'the running simulated world whose files `fedsync sim up --out <dir>` wrote');
+  return addSimOption(
+    cmd.option(
+      '--kubeconfig <file>',
+      'kubeconfig with a context per registered cluster (default $KUBECONFIG)',
+    ),
+  );
 }
 
 /** The kubeconfig file to use; throws a one-line message when none or both are given. */

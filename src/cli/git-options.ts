@@ -1,8 +1,8 @@
 // Repository options shared by every command that reads the federation repository.
 import type { Command } from 'commander';
 import { DEFAULT_TOKEN_ENV } from '../source/isomorphic-git.js';
-import { DEFAULT_CACHE_DIR } from './load-repo.js';
-import type { LoadRepoOptions } from './load-repo.js';
+import { DEFAULT_CACHE_DIR } from '../source/load-repo.js';
+import type { LoadRepoOptions } from '../source/load-repo.js';
 
 export type RepoCliOptions = {
   repo: string;

@@ -1,11 +1,12 @@
 // Drift: live fields fedsync owns that differ from Git, e.g. after someone ran `kubectl edit`.
+// What fedsync did about it is an action result in the shared vocabulary: the correction is an
+// `update` (a `create` when the object was deleted) that is done or failed, or a `skip` with why
+// it was only reported (self-heal off, correction budget spent).
 import type { ClusterName, ObjectRef } from './kube.js';
+import type { ActionResult } from './outcome.js';
 import type { FieldChange } from './plan.js';
 
-export const DriftAction = { corrected: 'corrected', reported: 'reported', failed: 'failed' } as const;
-export type DriftAction = (typeof DriftAction)[keyof typeof DriftAction];
-
-export type Drift = {
+export type Drift = ActionResult & {
   cluster: ClusterName;
   ref: ObjectRef;
   /** Changed fields, desired (`to`) against live (`from`); Secret values masked. */
@@ -14,10 +15,4 @@ export type Drift = {
   detectedAt: string;
   /** The field manager of the newest non-fedsync managedFields entry, when the server said. */
   manager?: string;
-  /** What fedsync did about it: corrected (self-heal on), reported (off), failed (correction failed). */
-  action: DriftAction;
-  /** Present when action is failed. */
-  error?: string;
-  /** Why a drift was only reported although self-heal is on (e.g. correction paused). */
-  reason?: string;
 };

@@ -93,12 +93,3 @@ export type FederationRepo = {
   clusters: ClusterRegistration[];
   objects: FederatedObject[];
 };
-
-/** A commit of the federation repository. */
-export type Revision = {
-  sha: string;
-  ref?: string;
-  author?: string;
-  message?: string;
-  changedPaths?: string[];
-};

@@ -1,6 +1,7 @@
 // What the planner knows about the live world. The cluster adapter produces it (observe step);
 // the planner only reads it. Times are ISO-8601 strings so the planner never reads a clock.
 import type { ClusterName, KubeObject } from './kube.js';
+import type { CloudRef, CloudResource } from './plan.js';
 
 export const ClusterHealth = { Ready: 'Ready', Offline: 'Offline' } as const;
 export type ClusterHealth = (typeof ClusterHealth)[keyof typeof ClusterHealth];
@@ -29,3 +30,12 @@ export type ObservedCluster = {
   /** Keyed by the workload's refKey. */
   workloads: Record<string, ObservedWorkload>;
 };
+
+/** The load balancer's live Google Cloud resources, as its adapter read them. */
+export type ObservedLoadBalancer = {
+  resources: { ref: CloudRef; resource: CloudResource }[];
+};
+
+/** What one target's adapter observed, tagged with the target's kind. */
+export type ObservedTarget =
+  { kind: 'cluster'; state: ObservedCluster } | { kind: 'loadBalancer'; state: ObservedLoadBalancer };

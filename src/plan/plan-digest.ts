@@ -1,37 +1,48 @@
 // Plan.digest: a fingerprint of what a plan decides (not of the revision it was computed at), so
-// two revisions with the same effect share a digest. Secret values are masked before hashing.
-import type { KubeAction, Plan } from '../model/index.js';
-import { refKey } from '../model/index.js';
+// two revisions with the same effect share a digest. It covers every target the same way: each
+// action by (target, key) with what it would write. Secret values are masked before hashing.
+import type { AnyAction, Plan, TargetPlan } from '../model/index.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './digest.js';
 import { maskObject } from './mask.js';
 
-function actionFacts(a: KubeAction): unknown {
-  const key = refKey(a.ref);
-  switch (a.op) {
+function payload(t: TargetPlan, object: unknown): unknown {
+  // Only cluster objects can hold Secret values; load-balancer requests never carry key material.
+  return t.kind === 'cluster' ? maskObject(object as Parameters<typeof maskObject>[0]) : object;
+}
+
+function actionFacts(t: TargetPlan, a: AnyAction): unknown {
+  switch (a.action) {
     case 'create':
-      return [a.op, key, maskObject(a.object)];
+      return [a.action, a.key, payload(t, a.object)];
     case 'update':
     case 'adopt':
-      return [a.op, key, maskObject(a.object), a.changes];
+    case 'replace':
+      return [a.action, a.key, payload(t, a.object), a.changes];
     case 'delete':
-      return [a.op, key, a.blockedBy];
+      return [a.action, a.key];
+    case 'held':
+      return [a.action, a.key, a.would, a.guards];
     case 'skip':
-      return [a.op, key, a.reason];
+      return [a.action, a.key, a.reason];
     case 'unchanged':
-      return [a.op, key];
+      return [a.action, a.key];
   }
+}
+
+function targetLine(t: TargetPlan): string {
+  return t.kind === 'cluster' ? `\ncluster ${t.target} ${t.health}\n` : `\n${t.kind} ${t.target}\n`;
 }
 
 /** Streams the facts into one sha256 (no single huge string for 10 × 5,000 actions). */
 export function planDigest(plan: Plan): string {
   const hash = createHash('sha256');
   hash.update(canonicalJson({ federation: plan.federation, guards: plan.guards }));
-  for (const c of plan.clusters) {
-    hash.update(`\ncluster ${c.cluster} ${c.health}\n`);
-    for (const a of c.actions) {
+  for (const t of plan.targets) {
+    hash.update(targetLine(t));
+    for (const a of t.actions) {
       hash.update(
-        a.op === 'unchanged' ? `unchanged ${refKey(a.ref)}\n` : `${canonicalJson(actionFacts(a))}\n`,
+        a.action === 'unchanged' ? `unchanged ${a.key}\n` : `${canonicalJson(actionFacts(t, a))}\n`,
       );
     }
   }

@@ -16,7 +16,8 @@ import { SourceError, SourceErrorCode } from './errors.js';
 import { createHttpClient } from './http-client.js';
 import { displayUrl, parseRepoLocation } from './location.js';
 import { defaultSourceLimits } from './port.js';
-import type { GitSource, RevisionFiles, SourceLimits, SourceRevision } from './port.js';
+import type { GitSource, RevisionFiles, SourceLimits } from './port.js';
+import type { Revision } from '../model/revision.js';
 import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
 
@@ -87,9 +88,9 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     include: options.include ?? defaultInclude,
   });
 
-  const describe = async (gitdir: string, sha: string, ref: string | undefined): Promise<SourceRevision> => {
+  const describe = async (gitdir: string, sha: string, ref: string | undefined): Promise<Revision> => {
     const { commit } = await git.readCommit({ fs, gitdir, oid: sha, cache });
-    const rev: SourceRevision = {
+    const rev: Revision = {
       sha,
       author: `${commit.author.name} <${commit.author.email}>`,
       message: commit.message.trim(),

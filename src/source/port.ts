@@ -1,6 +1,6 @@
 // The GitSource port: what the rest of fedsync needs from the federation repository.
 import type { Problem } from '../model/problem.js';
-import type { Revision } from '../model/federation.js';
+import type { Revision } from '../model/revision.js';
 
 /** One file of a revision; `oid` is the Git blob id (a content hash for plain directories). */
 export type SourceFile = { path: string; oid: string; text: string };
@@ -8,14 +8,11 @@ export type SourceFile = { path: string; oid: string; text: string };
 /** Files of a revision plus per-file problems (oversized, symlink out of the repo, not UTF-8). */
 export type RevisionFiles = { files: SourceFile[]; problems: Problem[] };
 
-/** A revision as the source reads it: plus its first parent, which approvals by commit need. */
-export type SourceRevision = Revision & { parent?: string };
-
 export type SourceStats = { fetches: number; blobsRead: number };
 
 export type GitSource = {
   /** Fetches when remote, resolves `ref` (branch, tag, SHA; default the remote's HEAD) to a commit. */
-  latestRevision(ref?: string): Promise<SourceRevision>;
+  latestRevision(ref?: string): Promise<Revision>;
   /** Reads the tree at a revision without a checkout; blob contents are cached by blob id. */
   readFiles(revision: Revision): Promise<RevisionFiles>;
   /** Counters for tests and metrics. */

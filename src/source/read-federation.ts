@@ -3,6 +3,7 @@
 import { lstat, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FederationRepo } from '../model/federation.js';
+import type { Revision } from '../model/revision.js';
 import { failed } from '../model/problem.js';
 import type { Result } from '../model/problem.js';
 import { createParseCache, loadFederation, sortProblems } from '../manifests/load.js';
@@ -12,7 +13,7 @@ import { openDirectorySource } from './directory.js';
 import { openGitSource } from './isomorphic-git.js';
 import type { GitSourceOptions } from './isomorphic-git.js';
 import { parseRepoLocation } from './location.js';
-import type { GitSource, SourceRevision } from './port.js';
+import type { GitSource } from './port.js';
 
 export type OpenSourceOptions = GitSourceOptions & {
   /** Read a local path's files as they are on disk, even when it is a Git repository. */
@@ -40,7 +41,7 @@ export async function openSource(options: OpenSourceOptions): Promise<GitSource>
   return openGitSource(options);
 }
 
-export type FederationRead = { revision: SourceRevision; result: Result<FederationRepo> };
+export type FederationRead = { revision: Revision; result: Result<FederationRepo> };
 
 /** Reads and validates one revision; source-level file problems and manifest problems come back together. */
 export async function readFederationAt(

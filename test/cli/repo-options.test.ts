@@ -1,5 +1,5 @@
 // `render` and `validate` take the same repository options and hand them to loadRepo as one
-// LoadRepoOptions object; the earlier loadRepo(repo, ref) form still works.
+// LoadRepoOptions object.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
@@ -7,8 +7,8 @@ import { registerRender } from '../../src/cli/commands/render.js';
 import { validate } from '../../src/cli/commands/validate.js';
 import { addRepoOptions, loadRepoOptionsFrom } from '../../src/cli/git-options.js';
 import type { RepoCliOptions } from '../../src/cli/git-options.js';
-import { loadRepo } from '../../src/cli/load-repo.js';
-import type { LoadRepoOptions, LoadedRepo } from '../../src/cli/load-repo.js';
+import { loadRepo } from '../../src/source/load-repo.js';
+import type { LoadRepoOptions, LoadedRepo } from '../../src/source/load-repo.js';
 import { ok } from '../../src/model/index.js';
 import { SourceError, SourceErrorCode } from '../../src/source/errors.js';
 import { registration, repo } from '../helpers/federation.js';
@@ -121,12 +121,12 @@ test('render: a repository that cannot be read exits 2 with the message, nothing
   assert.equal(r.err, 'fedsync: authentication failed for https://git.example.com/fed.git\n');
 });
 
-test('loadRepo reads a repository with an options object and with the earlier (repo, ref) form', async () => {
+test('loadRepo reads a repository from an options object', async () => {
   const byOptions = await loadRepo({ repo: 'fixtures/repos/demo' });
-  const byArgs = await loadRepo('fixtures/repos/demo');
-  assert.ok(byOptions.ok && byArgs.ok);
-  assert.deepEqual(byOptions.value, byArgs.value);
-  assert.equal(byOptions.revision?.sha, byArgs.revision?.sha);
+  const again = await loadRepo({ repo: 'fixtures/repos/demo', workingTree: true });
+  assert.ok(byOptions.ok && again.ok);
+  assert.deepEqual(byOptions.value, again.value);
+  assert.equal(byOptions.revision?.sha, again.revision?.sha);
   assert.match(byOptions.repoDescription ?? '', /fixtures\/repos\/demo/);
   await assert.rejects(loadRepo({ repo: 'ssh://git@example.com/x.git' }), /must be http\(s\)/);
 });

@@ -6,7 +6,7 @@ import { deployment, observed } from '../helpers/federation.js';
 const KEY = 'apps/Deployment/shop/web';
 const NOW = '2026-01-01T00:01:00Z';
 
-test('current = ready replicas where the member exists; capacity only from pods stuck ≥ 60 s; recheck at the next crossing', () => {
+test('current = ready replicas where the member exists; capacity only from pods stuck ≥ 60 s; requeue at the next crossing', () => {
   const signals = workloadSignals({
     key: KEY,
     now: NOW,
@@ -31,10 +31,10 @@ test('current = ready replicas where the member exists; capacity only from pods 
   });
   assert.deepEqual(signals.current, { a: 3, b: 2 });
   assert.deepEqual(signals.capacity, { a: 4 });
-  assert.equal(signals.recheckAfterSeconds, 20);
+  assert.equal(signals.requeueAfterSeconds, 20);
 });
 
-test('no pending pods: no capacity limit and no recheck', () => {
+test('no pending pods: no capacity limit and no requeue', () => {
   const signals = workloadSignals({
     key: KEY,
     now: NOW,
@@ -46,5 +46,5 @@ test('no pending pods: no capacity limit and no recheck', () => {
     ],
   });
   assert.deepEqual(signals.capacity, {});
-  assert.equal(signals.recheckAfterSeconds, undefined);
+  assert.equal(signals.requeueAfterSeconds, undefined);
 });

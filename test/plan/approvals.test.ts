@@ -13,6 +13,8 @@ import { planRevision } from '../../src/plan/plan-revision.js';
 import type { PlanInput } from '../../src/plan/plan-revision.js';
 import { asApplied } from '../helpers/apiserver.js';
 import { configMap, fedObject, namespace, observed, registration, repo } from '../helpers/federation.js';
+import { clusterPlans } from '../../src/model/index.js';
+import { isDelete, blockedBy } from '../helpers/plan.js';
 
 const HELD_AT = 'c0ffee'.padEnd(40, '1');
 const ON_TOP = 'beef00'.padEnd(40, '2');
@@ -31,10 +33,10 @@ function plan(revision: PlanInput['revision'], approvals: Approval[] = []): Plan
   });
 }
 
-const deleteOf = (p: Plan) => p.clusters[0]!.actions.find((a) => a.op === 'delete');
+const deleteOf = (p: Plan) => clusterPlans(p)[0]!.actions.find((a) => isDelete(a));
 const isHeld = (p: Plan): boolean => {
   const d = deleteOf(p);
-  return d?.op === 'delete' && d.blockedBy.length > 0;
+  return d !== undefined && blockedBy(d).length > 0;
 };
 
 test('the held problem names both ways to approve, each as the exact entry for fedsync.yaml', () => {
@@ -68,7 +70,7 @@ test('approval by commit releases the deletes in the commit on top of it that ch
     assert.equal(note.severity, 'warning');
     assert.match(note.message, new RegExp(`approved in the repository \\(commit ${commit}: retire old\\)`));
     assert.equal(approved.revision.sha, ON_TOP);
-    assert.ok(!('parent' in approved.revision), 'the Plan schema does not grow a parent field');
+    assert.equal(approved.revision.parent, HELD_AT, 'the plan names the commit it was made on top of');
   }
 });
 

@@ -7,6 +7,7 @@ import { renderPlanText, summaryLine } from '../../src/report/render/plan-text.j
 import { renderPlanMarkdown } from '../../src/report/render/plan-markdown.js';
 import { renderObjectsYaml } from '../../src/report/render/objects-yaml.js';
 import { MASKED } from '../../src/plan/mask.js';
+import { about } from '../helpers/plan.js';
 
 const secretObject = {
   apiVersion: 'v1',
@@ -22,39 +23,41 @@ const plan: Plan = {
   federation: 'demo',
   revision: { sha: '0123456789abcdef0123456789abcdef01234567' },
   digest: 'sha256:x',
-  clusters: [
+  targets: [
     {
-      cluster: 'a',
+      kind: 'cluster',
+      target: 'a',
       health: 'Ready',
       actions: [
-        { op: 'create', ref: ref('Secret', 'db'), object: secretObject, reason: 'in Git' },
+        { action: 'create', ...about(ref('Secret', 'db')), object: secretObject, reason: 'in Git' },
         {
-          op: 'update',
-          ref: ref('Deployment', 'web', 'apps'),
+          action: 'update',
+          ...about(ref('Deployment', 'web', 'apps')),
           object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' } },
           changes: [{ path: 'spec.replicas', from: 3, to: 4 }],
           reason: 'differs',
         },
         {
-          op: 'adopt',
-          ref: ref('ConfigMap', 'legacy'),
+          action: 'adopt',
+          ...about(ref('ConfigMap', 'legacy')),
           object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'legacy', namespace: 'shop' } },
           changes: [{ path: 'data.mode', from: 'old', to: 'new' }],
           reason: "exists without fedsync's labels",
         },
-        { op: 'unchanged', ref: ref('ConfigMap', 'same') },
-        { op: 'skip', ref: ref('ConfigMap', 'frozen'), reason: 'fedsync.io/reconcile: disabled' },
+        { action: 'unchanged', ...about(ref('ConfigMap', 'same')) },
+        { action: 'skip', ...about(ref('ConfigMap', 'frozen')), reason: 'fedsync.io/reconcile: disabled' },
         {
-          op: 'delete',
-          ref: ref('Ingress', 'old', 'networking.k8s.io'),
+          action: 'held',
+          ...about(ref('Ingress', 'old', 'networking.k8s.io')),
+          would: 'delete',
           reason: 'removed',
-          blockedBy: ['guard.lbFrontendDelete'],
+          guards: ['guard.lbFrontendDelete'],
         },
-        { op: 'delete', ref: ref('ConfigMap', 'gone'), reason: 'removed', blockedBy: [] },
+        { action: 'delete', ...about(ref('ConfigMap', 'gone')), reason: 'removed' },
       ],
       inventory: [],
     },
-    { cluster: 'b', health: 'Offline', actions: [], inventory: [] },
+    { kind: 'cluster', target: 'b', health: 'Offline', actions: [], inventory: [] },
   ],
   problems: [{ code: 'cluster.offline', severity: 'warning', message: 'Offline', cluster: 'b' }],
   guards: { digest: 'sha256:guarded', guards: ['guard.lbFrontendDelete'], released: [] },
@@ -97,12 +100,12 @@ test('text: terraform-like symbols, changed fields, per cluster, summary line', 
 test('JSON: versioned, stable, Secret objects masked (the plan value itself keeps them for apply)', () => {
   const json = renderPlanJson(plan);
   const parsed = JSON.parse(json) as Plan;
-  assert.equal(parsed.schemaVersion, 1);
+  assert.equal(parsed.schemaVersion, PLAN_SCHEMA_VERSION);
   assert.ok(!json.includes('aHVudGVyMg=='));
   assert.ok(json.includes(MASKED));
   assert.equal(renderPlanJson(plan), json);
   assert.equal(
-    (plan.clusters[0]!.actions[0] as unknown as { object: { data: { password: string } } }).object.data
+    (plan.targets[0]!.actions[0] as unknown as { object: { data: { password: string } } }).object.data
       .password,
     'aHVudGVyMg==',
   );

@@ -8,21 +8,22 @@ import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
 import { createFleet } from '../../src/agent/fleet.js';
-import type { ClientFactory } from '../../src/agent/fleet.js';
+import type { ClientFactory, FleetOptions } from '../../src/agent/fleet.js';
 import type { Fleet } from '../../src/agent/fleet-port.js';
-import { reconcileOnce } from '../../src/agent/reconcile-once.js';
-import type { ReconcileOutcome } from '../../src/agent/reconcile-once.js';
+import { reconcileOnce } from '../../src/reconcile/reconcile.js';
+import type { ReconcileResult } from '../../src/reconcile/result.js';
 import { readFederation } from '../../src/source/read-federation.js';
-import type { LoadedRepo } from '../../src/cli/load-repo.js';
+import type { LoadedRepo } from '../../src/source/load-repo.js';
 import { createClusterClient } from '../../src/kube/client-node.js';
 
 export type Scenario = {
   world: RunningWorld;
   dir: string;
   createClient: ClientFactory;
-  fleetFor(repo: FederationRepo): Promise<Fleet>;
+  /** A one-shot fleet over the world; `extra` replaces any of its options. */
+  fleetFor(repo: FederationRepo, extra?: Partial<FleetOptions>): Promise<Fleet>;
   /** One reconcile of the repository directory (read fresh each time). */
-  reconcile(repoDir: string, options?: { fleet?: Fleet }): Promise<ReconcileOutcome>;
+  reconcile(repoDir: string, options?: { fleet?: Fleet }): Promise<ReconcileResult>;
   /** Writes (create/update/patch/delete) every cluster received since the last reset. */
   writes(): Record<string, number>;
   resetCounters(): void;
@@ -48,13 +49,14 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
     });
   // Every fleet holds watches open: all are stopped with the scenario.
   const fleets: Fleet[] = [];
-  const fleetFor = async (repo: FederationRepo): Promise<Fleet> => {
+  const fleetFor = async (repo: FederationRepo, extra: Partial<FleetOptions> = {}): Promise<Fleet> => {
     const fleet = await createFleet({
       kubeconfigPath: world.files!.kubeconfig,
       registrations: repo.clusters,
       federation: repo.federation.name,
       createClient,
       probeIntervalMs: 10,
+      ...extra,
     });
     fleets.push(fleet);
     return fleet;
@@ -70,12 +72,7 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
         options.fleet ??
         (loaded.ok
           ? await fleetFor(loaded.value)
-          : {
-              clients: new Map(),
-              observe: () => Promise.resolve([]),
-              writeInventory: () => Promise.resolve(),
-              stop: () => Promise.resolve(),
-            });
+          : { targets: [], clients: new Map(), stop: () => Promise.resolve() });
       try {
         const outcome = await reconcileOnce({ read: () => Promise.resolve(loaded), fleet });
         await Promise.all(world.clusters.map((c) => c.settle()));

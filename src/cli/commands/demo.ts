@@ -8,15 +8,16 @@ import { startAgent } from '../../agent/agent.js';
 import type { Agent } from '../../agent/agent.js';
 import { createFleet } from '../../agent/fleet.js';
 import type { ClientFactory } from '../../agent/fleet.js';
-import type { ReconcileOutcome } from '../../agent/reconcile-once.js';
+import type { ReconcileResult } from '../../reconcile/result.js';
+import { driftLine, healthLine, reconcileLine } from '../../report/render/result-text.js';
 import { createParseCache } from '../../manifests/load.js';
-import { formatProblem, subject } from '../../model/index.js';
+import { changes, formatProblem } from '../../model/index.js';
 import type { FederationRepo } from '../../model/index.js';
 import { startWorld } from '../../sim/run-world.js';
 import { readWorld } from '../../sim/world.js';
 import { ensureDemoRepo } from '../demo/demo-repo.js';
-import { outcomeLine, workloadLines } from '../demo/demo-report.js';
-import { loadRepo } from '../load-repo.js';
+import { workloadLines } from '../demo/demo-report.js';
+import { loadRepo } from '../../source/load-repo.js';
 
 export type DemoOptions = {
   world: string;
@@ -50,13 +51,13 @@ function howTo(out: string, repoDir: string): string {
   ].join('\n');
 }
 
-function changedAnything(o: ReconcileOutcome): boolean {
-  const s = o.summary;
-  return !!s && s.created + s.updated + s.adopted + s.deleted + s.failed > 0;
+function changedAnything(o: ReconcileResult): boolean {
+  const n = o.counts;
+  return !!n && changes(n) - n.held + n.failed > 0;
 }
 
-function worthShowing(o: ReconcileOutcome): string {
-  return JSON.stringify([o.sha, o.status, o.problems.map((p) => [p.code, p.cluster, p.object])]);
+function worthShowing(o: ReconcileResult): string {
+  return JSON.stringify([o.revision.sha, o.status, o.problems.map((p) => [p.code, p.cluster, p.object])]);
 }
 
 export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<number> {
@@ -94,13 +95,9 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       createClient: deps.createClient,
       live: {
         healthIntervalMs: 2000,
-        onDrift: (d) =>
-          deps.stdout(
-            `${new Date().toISOString().slice(11, 19)} drift ${subject(d.ref, d.cluster)} ` +
-              `(${d.fields.map((f) => f.path).join(', ')}) by ${d.manager ?? 'an unknown manager'}: ${d.action}${d.reason ? ` (${d.reason})` : ''}\n`,
-          ),
+        onDrift: (d) => deps.stdout(`${driftLine(d, new Date())}\n`),
         onHealthChange: (c) => {
-          deps.stdout(`${new Date().toISOString().slice(11, 19)} cluster ${c.cluster} is ${c.health}\n`);
+          deps.stdout(`${healthLine(c.cluster, c.health, new Date())}\n`);
           void agentRef?.reconcileNow('health');
         },
       },
@@ -111,12 +108,12 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       for (const line of await workloadLines({ repo: lastRepo, clients })) deps.stdout(`${line}\n`);
     };
     let lastShown = '';
-    const report = async (outcome: ReconcileOutcome, reasons: readonly string[]): Promise<void> => {
+    const report = async (outcome: ReconcileResult, reasons: readonly string[]): Promise<void> => {
       // A quiet cycle (nothing written, same commit, same problems) prints nothing.
       const shown = worthShowing(outcome);
       if (shown === lastShown && !changedAnything(outcome)) return;
       lastShown = shown;
-      deps.stdout(`${outcomeLine(outcome, reasons, new Date())}\n`);
+      deps.stdout(`${reconcileLine(outcome, reasons, new Date())}\n`);
       for (const p of outcome.problems) deps.stderr(`  ${formatProblem(p)}\n`);
       await printWorkloads();
     };
@@ -141,7 +138,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         // Give the simulated controllers a moment, then show the replicas as they became ready.
         await Promise.all(world.clusters.map((c) => c.settle()));
         await printWorkloads();
-        return agent.last()?.converged ? 0 : 1;
+        return agent.last()?.status === 'converged' ? 0 : 1;
       }
       deps.stdout(howTo(opts.out, opts.repoDir));
       await deps.untilInterrupted();

@@ -10,8 +10,8 @@ import { renderObjectsYaml } from '../../report/render/objects-yaml.js';
 import { SourceError } from '../../source/errors.js';
 import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import type { RepoCliOptions } from '../git-options.js';
-import { loadRepo as defaultLoadRepo } from '../load-repo.js';
-import type { LoadedRepo, LoadRepo } from '../load-repo.js';
+import { loadRepo as defaultLoadRepo } from '../../source/load-repo.js';
+import type { LoadedRepo, LoadRepo } from '../../source/load-repo.js';
 
 export type RenderDeps = {
   loadRepo: LoadRepo;

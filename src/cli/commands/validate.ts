@@ -6,8 +6,8 @@ import { formatProblem } from '../../model/problem.js';
 import { SourceError } from '../../source/errors.js';
 import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import type { RepoCliOptions } from '../git-options.js';
-import { loadRepo as defaultLoadRepo } from '../load-repo.js';
-import type { LoadRepo } from '../load-repo.js';
+import { loadRepo as defaultLoadRepo } from '../../source/load-repo.js';
+import type { LoadRepo } from '../../source/load-repo.js';
 
 type ValidateOptions = RepoCliOptions & { output: string };
 

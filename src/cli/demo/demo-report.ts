@@ -1,19 +1,14 @@
-// What the demo prints after each reconcile: one outcome line, then each federated workload's
-// share and readiness per cluster, read from the clusters themselves.
-import type { ReconcileOutcome } from '../../agent/reconcile-once.js';
+// What the demo shows after each reconcile besides the summary: each federated workload's share and
+// readiness per cluster, read from the clusters themselves (the text comes from src/report).
 import type { ClusterClient } from '../../kube/port.js';
 import type { FederationRepo } from '../../model/index.js';
-import { refOf } from '../../model/index.js';
-import { summaryOf } from '../commands/apply.js';
+import { refOf, subject } from '../../model/index.js';
+import { workloadLine } from '../../report/render/result-text.js';
+import type { WorkloadCopy } from '../../report/render/result-text.js';
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet']);
 
-export function outcomeLine(outcome: ReconcileOutcome, reasons: readonly string[], at: Date): string {
-  const time = at.toISOString().slice(11, 19);
-  return `${time} [${reasons.join(',')}] ${summaryOf(outcome)}`;
-}
-
-/** `  ReplicaSet/default/nginx: gce-asia-east1a 4/4 ready · gce-europe-west1b 2/2 ready · …` */
+/** `  ReplicaSet/default/nginx (6 placed): gce-asia-east1a 4/4 ready · gce-europe-west1b 2/2 ready · …` */
 export async function workloadLines(options: {
   repo: FederationRepo;
   clients: ReadonlyMap<string, ClusterClient>;
@@ -23,22 +18,22 @@ export async function workloadLines(options: {
     const template = fed.template;
     if (!WORKLOADS.has(template.kind)) continue;
     const ref = refOf(template);
-    const parts: string[] = [];
-    let total = 0;
-    for (const [name, client] of options.clients) {
+    const copies: WorkloadCopy[] = [];
+    for (const [cluster, client] of options.clients) {
       const live = await client
         .get({ ...ref, apiVersion: template.apiVersion })
         .catch(() => 'unreachable' as const);
-      if (live === 'unreachable') parts.push(`${name} unreachable`);
-      else if (live === undefined) parts.push(`${name} -`);
-      else {
-        const spec = Number((live.spec as { replicas?: number } | undefined)?.replicas ?? 0);
-        const ready = Number((live.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0);
-        total += spec;
-        parts.push(`${name} ${ready}/${spec} ready`);
-      }
+      if (live === 'unreachable') copies.push({ cluster, state: 'unreachable' });
+      else if (live === undefined) copies.push({ cluster, state: 'absent' });
+      else
+        copies.push({
+          cluster,
+          state: 'present',
+          replicas: Number((live.spec as { replicas?: number } | undefined)?.replicas ?? 0),
+          ready: Number((live.status as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0),
+        });
     }
-    lines.push(`  ${ref.kind}/${ref.namespace}/${ref.name} (${total} placed): ${parts.join(' · ')}`);
+    lines.push(workloadLine(subject(ref), copies));
   }
   return lines;
 }

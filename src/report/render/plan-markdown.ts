@@ -2,7 +2,9 @@
 // collapsible diff blocks, problems and what needs approval.
 import type { Plan } from '../../model/index.js';
 import { formatProblem } from '../../model/index.js';
-import { actionLines, countActions, summaryLine } from './plan-text.js';
+import { tally } from '../../model/index.js';
+import type { AnyAction } from '../../model/index.js';
+import { actionLines, summaryLine, terraformCounts } from './plan-text.js';
 
 function escapeCell(text: string): string {
   return text.replaceAll('|', '\\|');
@@ -16,29 +18,22 @@ export function renderPlanMarkdown(plan: Plan): string {
   );
   out.push(`**${summaryLine(plan).replace(/^Plan: /, '')}**`, '');
   out.push(
-    '| Cluster | Health | Add | Change | Destroy | Held | Unchanged |',
+    '| Target | Health | Add | Change | Destroy | Held | Unchanged |',
     '|---|---|--:|--:|--:|--:|--:|',
   );
-  for (const c of plan.clusters) {
-    const n = countActions(c.actions);
+  for (const t of plan.targets) {
+    const n = tally(t.actions as AnyAction[]);
+    const c = terraformCounts(n);
+    const health = t.kind === 'cluster' ? t.health : '';
     out.push(
-      `| ${escapeCell(c.cluster)} | ${c.health} | ${n.add} | ${n.change} | ${n.destroy} | ${n.held} | ${n.unchanged} |`,
+      `| ${escapeCell(t.target)} | ${health} | ${c.add} | ${c.change} | ${c.destroy} | ${n.held} | ${n.unchanged} |`,
     );
   }
   out.push('');
-  for (const c of plan.clusters) {
-    const lines = actionLines(c).filter((l) => !l.startsWith('  ('));
-    if (c.health !== 'Ready' || lines.length === 0) continue;
-    out.push(
-      `<details><summary>${c.cluster}</summary>`,
-      '',
-      '```diff',
-      ...lines,
-      '```',
-      '',
-      '</details>',
-      '',
-    );
+  for (const t of plan.targets) {
+    const lines = actionLines(t).filter((l) => !l.startsWith('  ('));
+    if ((t.kind === 'cluster' && t.health !== 'Ready') || lines.length === 0) continue;
+    out.push(`<details><summary>${t.target}</summary>`, '', '```diff', ...lines, '```', '', '</details>', '');
   }
   if (plan.problems.length > 0) {
     out.push('#### Problems', '');

@@ -1,45 +1,16 @@
 // The Plan as text, like `terraform plan`: `+` create, `~` update, `±` adopt, `-` delete, per
 // cluster, with the changed fields, then problems and a summary line.
-import { formatProblem, subject } from '../../model/index.js';
-import type { ClusterPlan, FieldChange, KubeAction, Plan } from '../../model/index.js';
+import { formatProblem, tally } from '../../model/index.js';
+import type { AnyAction, Counts, FieldChange, Plan, TargetPlan } from '../../model/index.js';
 
-export type PlanCounts = {
-  add: number;
-  change: number;
-  destroy: number;
-  held: number;
-  unchanged: number;
-  skipped: number;
-};
-
-export function countActions(actions: KubeAction[]): PlanCounts {
-  const n: PlanCounts = { add: 0, change: 0, destroy: 0, held: 0, unchanged: 0, skipped: 0 };
-  for (const a of actions) {
-    switch (a.op) {
-      case 'create':
-        n.add++;
-        break;
-      case 'update':
-      case 'adopt':
-        n.change++;
-        break;
-      case 'delete':
-        if (a.blockedBy.length > 0) n.held++;
-        else n.destroy++;
-        break;
-      case 'unchanged':
-        n.unchanged++;
-        break;
-      case 'skip':
-        n.skipped++;
-        break;
-    }
-  }
-  return n;
+/** Counts of the whole plan, every target. */
+export function totalCounts(plan: Plan): Counts {
+  return tally(plan.targets.flatMap((t): AnyAction[] => t.actions));
 }
 
-export function totalCounts(plan: Plan): PlanCounts {
-  return countActions(plan.clusters.flatMap((c) => c.actions));
+/** Terraform's three numbers: a replace both adds and destroys. */
+export function terraformCounts(n: Counts): { add: number; change: number; destroy: number } {
+  return { add: n.create + n.replace, change: n.update + n.adopt, destroy: n.delete + n.replace };
 }
 
 const MAX_VALUE = 120;
@@ -55,23 +26,45 @@ function changeLine(c: FieldChange): string {
   return `${c.path}: ${showValue(c.from)} → ${showValue(c.to)}`;
 }
 
-/** The lines of one cluster's actions (unchanged ones summarised), without indentation. */
-export function actionLines(cluster: ClusterPlan): string[] {
+/** The symbol of an action in a diff-like listing. */
+export const SYMBOL: Record<'create' | 'update' | 'adopt' | 'replace' | 'delete', string> = {
+  create: '+',
+  update: '~',
+  adopt: '±',
+  replace: '-/+',
+  delete: '-',
+};
+
+/** The lines of one target's actions (unchanged ones summarised), without indentation. */
+export function actionLines(target: TargetPlan): string[] {
   const lines: string[] = [];
-  for (const a of cluster.actions) {
-    const who = subject(a.ref);
-    switch (a.op) {
+  const actions: AnyAction[] = target.actions;
+  for (const a of actions) {
+    const who = a.subject;
+    switch (a.action) {
       case 'create':
-        lines.push(`+ ${who}`);
+        lines.push(`${SYMBOL.create} ${who}`);
         break;
       case 'update':
-        lines.push(`~ ${who}`, ...a.changes.map((c) => `    ${changeLine(c)}`));
+        lines.push(`${SYMBOL.update} ${who}`, ...a.changes.map((c) => `    ${changeLine(c)}`));
         break;
       case 'adopt':
-        lines.push(`± ${who} (adopt: ${a.reason})`, ...a.changes.map((c) => `    ${changeLine(c)}`));
+        lines.push(
+          `${SYMBOL.adopt} ${who} (adopt: ${a.reason})`,
+          ...a.changes.map((c) => `    ${changeLine(c)}`),
+        );
+        break;
+      case 'replace':
+        lines.push(
+          `${SYMBOL.replace} ${who} (replace: ${a.reason})`,
+          ...a.changes.map((c) => `    ${changeLine(c)}`),
+        );
         break;
       case 'delete':
-        lines.push(a.blockedBy.length > 0 ? `- ${who} (held by ${a.blockedBy.join(', ')})` : `- ${who}`);
+        lines.push(`${SYMBOL.delete} ${who}`);
+        break;
+      case 'held':
+        lines.push(`${SYMBOL[a.would]} ${who} (held by ${a.guards.join(', ')})`);
         break;
       case 'skip':
         lines.push(`# ${who} skipped: ${a.reason}`);
@@ -80,28 +73,34 @@ export function actionLines(cluster: ClusterPlan): string[] {
         break;
     }
   }
-  const unchanged = countActions(cluster.actions).unchanged;
+  const unchanged = tally(actions).unchanged;
   if (unchanged > 0) lines.push(`  (${unchanged} unchanged)`);
   return lines;
+}
+
+/** How a target is titled in reports: `cluster gce-asia-east1a`, `load balancer`. */
+export function targetTitle(t: TargetPlan): string {
+  return t.kind === 'cluster' ? `cluster ${t.target}` : `load balancer ${t.target}`;
 }
 
 /** The one-line summary: "N to add, N to change, N to destroy" (+ held and unchanged counts). */
 export function summaryLine(plan: Plan): string {
   const n = totalCounts(plan);
+  const t = terraformCounts(n);
   const held = n.held > 0 ? `, ${n.held} held by safety guards` : '';
-  return `Plan: ${n.add} to add, ${n.change} to change, ${n.destroy} to destroy${held}.`;
+  return `Plan: ${t.add} to add, ${t.change} to change, ${t.destroy} to destroy${held}.`;
 }
 
 export function renderPlanText(plan: Plan): string {
   const out: string[] = [];
   out.push(`fedsync plan for federation ${plan.federation} at ${plan.revision.sha.slice(0, 12)}`, '');
-  for (const c of plan.clusters) {
-    if (c.health !== 'Ready') {
-      out.push(`cluster ${c.cluster} (${c.health}): left untouched`, '');
+  for (const t of plan.targets) {
+    if (t.kind === 'cluster' && t.health !== 'Ready') {
+      out.push(`${targetTitle(t)} (${t.health}): left untouched`, '');
       continue;
     }
-    const lines = actionLines(c);
-    out.push(`cluster ${c.cluster}:`);
+    const lines = actionLines(t);
+    out.push(`${targetTitle(t)}:`);
     out.push(...(lines.length > 0 ? lines.map((l) => `  ${l}`) : ['  (nothing)']));
     out.push('');
   }

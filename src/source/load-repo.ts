@@ -1,10 +1,12 @@
-// Loads and validates the federation repository at a ref for the commands that need it. Every
-// command takes the same repository options (location, ref, credentials, CA bundle, cache dir)
-// through one LoadRepoOptions object, so `render`, `validate` and later commands cannot drift apart.
+// Loads and validates the federation repository at a ref, for the commands and the agent. Every
+// caller takes the same repository options (location, ref, credentials, CA bundle, cache dir)
+// through one LoadRepoOptions object, so `render`, `validate`, `apply` and the agent cannot drift apart.
 import type { ParseCache } from '../manifests/load.js';
-import type { FederationRepo, Result, Revision } from '../model/index.js';
-import type { GitAuth } from '../source/auth.js';
-import { readFederation } from '../source/read-federation.js';
+import type { FederationRepo } from '../model/federation.js';
+import type { Result } from '../model/problem.js';
+import type { Revision } from '../model/revision.js';
+import type { GitAuth } from './auth.js';
+import { readFederation } from './read-federation.js';
 
 export const DEFAULT_CACHE_DIR = '.fedsync/cache/git';
 
@@ -31,15 +33,8 @@ export type LoadedRepo = Result<FederationRepo> & { revision?: Revision; repoDes
 
 export type LoadRepo = (options: LoadRepoOptions) => Promise<LoadedRepo>;
 
-/**
- * Reads and validates one revision. Throws SourceError when the repository cannot be read at all.
- * The `(repo, ref)` form is the earlier signature, kept for callers not yet moved to options.
- */
-export function loadRepo(options: LoadRepoOptions): Promise<LoadedRepo>;
-export function loadRepo(repo: string, ref?: string): Promise<LoadedRepo>;
-export async function loadRepo(first: LoadRepoOptions | string, ref?: string): Promise<LoadedRepo> {
-  const options: LoadRepoOptions =
-    typeof first === 'string' ? { repo: first, ...(ref ? { ref } : {}) } : first;
+/** Reads and validates one revision. Throws SourceError when the repository cannot be read at all. */
+export async function loadRepo(options: LoadRepoOptions): Promise<LoadedRepo> {
   const { revision, result, source } = await readFederation({
     repo: options.repo,
     cacheDir: options.cacheDir ?? DEFAULT_CACHE_DIR,

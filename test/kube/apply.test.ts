@@ -1,13 +1,15 @@
-// applyPlan against in-memory clients: phase order and failure scope, blocked deletes, inventory
+// applyClusterPlan against in-memory clients: phase order and failure scope, held deletes, inventory
 // crash safety, offline clusters, and no writes at all for a plan without changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClusterPlan, KubeAction, KubeObject, Plan } from '../../src/model/index.js';
-import { refKey, refOf } from '../../src/model/index.js';
-import { applyPlan } from '../../src/kube/apply-plan.js';
+import type { ActionResult, ClusterPlan, KubeObject } from '../../src/model/index.js';
+import { refKey, refOf, tally } from '../../src/model/index.js';
+import { applyClusterPlan } from '../../src/kube/apply.js';
+import type { ClusterApplyResult, InventoryWriter } from '../../src/kube/apply.js';
 import type { ClusterClient } from '../../src/kube/port.js';
 import { configMap, namespace, service } from '../helpers/federation.js';
 import { fakeClusterClient } from '../helpers/fake-cluster-client.js';
+import { about, create, del } from '../helpers/plan.js';
 
 const ingress = (name: string): KubeObject => ({
   apiVersion: 'networking.k8s.io/v1',
@@ -15,23 +17,41 @@ const ingress = (name: string): KubeObject => ({
   metadata: { name, namespace: 'default' },
 });
 
-const create = (o: KubeObject): KubeAction => ({ op: 'create', ref: refOf(o), object: o, reason: 'test' });
-const del = (o: KubeObject, blockedBy: string[] = []): KubeAction => ({
-  op: 'delete',
-  ref: refOf(o),
-  reason: 'test',
-  blockedBy,
-});
 const key = (o: KubeObject): string => refKey(refOf(o));
 
-function plan(clusters: ClusterPlan[]): Plan {
+type Cluster = Omit<ClusterPlan, 'kind' | 'target'> & { cluster: string };
+
+/** Every cluster's plan through applyClusterPlan, as the reconciler drives them, with the totals. */
+async function applyAll(options: {
+  clusters: Cluster[];
+  clients: Map<string, ClusterClient>;
+  inventories: Map<string, string[] | null>;
+  writeInventory: InventoryWriter;
+  onResult?: (cluster: string, r: ActionResult) => void;
+}): Promise<{
+  clusters: (ClusterApplyResult & { cluster: string })[];
+  summary: ReturnType<typeof tally>;
+  ok: boolean;
+}> {
+  const clusters = await Promise.all(
+    options.clusters.map(async ({ cluster, ...rest }) => ({
+      cluster,
+      ...(await applyClusterPlan(
+        { kind: 'cluster', target: cluster, ...rest },
+        {
+          client: options.clients.get(cluster),
+          inventory: options.inventories.get(cluster),
+          writeInventory: options.writeInventory,
+          ...(options.onResult ? { hooks: { actionFinished: options.onResult } } : {}),
+        },
+      )),
+    })),
+  );
+  const summary = tally(clusters.flatMap((c) => c.results));
   return {
-    schemaVersion: 1,
-    federation: 'demo',
-    revision: { sha: 'abc' },
-    digest: 'sha256:0',
     clusters,
-    problems: [],
+    summary,
+    ok: summary.failed === 0 && summary.notRun === 0 && clusters.every((c) => !c.error),
   };
 }
 
@@ -57,11 +77,11 @@ test('a failed Service stops the Ingress of that cluster only; every result is r
   const actions = [create(cm), create(svc), create(service('default', 'other')), create(ing)];
   const h = harness({ a: [], b: [] });
   const inventory = actions.map((x) => refKey(x.ref)).sort();
-  const result = await applyPlan({
-    plan: plan([
+  const result = await applyAll({
+    clusters: [
       { cluster: 'a', health: 'Ready', actions, inventory },
       { cluster: 'b', health: 'Ready', actions, inventory },
-    ]),
+    ],
     clients: new Map([
       ['a', a],
       ['b', b],
@@ -83,13 +103,14 @@ test('a failed Service stops the Ingress of that cluster only; every result is r
   assert.ok(!a.calls.includes(`apply ${key(ing)}`));
   assert.ok(result.clusters.find((c) => c.cluster === 'b')!.results.every((r) => r.outcome === 'done'));
   assert.deepEqual(result.summary, {
-    created: 6,
-    updated: 0,
-    adopted: 0,
-    deleted: 0,
+    create: 6,
+    update: 0,
+    adopt: 0,
+    replace: 0,
+    delete: 0,
+    held: 0,
     unchanged: 0,
-    skipped: 0,
-    blocked: 0,
+    skip: 0,
     failed: 1,
     notRun: 1,
   });
@@ -103,27 +124,27 @@ test('inventory: union before creates, plan inventory after deletes; blocked del
   const c = fakeClusterClient('a', [kept, gone, held]);
   const h = harness({ a: [key(kept), key(gone), key(held)] });
   const order: string[] = [];
-  const result = await applyPlan({
-    plan: plan([
+  const result = await applyAll({
+    clusters: [
       {
         cluster: 'a',
         health: 'Ready',
         actions: [
-          { op: 'unchanged', ref: refOf(kept) },
+          { action: 'unchanged', ...about(refOf(kept)) },
           create(added),
           del(gone),
           del(held, ['guard.namespaceDelete']),
         ],
         inventory: [key(added), key(held), key(kept)].sort(),
       },
-    ]),
+    ],
     clients: new Map([['a', c]]),
     ...h,
     writeInventory: (client, keys) => {
       order.push(`inventory ${keys.length}`);
       return h.writeInventory(client, keys);
     },
-    listener: { objectFinished: (_c, r) => order.push(`${r.op} ${r.outcome}`) },
+    onResult: (_c, r) => order.push(`${r.action} ${r.outcome}`),
   });
   assert.equal(result.ok, true);
   assert.deepEqual(order, [
@@ -131,13 +152,13 @@ test('inventory: union before creates, plan inventory after deletes; blocked del
     'unchanged noop',
     'create done',
     'delete done',
-    'delete notRun',
+    'held noop',
     'inventory 3',
   ]);
   assert.deepEqual(h.writes[0]!.keys, [key(added), key(gone), key(held), key(kept)].sort());
   assert.deepEqual(h.writes[1]!.keys, [key(added), key(held), key(kept)].sort());
   assert.ok(c.objects.has(key(held)), 'a blocked delete never runs');
-  assert.equal(result.summary.blocked, 1);
+  assert.equal(result.summary.held, 1);
 });
 
 test('a failed delete stays in the inventory', async () => {
@@ -145,8 +166,8 @@ test('a failed delete stays in the inventory', async () => {
   const c = fakeClusterClient('a', [gone]);
   c.failing.add(key(gone));
   const h = harness({ a: [key(gone)] });
-  const result = await applyPlan({
-    plan: plan([{ cluster: 'a', health: 'Ready', actions: [del(gone)], inventory: [] }]),
+  const result = await applyAll({
+    clusters: [{ cluster: 'a', health: 'Ready', actions: [del(gone)], inventory: [] }],
     clients: new Map([['a', c]]),
     ...h,
   });
@@ -159,11 +180,11 @@ test('offline clusters get nothing; an unreadable inventory applies nothing', as
   const a = fakeClusterClient('a');
   const b = fakeClusterClient('b');
   const h = harness({ a: [], b: null });
-  const result = await applyPlan({
-    plan: plan([
+  const result = await applyAll({
+    clusters: [
       { cluster: 'a', health: 'Offline', actions: [], inventory: [] },
       { cluster: 'b', health: 'Ready', actions: [create(cm)], inventory: [key(cm)] },
-    ]),
+    ],
     clients: new Map([
       ['a', a],
       ['b', b],
@@ -184,10 +205,15 @@ test('a plan without changes makes no request and no inventory write', async () 
   const cm = configMap('default', 'x');
   const c = fakeClusterClient('a', [cm]);
   const h = harness({ a: [key(cm)] });
-  const result = await applyPlan({
-    plan: plan([
-      { cluster: 'a', health: 'Ready', actions: [{ op: 'unchanged', ref: refOf(cm) }], inventory: [key(cm)] },
-    ]),
+  const result = await applyAll({
+    clusters: [
+      {
+        cluster: 'a',
+        health: 'Ready',
+        actions: [{ action: 'unchanged', ...about(refOf(cm)) }],
+        inventory: [key(cm)],
+      },
+    ],
     clients: new Map([['a', c]]),
     ...h,
   });
