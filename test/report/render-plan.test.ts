@@ -8,6 +8,7 @@ import { renderPlanMarkdown } from '../../src/report/render/plan-markdown.js';
 import { renderObjectsYaml } from '../../src/report/render/objects-yaml.js';
 import { MASKED } from '../../src/plan/mask.js';
 import { about } from '../helpers/plan.js';
+import { planDigest } from '../../src/plan/plan-digest.js';
 
 const secretObject = {
   apiVersion: 'v1',
@@ -132,4 +133,86 @@ test('YAML objects: Secret values masked', () => {
   assert.ok(!yaml.includes('aHVudGVyMg=='));
   assert.match(yaml, /password: \(sensitive value\)/);
   assert.match(yaml, /---\napiVersion: v1\nkind: ConfigMap/);
+});
+
+const lbRef = (kind: string, name: string) => ({ kind, name });
+const lbAbout = (kind: string, name: string, collection: string) => ({
+  key: `${collection}/${name}`,
+  subject: `${collection}/${name}`,
+  ref: lbRef(kind, name),
+});
+
+/** A plan whose load-balancer target uses the actions clusters never have: replace, held replace. */
+const withLoadBalancer = (ruleAction: 'replace' | 'held'): Plan => ({
+  ...plan,
+  guards: undefined,
+  targets: [
+    {
+      kind: 'loadBalancer',
+      target: 'loadbalancer',
+      actions: [
+        {
+          action: 'create',
+          ...lbAbout('urlMap', 'fedsync-demo', 'urlMaps'),
+          object: { name: 'fedsync-demo' },
+          reason: 'desired, missing',
+        },
+        ruleAction === 'replace'
+          ? {
+              action: 'replace',
+              ...lbAbout('forwardingRule', 'fedsync-demo-https', 'forwardingRules'),
+              object: { name: 'fedsync-demo-https', IPAddress: '203.0.113.9' },
+              changes: [{ path: 'IPAddress', from: '203.0.113.7', to: '203.0.113.9' }],
+              reason: 'IPAddress cannot change in place',
+            }
+          : {
+              action: 'held',
+              ...lbAbout('forwardingRule', 'fedsync-demo-https', 'forwardingRules'),
+              would: 'replace',
+              guards: ['guard.lbFrontendDelete'],
+              reason: 'IPAddress cannot change in place',
+            },
+        {
+          action: 'delete',
+          ...lbAbout('sslCertificate', 'old-cert', 'sslCertificates'),
+          reason: 'not desired',
+        },
+        { action: 'unchanged', ...lbAbout('healthCheck', 'fedsync-demo-hc', 'healthChecks') },
+      ],
+    },
+  ],
+  problems: [],
+});
+
+test('a load-balancer target renders with the same words: replace adds and destroys, held replace', () => {
+  const replaced = withLoadBalancer('replace');
+  assert.equal(
+    renderPlanText(replaced).split('\n').slice(2, 10).join('\n'),
+    [
+      'load balancer loadbalancer:',
+      '  + urlMaps/fedsync-demo',
+      '  -/+ forwardingRules/fedsync-demo-https (replace: IPAddress cannot change in place)',
+      '      IPAddress: "203.0.113.7" → "203.0.113.9"',
+      '  - sslCertificates/old-cert',
+      '    (1 unchanged)',
+      '',
+      'Plan: 2 to add, 0 to change, 2 to destroy.',
+    ].join('\n'),
+  );
+  assert.match(renderPlanMarkdown(replaced), /\| loadbalancer \| {2}\| 2 \| 0 \| 2 \| 0 \| 1 \|/);
+  assert.ok(renderPlanJson(replaced).includes('"action": "replace"'));
+
+  const held = withLoadBalancer('held');
+  assert.match(
+    renderPlanText(held),
+    /-\/\+ forwardingRules\/fedsync-demo-https \(held by guard\.lbFrontendDelete\)/,
+  );
+  assert.equal(summaryLine(held), 'Plan: 1 to add, 0 to change, 1 to destroy, 1 held by safety guards.');
+});
+
+test('the plan digest covers load-balancer actions by (target, key)', () => {
+  const a = withLoadBalancer('replace');
+  const b = withLoadBalancer('held');
+  assert.notEqual(planDigest(a), planDigest(b));
+  assert.equal(planDigest(a), planDigest(withLoadBalancer('replace')));
 });
