@@ -1,21 +1,21 @@
 // The long-lived agent: one reconcile at a time, woken by the schedule, a watch of a local
-// repository, trigger-now, and the result's own requeueAfterSeconds (a pending pod).
-import { reconcileOnce } from '../reconcile/reconcile.js';
-import type { RepoSnapshot } from '../reconcile/reconcile.js';
-import type { ReconcileResult } from '../reconcile/result.js';
-import type { Fleet } from './fleet-port.js';
+// repository, trigger-now, and the plan's own "look again after N seconds" (a pending pod).
+import type { LoadedRepo } from '../source/load-repo.js';
+import { reconcileOnce } from './reconcile-once.js';
+import type { ReconcileOutcome } from '../model/index.js';
+import type { Targets } from './reconcile-once.js';
 import { startTriggers } from './triggers.js';
 import type { RunOutcome, TriggerReason } from './triggers.js';
 
 export type AgentOptions = {
-  read: () => Promise<RepoSnapshot>;
-  fleet: Fleet;
+  read: () => Promise<LoadedRepo>;
+  targets: Targets;
   /** Reconcile every this many seconds (plus up to jitterSeconds). */
   intervalSeconds: number;
   jitterSeconds?: number;
   /** A local repository directory to watch; a commit there triggers a reconcile at once. */
   watchDir?: string;
-  onOutcome: (outcome: ReconcileResult, reasons: TriggerReason[]) => void;
+  onOutcome: (outcome: ReconcileOutcome, reasons: TriggerReason[]) => void;
   onError: (error: unknown) => void;
 };
 
@@ -23,7 +23,7 @@ export type Agent = {
   /** Reconciles now (or right after the run in progress); resolves when that run is done. */
   reconcileNow(reason?: TriggerReason): Promise<RunOutcome>;
   /** The outcome of the newest finished reconcile. */
-  last(): ReconcileResult | undefined;
+  last(): ReconcileOutcome | undefined;
   stop(): Promise<void>;
 };
 
@@ -36,14 +36,14 @@ export function everySeconds(n: number): string {
 }
 
 export async function startAgent(options: AgentOptions): Promise<Agent> {
-  let last: ReconcileResult | undefined;
+  let last: ReconcileOutcome | undefined;
   let requeue: NodeJS.Timeout | undefined;
   let stopped = false;
   const triggers = await startTriggers({
     run: async (reasons) => {
       if (requeue) clearTimeout(requeue);
       requeue = undefined;
-      const outcome = await reconcileOnce({ read: options.read, fleet: options.fleet });
+      const outcome = await reconcileOnce({ read: options.read, targets: options.targets });
       last = outcome;
       options.onOutcome(outcome, reasons);
       const after = outcome.requeueAfterSeconds;

@@ -1,13 +1,13 @@
 // What the commands that talk to the member clusters (`plan`, `apply`, `status`) share: their
-// options, their dependencies (output streams, the client factory, the clock) and reading the
-// repository once.
+// options, their dependencies (so tests can inject them), and reading the repository once.
+import { systemClock } from '../clock.js';
 import type { Clock } from '../model/index.js';
-import type { ClientFactory } from '../agent/fleet.js';
+import type { ClientFactory } from '../kube/fleet.js';
 import { loadRepo } from '../source/load-repo.js';
 import type { LoadedRepo } from '../source/load-repo.js';
+import type { FleetCliOptions } from './fleet-options.js';
 import { loadRepoOptionsFrom } from './git-options.js';
 import type { RepoCliOptions } from './git-options.js';
-import type { FleetCliOptions } from './fleet-options.js';
 
 export type ClusterCommandDeps = {
   createClient: ClientFactory;
@@ -19,9 +19,9 @@ export type ClusterCommandDeps = {
 
 export type ClusterCommandOptions = RepoCliOptions & FleetCliOptions & { output: string };
 
-/** Checks `-o` against the formats a command prints; throws a one-line message otherwise. */
-export function checkOutput(output: string, formats: readonly string[]): void {
-  if (!formats.includes(output)) throw new Error(`-o must be one of ${formats.join(', ')} (got ${output})`);
+/** Throws a one-line message unless `output` is one of `allowed`. */
+export function checkOutput(output: string, allowed: readonly string[]): void {
+  if (!allowed.includes(output)) throw new Error(`-o must be one of ${allowed.join(', ')} (got ${output})`);
 }
 
 /** Reads the repository once; the loaded value is replayed to the reconcile. */
@@ -34,5 +34,5 @@ export const processDeps = (createClient: ClientFactory): ClusterCommandDeps => 
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTTY: process.stdout.isTTY === true,
-  clock: { now: () => new Date() },
+  clock: systemClock,
 });

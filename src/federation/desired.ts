@@ -148,7 +148,7 @@ export function renderDesired(input: DesiredInput): DesiredState {
   problems.push(...pinProblems);
   const known = new Set(repo.clusters.map((c) => c.name));
   const seen = new Set<string>();
-  let requeue: number | undefined;
+  let recheck: number | undefined;
 
   for (const fed of repo.objects) {
     const ref = refOf(fed.template);
@@ -192,7 +192,7 @@ export function renderDesired(input: DesiredInput): DesiredState {
       });
       replicas = scheduled.replicas;
       if (scheduled.requeueAfterSeconds !== undefined) {
-        requeue = Math.min(requeue ?? Infinity, scheduled.requeueAfterSeconds);
+        recheck = Math.min(recheck ?? Infinity, scheduled.requeueAfterSeconds);
       }
       // Clusters without a preference entry get no copy (kubefed writes placement = planned clusters).
       targets = targets.filter((c) => c in scheduled.replicas);
@@ -215,7 +215,7 @@ export function renderDesired(input: DesiredInput): DesiredState {
       byCluster.get(cluster)?.push({ key, ref, object, from: fed });
     }
   }
-  return requeue === undefined
+  return recheck === undefined
     ? { byCluster, problems }
-    : { byCluster, problems, requeueAfterSeconds: requeue };
+    : { byCluster, problems, requeueAfterSeconds: recheck };
 }

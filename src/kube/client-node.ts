@@ -5,13 +5,12 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { FIELD_MANAGER, type ClusterName, type KubeObject, type ObjectRef } from '../model/index.js';
 import { createDiscovery, discoveryPath } from './discovery.js';
-import { unknownKindError } from './errors.js';
+import { KubeconfigError, kubeconfigLoadError, unknownKindError } from './errors.js';
 import { tokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { retryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { createTransport, type HttpRequest } from './transport.js';
 import { openWatch } from './watch-stream.js';
 import { KubeError, KubeErrorCode, type ClusterClient, type ResourceInfo } from './port.js';
-import type { Clock } from '../model/index.js';
 
 export const defaultTimeoutMs = 30_000;
 export const listPageSize = 500;
@@ -28,15 +27,20 @@ export type ClusterClientOptions = {
   timeoutMs?: number;
   rateLimit?: Partial<RateLimitOptions>;
   retry?: Partial<RetryPolicy>;
-  clock?: Clock;
+  now?: () => number;
 };
 
 /** A KubeConfig whose current context is `context` (validated: unknown contexts throw). */
 export function loadKubeConfig(path: string, context?: string): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromFile(path);
+  try {
+    kc.loadFromFile(path);
+  } catch (err) {
+    throw kubeconfigLoadError(path, err);
+  }
   if (context !== undefined) {
-    if (!kc.getContextObject(context)) throw new Error(`kubeconfig ${path} has no context ${context}`);
+    if (!kc.getContextObject(context))
+      throw new KubeconfigError(`kubeconfig ${path} has no context ${context}`);
     kc.setCurrentContext(context);
   }
   return kc;
@@ -65,9 +69,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       : undefined);
   if (!kc) throw new Error('createClusterClient: give kubeConfig or kubeconfigPath');
   const name = options.name ?? options.context ?? kc.getCurrentContext();
-  const clock: Clock = options.clock ?? { now: () => new Date() };
-  // The rate limiter keeps its own millisecond clock shape; this is the seam.
-  const now = (): number => clock.now().getTime();
+  const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const policy = retryPolicy(options.retry);
   const limiter = tokenBucket({ now, sleep: policy.sleep, ...options.rateLimit });
@@ -88,7 +90,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     });
 
   const discovery = createDiscovery({
-    clock,
+    now,
     fetchJson: async (path) => parse(await call({ method: 'GET', path })),
   });
 

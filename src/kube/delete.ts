@@ -1,25 +1,24 @@
-// Deleting one object fedsync manages: addressed by the live copy's apiVersion when it was observed,
-// else by the group's preferred version; propagation Background (the server deletes dependents).
-import type { KubeObject, ObjectRef } from '../model/index.js';
-import { apiVersionFor } from './api-versions.js';
+// The delete verb: one planned delete in one member cluster. An object already gone counts as done
+// (the plan's intent holds); the result is a value, never a throw.
+import { actionKey, actionSubject } from '../model/index.js';
+import type { ActionResult, ClusterName, KubeAction } from '../model/index.js';
+import { errorOf } from './errors.js';
 import type { ClusterClient } from './port.js';
 
-/** Thrown when no apiVersion is known for the object's group (nothing was sent). */
-export class UnknownApiVersionError extends Error {
-  readonly code = 'apply.unknownApiVersion';
-  constructor(group: string) {
-    super(`no apiVersion known for ${group}`);
-    this.name = 'UnknownApiVersionError';
-  }
-}
+export type DeleteAction = Extract<KubeAction, { action: 'delete' }>;
 
-/** Deletes `ref`; 'absent' when it was already gone. Throws KubeError or UnknownApiVersionError. */
-export async function deleteObject(
-  client: ClusterClient,
-  ref: ObjectRef,
-  live: KubeObject | undefined,
-): Promise<'deleted' | 'absent'> {
-  const apiVersion = live?.apiVersion ?? apiVersionFor(ref);
-  if (!apiVersion) throw new UnknownApiVersionError(ref.group);
-  return client.remove({ ...ref, apiVersion });
+export async function deleteObject(options: {
+  client: ClusterClient;
+  action: DeleteAction;
+  onDeleted?: (cluster: ClusterName, action: DeleteAction) => void;
+}): Promise<ActionResult> {
+  const { client, action } = options;
+  const base = { key: actionKey(action), subject: actionSubject(action), action: action.action };
+  try {
+    await client.remove({ ...action.ref, apiVersion: action.apiVersion });
+    options.onDeleted?.(client.name, action);
+    return { ...base, outcome: 'done' };
+  } catch (err) {
+    return { ...base, outcome: 'failed', error: errorOf(err) };
+  }
 }

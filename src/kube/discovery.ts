@@ -3,7 +3,6 @@
 // at most one re-discovery of its apiVersion per `refreshAfterMs`, so steady state costs nothing.
 import type { ResourceInfo } from './port.js';
 import { KubeError, KubeErrorCode } from './port.js';
-import type { Clock } from '../model/index.js';
 
 type ApiResource = { name: string; kind: string; namespaced: boolean };
 type Entry = { at: number; byKind: Map<string, ResourceInfo> };
@@ -19,7 +18,7 @@ export function discoveryPath(apiVersion: string): string {
 export function createDiscovery(options: {
   /** GETs a discovery document; throws KubeError (notFound when the group/version is not served). */
   fetchJson: (path: string) => Promise<unknown>;
-  clock: Clock;
+  now: () => number;
   refreshAfterMs?: number;
 }): Discovery {
   const refreshAfterMs = options.refreshAfterMs ?? 30_000;
@@ -36,7 +35,7 @@ export function createDiscovery(options: {
     } catch (err) {
       if (!(err instanceof KubeError && err.code === KubeErrorCode.notFound)) throw err;
     }
-    return { at: options.clock.now().getTime(), byKind };
+    return { at: options.now(), byKind };
   };
 
   const entry = (apiVersion: string): Promise<Entry> => {
@@ -54,7 +53,7 @@ export function createDiscovery(options: {
     async resource(apiVersion, kind) {
       const e = await entry(apiVersion);
       const found = e.byKind.get(kind);
-      if (found || options.clock.now().getTime() - e.at < refreshAfterMs) return found;
+      if (found || options.now() - e.at < refreshAfterMs) return found;
       cache.delete(apiVersion);
       return (await entry(apiVersion)).byKind.get(kind);
     },

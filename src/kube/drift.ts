@@ -1,25 +1,38 @@
-// Drift detection for the member clusters: feeds the watch cache's events to the pure drift core
-// (src/plan/drift.ts decides what is drift and whether to correct it) and performs the corrections
-// it asks for with the cluster's client, recording each result.
-import type { ClusterName, Clock, Drift, KubeObject, ObjectRef } from '../model/index.js';
-import { createDriftCore } from '../plan/drift.js';
-import type { CorrectionBudget, DriftDecision } from '../plan/drift.js';
+// Drift detection in a live fleet: the caches' watch events go to the pure judge (src/plan/drift.ts)
+// with what fedsync wants in each cluster; a drift it decides to correct is re-applied here, one
+// correction per object at a time, and every drift is recorded with what became of it.
+//
+// While fedsync applies a new revision to a cluster, the watch delivers fedsync's own writes, which
+// differ from the OLD desired objects. So a cluster is paused from the start of an apply there until
+// the new desired state arrives (setDesired); events seen meanwhile are kept (latest per object) and
+// judged against the NEW desired state on resume, so a real edit during an apply is not lost.
+import { systemClock } from '../clock.js';
+import { refKey, refOf } from '../model/index.js';
+import type { Clock, ClusterName, Drift, KubeObject } from '../model/index.js';
+import { judgeWatchEvent, rememberWrite } from '../plan/drift.js';
+import type { CorrectionBudget, DriftMemory } from '../plan/drift.js';
+import type { WriteListener } from './apply.js';
 import type { ClusterClient, WatchEvent } from './port.js';
 
-/** What a cluster's apply tells the detector, so fedsync's own writes are never taken for drift. */
-export type DriftHooks = {
-  /** An apply starts in `cluster`: events are held until the new desired state arrives. */
-  applyStarted(cluster: ClusterName): void;
-  objectApplied(cluster: ClusterName, desired: KubeObject, live: KubeObject): void;
-  objectDeleted(cluster: ClusterName, ref: ObjectRef): void;
-  /** The apply is over: what fedsync now wants there, and whether to correct drift. */
-  setDesired(cluster: ClusterName, desired: KubeObject[], options: { selfHeal: boolean }): void;
+type ClusterState = {
+  desired: Map<string, KubeObject>;
+  selfHeal: boolean;
+  paused: boolean;
+  /** Latest event per object while paused. */
+  pending: Map<string, WatchEvent>;
+  memory: Map<string, DriftMemory>;
+  /** Objects with a correction in flight (one at a time per object). */
+  correcting: Set<string>;
 };
 
-export type DriftDetector = DriftHooks & {
+export type DriftDetector = {
   /** Feed one watch event of `cluster` (from the cache's onEvent). */
   onEvent(cluster: ClusterName, event: WatchEvent): void;
-  /** Drift found since the last call (each reported once). */
+  /** Hooks for the apply verb: pause per cluster, remember each write. */
+  listener: WriteListener;
+  /** The desired state after an apply; resumes the cluster and judges what arrived meanwhile. */
+  setDesired(cluster: ClusterName, desired: KubeObject[], options: { selfHeal: boolean }): void;
+  /** Drift found since the last call. */
   takeDrift(): Drift[];
   /** Resolves when no correction is in flight. */
   idle(): Promise<void>;
@@ -28,79 +41,141 @@ export type DriftDetector = DriftHooks & {
 export type DriftDetectorOptions = {
   clients: ReadonlyMap<ClusterName, ClusterClient>;
   clock?: Clock;
-  /** Corrections of one object per window before drift is only reported (default 5 in 10 min). */
-  correctionLimit?: CorrectionBudget;
+  /** Default: 5 corrections of one object in 10 minutes, then only reported. */
+  correctionBudget?: CorrectionBudget;
   onDrift?: (drift: Drift) => void;
 };
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function codeOf(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : 'drift.correctionFailed';
-}
-
 export function createDriftDetector(options: DriftDetectorOptions): DriftDetector {
-  const clock = options.clock ?? { now: () => new Date() };
-  const core = createDriftCore(options.correctionLimit ? { budget: options.correctionLimit } : {});
+  const clock = options.clock ?? systemClock;
+  const clusters = new Map<ClusterName, ClusterState>();
   const found: Drift[] = [];
   const inFlight = new Set<Promise<void>>();
+
+  const stateOf = (cluster: ClusterName): ClusterState => {
+    let s = clusters.get(cluster);
+    if (!s) {
+      s = {
+        desired: new Map(),
+        selfHeal: true,
+        paused: false,
+        pending: new Map(),
+        memory: new Map(),
+        correcting: new Set(),
+      };
+      clusters.set(cluster, s);
+    }
+    return s;
+  };
 
   const record = (drift: Drift): void => {
     found.push(drift);
     options.onDrift?.(drift);
   };
 
-  const perform = (decisions: DriftDecision[]): void => {
-    for (const d of decisions) {
-      if (d.decision === 'report') {
-        record(d.drift);
-        continue;
-      }
-      const { finding, desired, action } = d;
-      const client = options.clients.get(finding.cluster);
-      if (!client) {
-        core.correctionFailed(finding.cluster, finding.key);
-        record({
-          ...finding,
-          action,
-          outcome: 'notRun',
-          reason: `no client for cluster ${finding.cluster}`,
-        });
-        continue;
-      }
-      const run = client
-        .apply(desired)
-        .then((live) => {
-          core.corrected(finding.cluster, finding.key, live);
-          record({ ...finding, action, outcome: 'done' });
-        })
-        .catch((err: unknown) => {
-          core.correctionFailed(finding.cluster, finding.key);
-          record({
-            ...finding,
-            action,
-            outcome: 'failed',
-            error: { code: codeOf(err), message: messageOf(err) },
-          });
-        })
-        .finally(() => inFlight.delete(run));
-      inFlight.add(run);
+  const correct = (
+    cluster: ClusterName,
+    s: ClusterState,
+    key: string,
+    base: Omit<Drift, 'correction'>,
+  ): void => {
+    const client = options.clients.get(cluster);
+    const desired = s.desired.get(key);
+    if (!client || !desired) return;
+    s.correcting.add(key);
+    const run = client
+      .apply(desired)
+      .then((live) => {
+        s.memory.set(key, rememberWrite(s.memory.get(key), live));
+        record({ ...base, correction: 'done' });
+      })
+      .catch((err: unknown) => {
+        record({ ...base, correction: 'failed', error: err instanceof Error ? err.message : String(err) });
+      })
+      .finally(() => {
+        s.correcting.delete(key);
+        inFlight.delete(run);
+      });
+    inFlight.add(run);
+  };
+
+  const check = (cluster: ClusterName, s: ClusterState, event: WatchEvent): void => {
+    if (event.type === 'BOOKMARK') return;
+    const key = refKey(refOf(event.object));
+    const desired = s.desired.get(key);
+    if (!desired) return;
+    const now = clock.now();
+    const before = s.memory.get(key);
+    const { verdict, memory } = judgeWatchEvent({
+      desired,
+      event: { type: event.type, object: event.object },
+      memory: before,
+      selfHeal: s.selfHeal,
+      nowMs: now.getTime(),
+      ...(options.correctionBudget ? { budget: options.correctionBudget } : {}),
+    });
+    if (verdict.kind === 'none') {
+      s.memory.set(key, memory);
+      return;
     }
+    const base = {
+      cluster,
+      ref: refOf(desired),
+      fields: verdict.fields,
+      detectedAt: now.toISOString(),
+      ...(verdict.manager ? { manager: verdict.manager } : {}),
+    };
+    if (verdict.decision === 'report') {
+      s.memory.set(key, memory);
+      record({ ...base, correction: 'notRun', ...(verdict.reason ? { reason: verdict.reason } : {}) });
+      return;
+    }
+    if (s.correcting.has(key)) {
+      // A correction is already on its way: it spends no budget and records nothing more.
+      s.memory.set(key, { ...memory, corrections: before?.corrections ?? [] });
+      return;
+    }
+    s.memory.set(key, memory);
+    correct(cluster, s, key, base);
+  };
+
+  const listener: WriteListener = {
+    clusterStarted(cluster) {
+      stateOf(cluster).paused = true;
+    },
+    objectApplied(cluster, desired, live) {
+      const s = stateOf(cluster);
+      const key = refKey(refOf(desired));
+      s.desired.set(key, desired);
+      s.memory.set(key, rememberWrite(s.memory.get(key), live));
+    },
+    objectDeleted(cluster, action) {
+      const s = stateOf(cluster);
+      const key = refKey(action.ref);
+      s.desired.delete(key);
+      s.pending.delete(key);
+    },
   };
 
   return {
-    applyStarted: (cluster) => core.pause(cluster),
-    objectApplied: (cluster, desired, live) => core.applied(cluster, desired, live),
-    objectDeleted: (cluster, ref) => core.deleted(cluster, ref),
-    setDesired(cluster, desired, { selfHeal }) {
-      perform(core.setDesired(cluster, desired, { selfHeal, now: clock.now().toISOString() }));
-    },
+    listener,
     onEvent(cluster, event) {
+      const s = stateOf(cluster);
       if (event.type === 'BOOKMARK') return;
-      perform(core.observe(cluster, { type: event.type, object: event.object }, clock.now().toISOString()));
+      if (s.paused) {
+        s.pending.set(refKey(refOf(event.object)), event);
+        return;
+      }
+      check(cluster, s, event);
+    },
+    setDesired(cluster, desired, { selfHeal }) {
+      const s = stateOf(cluster);
+      s.desired = new Map(desired.map((o) => [refKey(refOf(o)), o]));
+      s.selfHeal = selfHeal;
+      s.paused = false;
+      const pending = [...s.pending.values()];
+      s.pending.clear();
+      for (const e of pending) check(cluster, s, e);
     },
     takeDrift() {
       return found.splice(0, found.length);

@@ -1,12 +1,9 @@
 // Drift: live fields fedsync owns that differ from Git, e.g. after someone ran `kubectl edit`.
-// What fedsync did about it is an action result in the shared vocabulary: the correction is an
-// `update` (a `create` when the object was deleted) that is done or failed, or a `skip` with why
-// it was only reported (self-heal off, correction budget spent).
 import type { ClusterName, ObjectRef } from './kube.js';
-import type { ActionResult } from './outcome.js';
+import type { Outcome } from './outcome.js';
 import type { FieldChange } from './plan.js';
 
-export type Drift = ActionResult & {
+export type Drift = {
   cluster: ClusterName;
   ref: ObjectRef;
   /** Changed fields, desired (`to`) against live (`from`); Secret values masked. */
@@ -15,4 +12,13 @@ export type Drift = ActionResult & {
   detectedAt: string;
   /** The field manager of the newest non-fedsync managedFields entry, when the server said. */
   manager?: string;
+  /**
+   * What became of the correction: done (corrected), failed, or notRun (only reported: self-heal
+   * is off, or `reason` says why it was not corrected).
+   */
+  correction: Exclude<Outcome, 'noop'>;
+  /** Present when the correction failed. */
+  error?: string;
+  /** Why a drift was only reported although self-heal is on (e.g. correction budget spent). */
+  reason?: string;
 };

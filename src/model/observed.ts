@@ -1,7 +1,6 @@
 // What the planner knows about the live world. The cluster adapter produces it (observe step);
 // the planner only reads it. Times are ISO-8601 strings so the planner never reads a clock.
 import type { ClusterName, KubeObject } from './kube.js';
-import type { CloudRef, CloudResource } from './plan.js';
 
 export const ClusterHealth = { Ready: 'Ready', Offline: 'Offline' } as const;
 export type ClusterHealth = (typeof ClusterHealth)[keyof typeof ClusterHealth];
@@ -31,11 +30,12 @@ export type ObservedCluster = {
   workloads: Record<string, ObservedWorkload>;
 };
 
-/** The load balancer's live Google Cloud resources, as its adapter read them. */
+/**
+ * The Google Cloud resources of one load balancer as observed: the `<collection>/<name>` key of each
+ * resource fedsync owns for it, with the resource as the Compute API returned it.
+ */
 export type ObservedLoadBalancer = {
-  resources: { ref: CloudRef; resource: CloudResource }[];
+  /** `<namespace>/<name>` of the federated Ingress. */
+  name: string;
+  resources: Record<string, Record<string, unknown>>;
 };
-
-/** What one target's adapter observed, tagged with the target's kind. */
-export type ObservedTarget =
-  { kind: 'cluster'; state: ObservedCluster } | { kind: 'loadBalancer'; state: ObservedLoadBalancer };

@@ -1,29 +1,25 @@
-// The one outcome vocabulary. Every word fedsync uses for "what a plan does to one thing of a
-// target" and "what happened when it tried" is defined here, for every kind of target (a member
-// cluster's objects, the load balancer's Google Cloud resources). The planner, apply, drift, the
-// reconcile result and every renderer (text, Markdown, JSON) use these words, and counts are derived
-// from them in one function (`tally`).
+// The one outcome vocabulary. Every word fedsync uses for "what a plan does to a thing" and "what
+// happened when it tried" is defined here, once, for every kind of target (a member cluster's
+// objects, a load balancer's Google Cloud resources). The planner, apply, drift, the summaries and
+// every renderer (text, Markdown, JSON) use these words and the counts derived below.
 
 /** What a plan does to one thing of a target. */
 export const Action = {
-  /** Desired, missing live: create it. */
+  /** In Git, missing live: create it. */
   create: 'create',
-  /** Live differs from desired in fields fedsync owns: change it in place. */
+  /** Live differs from Git in fields fedsync owns: change it in place. */
   update: 'update',
-  /** Exists live without fedsync's ownership marks: take it over (written like an update). */
+  /** Exists live without fedsync's marks: take it over (then like update). */
   adopt: 'adopt',
-  /**
-   * A field that cannot change in place differs: delete it and create it again (a Google Cloud
-   * forwarding rule's address, an SSL certificate's key pair).
-   */
+  /** A field that cannot change in place differs: delete and create again (e.g. a forwarding rule's IP). */
   replace: 'replace',
   /** No longer desired here: delete it. */
   delete: 'delete',
-  /** A dangerous change (a delete or a replace) a safety guard holds until it is approved. */
+  /** A dangerous delete a safety guard holds until it is approved in the repository. */
   held: 'held',
-  /** Already as desired: nothing to do. */
+  /** Already as Git says: nothing to do. */
   unchanged: 'unchanged',
-  /** Deliberately left alone (reconcile disabled, owned elsewhere, pruning off, …), with why. */
+  /** Deliberately left alone (reconcile disabled, owned by someone else, pruning off, …), with why. */
   skip: 'skip',
 } as const;
 export type Action = (typeof Action)[keyof typeof Action];
@@ -31,98 +27,109 @@ export type Action = (typeof Action)[keyof typeof Action];
 /** Every action, in the order reports list them. */
 export const ACTIONS: readonly Action[] = Object.values(Action);
 
-/** The actions a guard may hold back: what a held action would do once approved. */
-export type HeldAction = Extract<Action, 'delete' | 'replace'>;
-
-/** Actions that write to the target when applied. */
-export function writes(action: Action): boolean {
-  switch (action) {
-    case 'create':
-    case 'update':
-    case 'adopt':
-    case 'replace':
-    case 'delete':
-      return true;
-    case 'held':
-    case 'unchanged':
-    case 'skip':
-      return false;
-  }
-}
+/** Actions that write something when applied. */
+export const WRITING_ACTIONS: ReadonlySet<Action> = new Set<Action>([
+  Action.create,
+  Action.update,
+  Action.adopt,
+  Action.replace,
+  Action.delete,
+]);
 
 /** What applying one planned action did. */
 export const Outcome = {
   /** The write happened (a delete that found the thing already gone counts as done). */
   done: 'done',
-  /** The write was tried and failed; `error` says why. */
   failed: 'failed',
-  /** Not tried: an earlier phase failed, the target failed, or the target could not be reached. */
+  /** Not attempted: an earlier phase failed, the target failed, or a deadline passed. */
   notRun: 'notRun',
-  /** Nothing to write: unchanged, skip and held actions. */
+  /** Nothing to do: unchanged, skip and held actions. */
   noop: 'noop',
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
-/** A failure as data: a stable code and a message that never holds a request or response body. */
-export type Failure = { code: string; message: string };
+/** A failure as data: a stable code and a message that never carries a request body or a Secret. */
+export type ActionError = { code: string; message: string };
 
-/** The result of one planned action: the one per-action record apply, drift and reports share. */
+/** The result of one planned action. `key` identifies the thing inside its target. */
 export type ActionResult = {
-  /** The thing's identity inside its target (a refKey for a cluster object). */
   key: string;
-  /** How people name it: `Kind/namespace/name`, `urlMaps/<name>`. */
+  /** Human name, e.g. `Ingress/default/myingress` or `urlMaps/k8s-um-default-myingress--0123…`. */
   subject: string;
   action: Action;
   outcome: Outcome;
-  /** Present when outcome is failed. */
-  error?: Failure;
-  /** Why it was skipped, held or not run. */
+  error?: ActionError;
+  /** Why it was not run, or why it was skipped or held. */
   reason?: string;
 };
 
 /**
- * How many of each: every action by kind, plus the results that failed or were not run. A plan's
- * counts have failed = notRun = 0; a result's action counts hold only what was done or needed
- * nothing (a failed create counts as failed, not as create).
+ * The one counts type: how many things each action touches, plus how many failed or were not run.
+ * Counted from a plan (failed and notRun stay 0) or from apply results (an action is counted only
+ * when it was done or was a no-op).
  */
-export type Counts = Record<Action, number> & { failed: number; notRun: number };
+export type Counts = Record<Action | 'failed' | 'notRun', number>;
 
 export function emptyCounts(): Counts {
-  const out = { failed: 0, notRun: 0 } as Counts;
-  for (const a of ACTIONS) out[a] = 0;
-  return out;
+  const c = { failed: 0, notRun: 0 } as Counts;
+  for (const a of ACTIONS) c[a] = 0;
+  return c;
 }
 
-/** The one place counts are derived: planned actions (no outcome) or action results. */
-export function tally(entries: Iterable<{ action: Action; outcome?: Outcome }>): Counts {
-  const n = emptyCounts();
-  for (const e of entries) {
-    if (e.outcome === 'failed') n.failed++;
-    else if (e.outcome === 'notRun') n.notRun++;
-    else n[e.action]++;
+/** Counts planned actions, or results when they carry an outcome. */
+export function countOutcomes(items: Iterable<{ action: Action; outcome?: Outcome }>): Counts {
+  const c = emptyCounts();
+  for (const item of items) {
+    if (item.outcome === Outcome.failed) c.failed++;
+    else if (item.outcome === Outcome.notRun) c.notRun++;
+    else c[item.action]++;
   }
-  return n;
+  return c;
 }
 
-/** Sums counts (per target → whole plan or reconcile). */
-export function addCounts(all: Iterable<Counts>): Counts {
-  const n = emptyCounts();
-  for (const c of all) for (const k of Object.keys(n) as (keyof Counts)[]) n[k] += c[k];
-  return n;
+export function addCounts(a: Counts, b: Counts): Counts {
+  const c = emptyCounts();
+  for (const k of Object.keys(c) as (keyof Counts)[]) c[k] = a[k] + b[k];
+  return c;
 }
 
-/** Counts that mean something changes (or would, once approved). */
-export function changes(n: Counts): number {
-  return n.create + n.update + n.adopt + n.replace + n.delete + n.held;
+/** The plan summary everyone knows from `terraform plan`: a replace is one to add and one to destroy. */
+export type ChangeSummary = { add: number; change: number; destroy: number; held: number };
+
+export function changeSummary(c: Counts): ChangeSummary {
+  return {
+    add: c.create + c.replace,
+    change: c.update + c.adopt,
+    destroy: c.delete + c.replace,
+    held: c.held,
+  };
 }
 
-/** How one reconcile ended. */
+/** True when applying the plan would write anything or needs an approval. */
+export function hasChanges(c: Counts): boolean {
+  const s = changeSummary(c);
+  return s.add + s.change + s.destroy + s.held > 0;
+}
+
+/** The symbol a plan line starts with, per action (`terraform plan` style). */
+export const ACTION_SYMBOL: Record<Action, string> = {
+  create: '+',
+  update: '~',
+  adopt: '±',
+  replace: '-/+',
+  delete: '-',
+  held: '!',
+  unchanged: ' ',
+  skip: '#',
+};
+
+/** How a whole reconcile ended. */
 export const ReconcileStatus = {
-  /** Every Ready target now matches the revision: nothing failed, nothing held back. */
+  /** Every Ready target now matches the commit: nothing failed, nothing held back. */
   converged: 'converged',
-  /** Nothing failed, but something is held, or the plan has error problems. */
+  /** Nothing failed, but something is held by a guard or a plan problem kept it from converging. */
   incomplete: 'incomplete',
-  /** The revision could not be read or planned, or a write failed. */
+  /** A read or a write failed. */
   failed: 'failed',
 } as const;
 export type ReconcileStatus = (typeof ReconcileStatus)[keyof typeof ReconcileStatus];

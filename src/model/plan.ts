@@ -1,85 +1,82 @@
 // The Plan: plain data that the CLI prints, tests compare with golden files, and apply executes
-// without deciding anything again. A plan is a list of target plans: one per member cluster, and
-// one for the load balancer. Every planned action, whatever its target, says the same generic
-// things (action, key, subject, reason, changes, guards) so that guards, the digest, counts and
-// renderers need not know the target's kind.
+// without deciding anything again. One plan per target (a member cluster, a load balancer), every
+// action in the one vocabulary of outcome.ts.
+import { refKey, subject } from './kube.js';
 import type { ClusterName, KubeObject, ObjectRef } from './kube.js';
 import type { ClusterHealth } from './observed.js';
-import type { HeldAction } from './outcome.js';
 import type { Problem } from './problem.js';
-import type { Revision } from './revision.js';
+import type { Revision } from './federation.js';
+import { countOutcomes } from './outcome.js';
+import type { Action, Counts } from './outcome.js';
 
 export const PLAN_SCHEMA_VERSION = 2;
 
-/** One changed field: a JSON-pointer-like dotted path and the values (Secret values are masked). */
+/** One changed field: a dotted path and the values (Secret values are masked). */
 export type FieldChange = { path: string; from?: unknown; to?: unknown };
 
-/** The kinds of target a plan has. */
+/** One planned action on an object of a member cluster. */
+export type KubeAction =
+  | { action: 'create'; ref: ObjectRef; object: KubeObject; reason: string }
+  | { action: 'update'; ref: ObjectRef; object: KubeObject; changes: FieldChange[]; reason: string }
+  | { action: 'adopt'; ref: ObjectRef; object: KubeObject; changes: FieldChange[]; reason: string }
+  /** `apiVersion` is the live object's: what the delete request is sent as. */
+  | { action: 'delete'; ref: ObjectRef; apiVersion: string; reason: string }
+  /** A delete the guards in `heldBy` hold; apply never runs it. */
+  | { action: 'held'; ref: ObjectRef; apiVersion: string; reason: string; heldBy: string[] }
+  /** `object` is the desired copy: later watch events are compared with it (drift). */
+  | { action: 'unchanged'; ref: ObjectRef; object: KubeObject }
+  | { action: 'skip'; ref: ObjectRef; reason: string };
+
+/** One planned action on a Google Cloud resource of a load balancer. */
+export type LoadBalancerAction = {
+  action: Exclude<Action, 'adopt'>;
+  /** `<collection>/<name>`, e.g. `urlMaps/k8s-um-default-myingress--0123456789abcdef`. */
+  key: string;
+  reason?: string;
+  changes?: FieldChange[];
+  /** Set when action is `held`. */
+  heldBy?: string[];
+};
+
 export const TargetKind = { cluster: 'cluster', loadBalancer: 'loadBalancer' } as const;
 export type TargetKind = (typeof TargetKind)[keyof typeof TargetKind];
 
-/** What every planned action carries, for every target kind. */
-type Planned<Ref> = {
-  /** Identity inside the target (a refKey for cluster objects); guards and the digest use it. */
-  key: string;
-  /** How people name it (`Kind/namespace/name`). */
-  subject: string;
-  ref: Ref;
-};
-
-/** A planned action on one thing of a target, with its payload `Obj` (what is written). */
-export type TargetAction<Ref, Obj> =
-  | (Planned<Ref> & { action: 'create'; object: Obj; reason: string })
-  | (Planned<Ref> & { action: 'update'; object: Obj; changes: FieldChange[]; reason: string })
-  | (Planned<Ref> & { action: 'adopt'; object: Obj; changes: FieldChange[]; reason: string })
-  /** `changes` include the field that cannot change in place. */
-  | (Planned<Ref> & { action: 'replace'; object: Obj; changes: FieldChange[]; reason: string })
-  | (Planned<Ref> & { action: 'delete'; reason: string })
-  /** `would` is what runs once every guard in `guards` is released by an approval. */
-  | (Planned<Ref> & { action: 'held'; would: HeldAction; guards: string[]; reason: string })
-  | (Planned<Ref> & { action: 'unchanged' })
-  | (Planned<Ref> & { action: 'skip'; reason: string });
-
-/** Cluster objects are never replaced: Kubernetes fields fedsync writes are applied in place. */
-export type ClusterAction = Exclude<TargetAction<ObjectRef, KubeObject>, { action: 'replace' }>;
-
 export type ClusterPlan = {
   kind: 'cluster';
-  /** The cluster's name. */
-  target: ClusterName;
+  /** The cluster's name in the repository. */
+  name: ClusterName;
   health: ClusterHealth;
   /** Already in apply order: creates/updates by phase, then deletes in reverse phase order. */
-  actions: ClusterAction[];
+  actions: KubeAction[];
   /** refKeys fedsync owns there once this plan is applied (the next inventory). */
   inventory: string[];
+  /** Drift found later by the watch: corrected at once (true) or only reported. */
+  selfHeal: boolean;
 };
 
-/** A Google Cloud resource of the load balancer: its kind (`urlMap`, …), name and zone if zonal. */
-export type CloudRef = { kind: string; name: string; zone?: string };
-
-/** A resource as the load-balancer planner wants it written (the request body of its API call). */
-export type CloudResource = Record<string, unknown>;
-
-export type LoadBalancerAction = TargetAction<CloudRef, CloudResource>;
-
-/** The federation's Google Cloud global load balancer. */
 export type LoadBalancerPlan = {
   kind: 'loadBalancer';
-  /** The load balancer's name as plans and guards show it (`loadbalancer`). */
-  target: string;
-  /** In apply order. */
+  /** `<namespace>/<name>` of the federated Ingress the load balancer serves. */
+  name: string;
+  /** Already in apply order: creates bottom-up, deletes top-down. */
   actions: LoadBalancerAction[];
 };
 
 export type TargetPlan = ClusterPlan | LoadBalancerPlan;
 
-/** Any planned action of any target: what generic code (counts, digest, renderers) reads. */
-export type AnyAction = TargetPlan['actions'][number];
+/** The identity of an action inside its target, and its human name. */
+export function actionKey(a: KubeAction | LoadBalancerAction): string {
+  return 'ref' in a ? refKey(a.ref) : a.key;
+}
+
+export function actionSubject(a: KubeAction | LoadBalancerAction): string {
+  return 'ref' in a ? subject(a.ref) : a.key;
+}
 
 /**
  * Safety guards that fired in this plan. The approval digest cannot be `Plan.digest` (an approval
- * committed to the repository would change the plan it names), so guards get a digest of their own
- * over exactly the actions they hold, computed before approvals are applied.
+ * committed to the repo would change the plan it names), so guards get a digest of their own over
+ * exactly what they hold, computed before approvals are applied.
  */
 export type GuardSummary = {
   /** `sha256:<hex>` over every held action (guard code, target, key); an approval names it. */
@@ -94,9 +91,9 @@ export type Plan = {
   schemaVersion: typeof PLAN_SCHEMA_VERSION;
   federation: string;
   revision: Revision;
-  /** `sha256:<hex>` over the plan's decisions; approvals in the repository may name it. */
+  /** `sha256:<hex>` over the plan's decisions; approvals in the repo may name it. */
   digest: string;
-  /** One per registered cluster (sorted by name), then the load balancer when there is one. */
+  /** Member clusters first (sorted by name), then load balancers (sorted by name). */
   targets: TargetPlan[];
   problems: Problem[];
   /** Present when a safety guard fired (see GuardSummary). */
@@ -105,12 +102,16 @@ export type Plan = {
   requeueAfterSeconds?: number;
 };
 
-/** The cluster targets of a plan, in plan order. */
 export function clusterPlans(plan: Pick<Plan, 'targets'>): ClusterPlan[] {
   return plan.targets.filter((t): t is ClusterPlan => t.kind === 'cluster');
 }
 
-/** The load-balancer target of a plan, when it has one. */
-export function loadBalancerPlan(plan: Pick<Plan, 'targets'>): LoadBalancerPlan | undefined {
-  return plan.targets.find((t): t is LoadBalancerPlan => t.kind === 'loadBalancer');
+export function loadBalancerPlans(plan: Pick<Plan, 'targets'>): LoadBalancerPlan[] {
+  return plan.targets.filter((t): t is LoadBalancerPlan => t.kind === 'loadBalancer');
+}
+
+/** Counts of every action of one target plan, or of the whole plan. */
+export function planCounts(plan: Pick<Plan, 'targets'> | TargetPlan): Counts {
+  const targets = 'targets' in plan ? plan.targets : [plan];
+  return countOutcomes(targets.flatMap((t): { action: Action }[] => t.actions));
 }

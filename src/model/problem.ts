@@ -14,11 +14,6 @@ export type Problem = {
   /** Human subject of the object concerned, e.g. `Ingress/default/myingress`. */
   object?: string;
   cluster?: string;
-  /**
-   * Caused by the live world, not by the repository (a cluster that could not be read): a later
-   * reconcile of the same revision may clear it. Errors without it are terminal for the revision.
-   */
-  transient?: true;
 };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };

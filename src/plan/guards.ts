@@ -1,6 +1,5 @@
-// Safety guards: dangerous actions (deletes, replaces) that need a person's approval in the
-// repository before they run. A guard holds an action of a target by (target, key).
-import type { Approval, GuardSummary, HeldAction, Problem, Revision } from '../model/index.js';
+// Safety guards: deletes that need a person's approval in the repository before they run.
+import type { Approval, GuardSummary, Problem, Revision } from '../model/index.js';
 import { sha256 } from './digest.js';
 
 export const GuardCode = {
@@ -11,15 +10,8 @@ export const GuardCode = {
 } as const;
 export type GuardCode = (typeof GuardCode)[keyof typeof GuardCode];
 
-/** One action of a target (a cluster's name, `loadbalancer`) that one or more guards hold. */
-export type GuardedAction = {
-  target: string;
-  key: string;
-  subject: string;
-  guards: GuardCode[];
-  /** What runs once released. */
-  would: HeldAction;
-};
+/** One action that one or more guards hold: `target` is the cluster's name or the load balancer's id. */
+export type GuardedDelete = { target: string; key: string; subject: string; guards: GuardCode[] };
 
 /** The mass-prune threshold: more deletes than this in one cluster need approval. */
 export function massPruneLimit(managedObjects: number): number {
@@ -27,7 +19,7 @@ export function massPruneLimit(managedObjects: number): number {
 }
 
 /** Digest over exactly what the guards hold, independent of the revision and of approvals. */
-export function guardDigest(held: GuardedAction[]): string {
+export function guardDigest(held: GuardedDelete[]): string {
   const lines = held.flatMap((h) => h.guards.map((g) => `${g}\t${h.target}\t${h.key}`)).sort();
   return sha256(lines.join('\n'));
 }
@@ -41,11 +33,8 @@ const GUARD_TEXT: Record<GuardCode, string> = {
   [GuardCode.lbFrontendDelete]: 'this deletes a load-balancer frontend (its address stops serving)',
 };
 
-/**
- * The revision being planned, as far as approvals by commit need it: `parent` is its first parent's
- * SHA, `changedPaths` what changed against that parent (undefined when unknown, e.g. shallow).
- */
-export type GuardRevision = Pick<Revision, 'sha' | 'changedPaths' | 'parent'>;
+/** The revision being planned, as far as approvals by commit need it. */
+export type GuardRevision = Pick<Revision, 'sha' | 'parent' | 'changedPaths'>;
 
 const FEDSYNC_FILES = new Set(['fedsync.yaml', 'fedsync.yml']);
 
@@ -97,7 +86,7 @@ function normaliseDigest(d: string): string {
  * it names a commit and this revision is where that approval applies (see commitApprovalGap).
  */
 export function evaluateGuards(options: {
-  held: GuardedAction[];
+  held: GuardedDelete[];
   approvals: Approval[];
   revision?: GuardRevision;
 }): GuardOutcome {
@@ -139,19 +128,18 @@ export function evaluateGuards(options: {
     const mine = held.filter((h) => h.guards.includes(guard));
     const targets = [...new Set(mine.map((h) => h.target))].sort();
     const one = targets.length === 1 ? targets[0] : undefined;
-    const name = (h: GuardedAction) => (one === undefined ? `${h.subject}@${h.target}` : h.subject);
+    const name = (h: GuardedDelete) => (one === undefined ? `${h.subject}@${h.target}` : h.subject);
     const sample =
       mine.slice(0, 5).map(name).join(', ') + (mine.length > 5 ? `, … (${mine.length} in all)` : '');
     const where = one === undefined ? ` in ${targets.length} clusters` : '';
     const scope: { cluster?: string } = one === undefined ? {} : { cluster: one };
-    const what = mine.every((h) => h.would === 'delete') ? 'delete(s)' : 'change(s)';
     if (released.has(guard)) {
       const by = matching.find((a) => a.guards === undefined || a.guards.includes(guard));
       const reason = by?.reason;
       problems.push({
         code: guard,
         severity: 'warning',
-        message: `${mine.length} ${what}${where} approved in the repository (${by ? approvedBy(by) : digest}${reason ? `: ${reason}` : ''}): ${sample}`,
+        message: `${mine.length} delete(s)${where} approved in the repository (${by ? approvedBy(by) : digest}${reason ? `: ${reason}` : ''}): ${sample}`,
         ...scope,
       });
     } else {
@@ -162,7 +150,7 @@ export function evaluateGuards(options: {
       problems.push({
         code: guard,
         severity: 'error',
-        message: `${mine.length} ${what}${where} held: ${GUARD_TEXT[guard]}: ${sample}. To allow them, add to fedsync.yaml spec.policy.approvals ${approvalEntries(digest, guard, revision?.sha)}${staleNote}`,
+        message: `${mine.length} delete(s)${where} held: ${GUARD_TEXT[guard]}: ${sample}. To allow them, add to fedsync.yaml spec.policy.approvals ${approvalEntries(digest, guard, revision?.sha)}${staleNote}`,
         ...scope,
       });
     }

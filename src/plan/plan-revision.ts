@@ -1,66 +1,200 @@
-// planRevision: the pure heart of fedsync. Repository + live state of every target in, Plan out;
-// no I/O, no clock. Each registered cluster becomes a cluster target; the load balancer becomes a
-// target when its live state was observed.
-import { PLAN_SCHEMA_VERSION, refKey, refOf } from '../model/index.js';
+// planRevision: the pure heart of fedsync. Repository + live state in, Plan out; no I/O, no clock.
+import {
+  ANNOTATION_PRUNE,
+  ANNOTATION_RECONCILE,
+  DISABLED,
+  LABEL_FEDERATION,
+  LABEL_MANAGED_BY,
+  MANAGED_BY_VALUE,
+  PLAN_SCHEMA_VERSION,
+  parseRefKey,
+  refKey,
+  refOf,
+  subject,
+} from '../model/index.js';
 import type {
-  ClusterAction,
-  ClusterName,
   ClusterPlan,
-  CloudResource,
+  FederatedObject,
   FederationRepo,
+  KubeAction,
   KubeObject,
+  ObjectRef,
   ObservedCluster,
-  ObservedLoadBalancer,
-  ObservedTarget,
   Plan,
   Problem,
   Revision,
-  TargetPlan,
 } from '../model/index.js';
 import { renderDesired } from '../federation/desired.js';
-import { about, draftCluster, guardsFor } from './plan-cluster.js';
-import type { ClusterDraft } from './plan-cluster.js';
-import { evaluateGuards } from './guards.js';
-import type { GuardedAction } from './guards.js';
+import type { DesiredObject } from '../federation/desired.js';
+import { diffObject } from './diff.js';
+import { GuardCode, evaluateGuards, massPruneLimit } from './guards.js';
+import type { GuardedDelete } from './guards.js';
+import { maskChanges } from './mask.js';
 import { orderForApply, orderForDelete } from './order.js';
 import { planDigest } from './plan-digest.js';
 
 export type PlanInput = {
-  /** `parent` (first parent's SHA) and `changedPaths` let an approval name a commit (guards.ts). */
+  /** `parent` and `changedPaths` let an approval name a commit (guards.ts). */
   revision: Revision;
   repo: FederationRepo;
   clusters: ObservedCluster[];
-  /** The load balancer's live resources; without it the plan has no load-balancer target. */
-  loadBalancer?: ObservedLoadBalancer;
   /** ISO-8601; the only notion of time the planner has. */
   now: string;
 };
 
-/** The live state of every observed target, as the planner takes it. */
-export function worldOf(observed: readonly ObservedTarget[]): Pick<PlanInput, 'clusters' | 'loadBalancer'> {
-  const clusters: ObservedCluster[] = [];
-  let loadBalancer: ObservedLoadBalancer | undefined;
-  for (const o of observed) {
-    if (o.kind === 'cluster') clusters.push(o.state);
-    else loadBalancer = o.state;
-  }
-  return loadBalancer ? { clusters, loadBalancer } : { clusters };
+function isDisabled(obj: KubeObject | undefined, annotation: string): boolean {
+  return obj?.metadata.annotations?.[annotation] === DISABLED;
 }
 
-/** The name of the load-balancer target in plans, guards and reports. */
-export const LOAD_BALANCER_TARGET = 'loadbalancer';
+/** Carries fedsync's labels for this federation (objects without them are never deleted). */
+export function isOwnedBy(obj: KubeObject, federation: string): boolean {
+  const labels = obj.metadata.labels ?? {};
+  return labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE && labels[LABEL_FEDERATION] === federation;
+}
 
-/**
- * Everything fedsync wants in each target after this plan, unchanged things included, by target
- * kind and name: what drift is compared with.
- */
-export type DesiredTargets = {
-  cluster: ReadonlyMap<ClusterName, KubeObject[]>;
-  loadBalancer: ReadonlyMap<string, CloudResource[]>;
+type DeleteCandidate = { ref: ObjectRef; key: string; apiVersion: string };
+
+type ClusterDraft = {
+  observed: ObservedCluster;
+  forward: KubeAction[];
+  deletes: DeleteCandidate[];
+  keep: string[];
+  desiredCount: number;
 };
 
-/** Plans one revision against the observed targets, with the desired state of each. Pure and deterministic. */
-export function planTargets(input: PlanInput): { plan: Plan; desired: DesiredTargets } {
+function draftCluster(options: {
+  observed: ObservedCluster;
+  desired: DesiredObject[];
+  repoObjects: Map<string, FederatedObject>;
+  federation: string;
+  prune: boolean;
+  problems: Problem[];
+}): ClusterDraft {
+  const { observed, federation, problems } = options;
+  const forward: KubeAction[] = [];
+  const keep: string[] = [];
+  const inInventory = new Set(observed.inventory ?? []);
+  const desiredKeys = new Set<string>();
+  for (const d of options.desired) {
+    desiredKeys.add(d.key);
+    const live = observed.objects[d.key];
+    if (isDisabled(d.object, ANNOTATION_RECONCILE) || isDisabled(live, ANNOTATION_RECONCILE)) {
+      forward.push({ action: 'skip', ref: d.ref, reason: `${ANNOTATION_RECONCILE}: ${DISABLED}` });
+      if (inInventory.has(d.key)) keep.push(d.key);
+      continue;
+    }
+    if (!live) {
+      forward.push({
+        action: 'create',
+        ref: d.ref,
+        object: d.object,
+        reason: 'in Git, missing in the cluster',
+      });
+      keep.push(d.key);
+      continue;
+    }
+    const labels = live.metadata.labels ?? {};
+    const otherFederation = labels[LABEL_FEDERATION];
+    if (
+      labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE &&
+      otherFederation !== undefined &&
+      otherFederation !== federation
+    ) {
+      forward.push({ action: 'skip', ref: d.ref, reason: `owned by federation ${otherFederation}` });
+      problems.push({
+        code: 'object.ownedByOtherFederation',
+        severity: 'error',
+        message: `exists and belongs to federation ${otherFederation}; fedsync leaves it alone`,
+        object: subject(d.ref),
+        cluster: observed.name,
+        source: d.from.source,
+      });
+      continue;
+    }
+    const changes = maskChanges(d.ref.kind, diffObject(d.object, live));
+    keep.push(d.key);
+    if (!isOwnedBy(live, federation)) {
+      forward.push({
+        action: 'adopt',
+        ref: d.ref,
+        object: d.object,
+        changes,
+        reason: "exists without fedsync's labels",
+      });
+    } else if (changes.length > 0) {
+      forward.push({ action: 'update', ref: d.ref, object: d.object, changes, reason: 'differs from Git' });
+    } else {
+      forward.push({ action: 'unchanged', ref: d.ref, object: d.object });
+    }
+  }
+
+  const deletes: DeleteCandidate[] = [];
+  if (observed.inventory === null) {
+    problems.push({
+      code: 'inventory.unavailable',
+      severity: 'error',
+      message: "fedsync's inventory could not be read: nothing is deleted in this cluster until it can",
+      cluster: observed.name,
+    });
+  } else {
+    for (const key of observed.inventory) {
+      if (desiredKeys.has(key)) continue;
+      const live = observed.objects[key];
+      if (!live) continue;
+      const ref = parseRefKey(key);
+      if (!isOwnedBy(live, federation)) {
+        forward.push({ action: 'skip', ref, reason: "no longer carries fedsync's labels; left alone" });
+      } else if (
+        isDisabled(live, ANNOTATION_PRUNE) ||
+        isDisabled(options.repoObjects.get(key)?.template, ANNOTATION_PRUNE)
+      ) {
+        forward.push({
+          action: 'skip',
+          ref,
+          reason: `not desired here, but ${ANNOTATION_PRUNE}: ${DISABLED}`,
+        });
+        keep.push(key);
+      } else if (isDisabled(live, ANNOTATION_RECONCILE)) {
+        forward.push({
+          action: 'skip',
+          ref,
+          reason: `not desired here, but ${ANNOTATION_RECONCILE}: ${DISABLED}`,
+        });
+        keep.push(key);
+      } else if (!options.prune) {
+        forward.push({
+          action: 'skip',
+          ref,
+          reason: 'not desired here, but pruning is off (spec.policy.prune: false)',
+        });
+        keep.push(key);
+      } else {
+        deletes.push({ ref, key, apiVersion: live.apiVersion });
+      }
+    }
+  }
+  return { observed, forward, deletes, keep, desiredCount: options.desired.length };
+}
+
+function guardsFor(draft: ClusterDraft, desiredAnywhere: Set<string>): GuardedDelete[] {
+  const held: GuardedDelete[] = [];
+  const managed = draft.observed.inventory?.length ?? 0;
+  const empty = draft.desiredCount === 0 && draft.deletes.length > 0;
+  const mass = draft.deletes.length > massPruneLimit(managed);
+  for (const d of draft.deletes) {
+    const guards: GuardCode[] = [];
+    if (empty) guards.push(GuardCode.emptyRender);
+    if (mass) guards.push(GuardCode.massPrune);
+    if (d.ref.kind === 'Namespace' && d.ref.group === '') guards.push(GuardCode.namespaceDelete);
+    if (d.ref.kind === 'Ingress' && !desiredAnywhere.has(d.key)) guards.push(GuardCode.lbFrontendDelete);
+    if (guards.length > 0)
+      held.push({ target: draft.observed.name, key: d.key, subject: subject(d.ref), guards });
+  }
+  return held;
+}
+
+/** Plans one revision of the federation against the observed clusters. Pure and deterministic. */
+export function planRevision(input: PlanInput): Plan {
   const { repo, revision } = input;
   const federation = repo.federation.name;
   const problems: Problem[] = [];
@@ -75,7 +209,7 @@ export function planTargets(input: PlanInput): { plan: Plan; desired: DesiredTar
   for (const list of desired.byCluster.values()) for (const d of list) desiredAnywhere.add(d.key);
 
   const drafts = new Map<string, ClusterDraft>();
-  const held: GuardedAction[] = [];
+  const held: GuardedDelete[] = [];
   for (const name of names) {
     const observed = observedByName.get(name);
     if (!observed) {
@@ -84,7 +218,6 @@ export function planTargets(input: PlanInput): { plan: Plan; desired: DesiredTar
         severity: 'error',
         message: 'no live state for this cluster: it is treated as Offline',
         cluster: name,
-        transient: true,
       });
       continue;
     }
@@ -113,42 +246,44 @@ export function planTargets(input: PlanInput): { plan: Plan; desired: DesiredTar
   problems.push(...outcome.problems);
   const holds = new Map(held.map((h) => [`${h.target}\u0000${h.key}`, h.guards]));
 
-  const clusterTargets: ClusterPlan[] = names.map((name) => {
+  const targets: ClusterPlan[] = names.map((name) => {
     const draft = drafts.get(name);
     if (!draft) {
       const observed = observedByName.get(name);
       return {
         kind: 'cluster',
-        target: name,
+        name,
         health: 'Offline',
         actions: [],
         inventory: [...(observed?.inventory ?? [])].sort(),
+        selfHeal: repo.federation.policy.selfHeal,
       };
     }
     const inventory = new Set(draft.keep);
-    const reason = 'removed from Git (in the inventory, carries fedsync labels)';
-    const deletes: ClusterAction[] = draft.deletes.map((d): ClusterAction => {
-      const guards = (holds.get(`${name}\u0000${d.key}`) ?? []).filter((g) => !outcome.released.has(g));
-      if (guards.length === 0) return { action: 'delete', ...about(d.ref, d.key), reason };
+    const deletes: KubeAction[] = draft.deletes.map((d): KubeAction => {
+      const heldBy = (holds.get(`${name}\u0000${d.key}`) ?? []).filter((g) => !outcome.released.has(g));
+      const reason = 'removed from Git (in the inventory, carries fedsync labels)';
+      if (heldBy.length === 0) return { action: 'delete', ref: d.ref, apiVersion: d.apiVersion, reason };
+      // Held: it stays in the inventory, so a later approved plan can still delete it.
       inventory.add(d.key);
-      return { action: 'held', ...about(d.ref, d.key), would: 'delete', guards, reason };
+      return { action: 'held', ref: d.ref, apiVersion: d.apiVersion, reason, heldBy };
     });
     return {
       kind: 'cluster',
-      target: name,
+      name,
       health: 'Ready',
       actions: [...orderForApply(draft.forward), ...orderForDelete(deletes)],
       inventory: [...inventory].sort(),
+      selfHeal: repo.federation.policy.selfHeal,
     };
   });
 
-  const targets: TargetPlan[] = [...clusterTargets];
-  // The load-balancer planner fills this target's actions; until then it has none.
-  if (input.loadBalancer) targets.push({ kind: 'loadBalancer', target: LOAD_BALANCER_TARGET, actions: [] });
+  // The parent only decides approvals by commit; the plan names the commit it was made for.
+  const { parent: _parent, ...planned } = revision;
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     federation,
-    revision,
+    revision: planned,
     digest: '',
     targets,
     problems,
@@ -156,16 +291,5 @@ export function planTargets(input: PlanInput): { plan: Plan; desired: DesiredTar
   if (outcome.summary) plan.guards = outcome.summary;
   if (desired.requeueAfterSeconds !== undefined) plan.requeueAfterSeconds = desired.requeueAfterSeconds;
   plan.digest = planDigest(plan);
-  const cluster = new Map<ClusterName, KubeObject[]>();
-  for (const name of ready)
-    cluster.set(
-      name,
-      (desired.byCluster.get(name) ?? []).map((d) => d.object),
-    );
-  return { plan, desired: { cluster, loadBalancer: new Map() } };
-}
-
-/** Plans one revision against the observed targets. Pure and deterministic. */
-export function planRevision(input: PlanInput): Plan {
-  return planTargets(input).plan;
+  return plan;
 }

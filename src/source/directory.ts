@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { Revision } from '../model/revision.js';
+import type { Revision } from '../model/federation.js';
 import type { Problem } from '../model/problem.js';
 import { fileRole } from '../manifests/load.js';
 import { SourceError, SourceErrorCode } from './errors.js';

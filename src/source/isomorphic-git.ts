@@ -2,6 +2,7 @@
 // no working tree): the first fetch is shallow (depth 1), later fetches pass no depth at all so only
 // new objects travel (an absolute depth would re-download the whole tree every time). A local
 // repository is read in place. Force-pushes need nothing special: the fetched tip is the revision.
+import type { Revision } from '../model/federation.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -15,9 +16,9 @@ import { classify } from './classify.js';
 import { SourceError, SourceErrorCode } from './errors.js';
 import { createHttpClient } from './http-client.js';
 import { displayUrl, parseRepoLocation } from './location.js';
-import { defaultSourceLimits } from './port.js';
-import type { GitSource, RevisionFiles, SourceLimits } from './port.js';
-import type { Revision } from '../model/revision.js';
+import { defaultFetchTimeouts, defaultSourceLimits } from './port.js';
+import { checkRef } from './refs.js';
+import type { FetchTimeouts, GitSource, RevisionFiles, SourceLimits } from './port.js';
 import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
 
@@ -35,7 +36,8 @@ export type GitSourceOptions = {
   /** PEM file of CAs to trust in addition to the system ones. */
   caFile?: string;
   limits?: Partial<SourceLimits>;
-  timeoutMs?: number;
+  /** Deadline, idle timeout and low-speed limit of every fetch (defaultFetchTimeouts). */
+  timeouts?: Partial<FetchTimeouts>;
   /** Which paths readFiles returns; default the federation's YAML files (see fileRole). */
   include?: (path: string) => boolean;
   env?: NodeJS.ProcessEnv;
@@ -122,6 +124,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
       stats,
       description: path,
       async latestRevision(ref) {
+        if (ref !== undefined) checkRef(ref);
         const want = ref ?? 'HEAD';
         try {
           const oid = SHA.test(want)
@@ -153,9 +156,14 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
       throw new SourceError(SourceErrorCode.invalidLocation, `cannot read the CA bundle ${options.caFile}`);
     }
   }
-  const { client: http, takeLimitError } = createHttpClient({
+  const timeouts = { ...defaultFetchTimeouts, ...options.timeouts };
+  const {
+    client: http,
+    takeLimitError,
+    withDeadline,
+  } = createHttpClient({
     maxResponseBytes: limits.maxPackBytes,
-    timeoutMs: options.timeoutMs ?? 60_000,
+    timeouts,
     ...(ca ? { ca: ca.join('\n') } : {}),
   });
   const auth = options.auth ?? (env[DEFAULT_TOKEN_ENV] ? { tokenEnv: DEFAULT_TOKEN_ENV } : undefined);
@@ -175,8 +183,8 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
   const fetchRef = async (ref: string, fresh: boolean): Promise<string> => {
     const headers = await authHeader(auth, env);
     stats.fetches++;
-    const result = await git
-      .fetch({
+    const result = await withDeadline(`fetching ${where}`, () =>
+      git.fetch({
         fs,
         http,
         gitdir,
@@ -188,10 +196,10 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
         headers,
         cache,
         ...(fresh ? { depth: 1 } : {}),
-      })
-      .catch((err: unknown) => {
-        throw takeLimitError() ?? err;
-      });
+      }),
+    ).catch((err: unknown) => {
+      throw takeLimitError() ?? err;
+    });
     const limitError = takeLimitError();
     if (limitError) throw limitError;
     if (!result.fetchHead)
@@ -212,6 +220,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     stats,
     description: where,
     async latestRevision(ref) {
+      if (ref !== undefined) checkRef(ref);
       try {
         const fresh = await ensureInit();
         let oid: string;

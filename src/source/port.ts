@@ -1,6 +1,6 @@
 // The GitSource port: what the rest of fedsync needs from the federation repository.
 import type { Problem } from '../model/problem.js';
-import type { Revision } from '../model/revision.js';
+import type { Revision } from '../model/federation.js';
 
 /** One file of a revision; `oid` is the Git blob id (a content hash for plain directories). */
 export type SourceFile = { path: string; oid: string; text: string };
@@ -34,4 +34,22 @@ export const defaultSourceLimits: SourceLimits = {
   maxPackBytes: 200 * 1024 * 1024,
   maxFiles: 20_000,
   maxFileBytes: 1024 * 1024,
+};
+
+/** Time limits of one fetch or clone from a remote repository. */
+export type FetchTimeouts = {
+  /** The whole fetch, every request of it together. */
+  totalMs: number;
+  /** Longest wait for the next byte of one request. */
+  idleMs: number;
+  /** A request that averages fewer bytes per second than this over a whole window ends (0: off). */
+  lowSpeedBytesPerSecond: number;
+  lowSpeedWindowMs: number;
+};
+
+export const defaultFetchTimeouts: FetchTimeouts = {
+  totalMs: 120_000,
+  idleMs: 60_000,
+  lowSpeedBytesPerSecond: 1024,
+  lowSpeedWindowMs: 30_000,
 };

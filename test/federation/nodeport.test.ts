@@ -121,7 +121,7 @@ test('nodePort: every cluster receives the same pinned value; a Service not behi
     const web = actions.find((a) => a.ref.name === 'web');
     const plain = actions.find((a) => a.ref.name === 'plain');
     assert.ok(web && 'object' in web && plain && 'object' in plain);
-    assert.equal((web.object.spec as { ports: { nodePort?: number }[] }).ports[0]!.nodePort, 31000, c.target);
+    assert.equal((web.object.spec as { ports: { nodePort?: number }[] }).ports[0]!.nodePort, 31000, c.name);
     assert.equal((plain.object.spec as { ports: { nodePort?: number }[] }).ports[0]!.nodePort, undefined);
   }
 });

@@ -6,7 +6,7 @@ import { deployment, observed } from '../helpers/federation.js';
 const KEY = 'apps/Deployment/shop/web';
 const NOW = '2026-01-01T00:01:00Z';
 
-test('current = ready replicas where the member exists; capacity only from pods stuck ≥ 60 s; requeue at the next crossing', () => {
+test('current = ready replicas where the member exists; capacity only from pods stuck ≥ 60 s; recheck at the next crossing', () => {
   const signals = workloadSignals({
     key: KEY,
     now: NOW,
@@ -34,7 +34,7 @@ test('current = ready replicas where the member exists; capacity only from pods 
   assert.equal(signals.requeueAfterSeconds, 20);
 });
 
-test('no pending pods: no capacity limit and no requeue', () => {
+test('no pending pods: no capacity limit and no recheck', () => {
   const signals = workloadSignals({
     key: KEY,
     now: NOW,

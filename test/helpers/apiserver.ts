@@ -7,7 +7,6 @@ import { cloneJson } from '../../src/federation/member-object.js';
 import { fieldSetOf } from '../../src/plan/managed-fields.js';
 import { listKeyOf } from '../../src/plan/diff.js';
 import { clusterPlans } from '../../src/model/index.js';
-import { isDelete, blockedBy } from './plan.js';
 
 type Dict = Record<string, unknown>;
 let counter = 0;
@@ -107,14 +106,14 @@ export function asApplied(applied: KubeObject, live?: KubeObject): KubeObject {
 /** The clusters after `plan` was applied: what apply would leave, as the API server would show it. */
 export function afterApply(plan: Plan, before: ObservedCluster[]): ObservedCluster[] {
   return before.map((cluster) => {
-    const cp = clusterPlans(plan).find((c) => c.target === cluster.name);
+    const cp = clusterPlans(plan).find((c) => c.name === cluster.name);
     if (!cp || cluster.health !== 'Ready') return cluster;
     const objects = { ...cluster.objects };
     for (const a of cp.actions) {
       const key = `${a.ref.group}/${a.ref.kind}/${a.ref.namespace}/${a.ref.name}`;
       if (a.action === 'create' || a.action === 'update' || a.action === 'adopt')
         objects[key] = asApplied(a.object, objects[key]);
-      if (isDelete(a) && blockedBy(a).length === 0) delete objects[key];
+      if (a.action === 'delete') delete objects[key];
     }
     return { ...cluster, objects, inventory: [...cp.inventory] };
   });

@@ -1,15 +1,20 @@
-// applyClusterPlan against in-memory clients: phase order and failure scope, held deletes, inventory
+// The apply verb against in-memory clients: phase order and failure scope, held deletes, inventory
 // crash safety, offline clusters, and no writes at all for a plan without changes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ActionResult, ClusterPlan, KubeObject } from '../../src/model/index.js';
-import { refKey, refOf, tally } from '../../src/model/index.js';
+import type {
+  ApplyObserver,
+  ClusterPlan,
+  KubeAction,
+  KubeObject,
+  TargetResult,
+} from '../../src/model/index.js';
+import { addCounts, countOutcomes, emptyCounts, refKey, refOf } from '../../src/model/index.js';
 import { applyClusterPlan } from '../../src/kube/apply.js';
-import type { ClusterApplyResult, InventoryWriter } from '../../src/kube/apply.js';
+import type { InventoryWriter } from '../../src/kube/apply.js';
 import type { ClusterClient } from '../../src/kube/port.js';
 import { configMap, namespace, service } from '../helpers/federation.js';
 import { fakeClusterClient } from '../helpers/fake-cluster-client.js';
-import { about, create, del } from '../helpers/plan.js';
 
 const ingress = (name: string): KubeObject => ({
   apiVersion: 'networking.k8s.io/v1',
@@ -17,42 +22,21 @@ const ingress = (name: string): KubeObject => ({
   metadata: { name, namespace: 'default' },
 });
 
+const create = (o: KubeObject): KubeAction => ({
+  action: 'create',
+  ref: refOf(o),
+  object: o,
+  reason: 'test',
+});
+const del = (o: KubeObject, heldBy: string[] = []): KubeAction =>
+  heldBy.length > 0
+    ? { action: 'held', ref: refOf(o), apiVersion: o.apiVersion, reason: 'test', heldBy }
+    : { action: 'delete', ref: refOf(o), apiVersion: o.apiVersion, reason: 'test' };
+const unchanged = (o: KubeObject): KubeAction => ({ action: 'unchanged', ref: refOf(o), object: o });
 const key = (o: KubeObject): string => refKey(refOf(o));
 
-type Cluster = Omit<ClusterPlan, 'kind' | 'target'> & { cluster: string };
-
-/** Every cluster's plan through applyClusterPlan, as the reconciler drives them, with the totals. */
-async function applyAll(options: {
-  clusters: Cluster[];
-  clients: Map<string, ClusterClient>;
-  inventories: Map<string, string[] | null>;
-  writeInventory: InventoryWriter;
-  onResult?: (cluster: string, r: ActionResult) => void;
-}): Promise<{
-  clusters: (ClusterApplyResult & { cluster: string })[];
-  summary: ReturnType<typeof tally>;
-  ok: boolean;
-}> {
-  const clusters = await Promise.all(
-    options.clusters.map(async ({ cluster, ...rest }) => ({
-      cluster,
-      ...(await applyClusterPlan(
-        { kind: 'cluster', target: cluster, ...rest },
-        {
-          client: options.clients.get(cluster),
-          inventory: options.inventories.get(cluster),
-          writeInventory: options.writeInventory,
-          ...(options.onResult ? { hooks: { actionFinished: options.onResult } } : {}),
-        },
-      )),
-    })),
-  );
-  const summary = tally(clusters.flatMap((c) => c.results));
-  return {
-    clusters,
-    summary,
-    ok: summary.failed === 0 && summary.notRun === 0 && clusters.every((c) => !c.error),
-  };
+function cluster(name: string, fields: Pick<ClusterPlan, 'health' | 'actions' | 'inventory'>): ClusterPlan {
+  return { kind: 'cluster', name, selfHeal: true, ...fields };
 }
 
 function harness(inventories: Record<string, string[] | null>) {
@@ -67,6 +51,33 @@ function harness(inventories: Record<string, string[] | null>) {
   };
 }
 
+/** Every cluster plan through the apply verb, as the reconciler does. */
+async function applyAll(options: {
+  plans: ClusterPlan[];
+  clients: Map<string, ClusterClient>;
+  inventories: Map<string, string[] | null>;
+  writeInventory: InventoryWriter;
+  observer?: ApplyObserver;
+}): Promise<{ ok: boolean; clusters: TargetResult[]; counts: ReturnType<typeof emptyCounts> }> {
+  const clusters = await Promise.all(
+    options.plans.map((plan) =>
+      applyClusterPlan({
+        plan,
+        client: options.clients.get(plan.name),
+        inventory: options.inventories.get(plan.name) ?? null,
+        writeInventory: options.writeInventory,
+        ...(options.observer ? { observer: options.observer } : {}),
+      }),
+    ),
+  );
+  const counts = clusters.reduce((sum, c) => addCounts(sum, countOutcomes(c.results)), emptyCounts());
+  return {
+    clusters,
+    counts,
+    ok: counts.failed === 0 && counts.notRun === 0 && clusters.every((c) => !c.error),
+  };
+}
+
 test('a failed Service stops the Ingress of that cluster only; every result is reported', async () => {
   const svc = service('default', 'web');
   const cm = configMap('default', 'cfg');
@@ -78,9 +89,9 @@ test('a failed Service stops the Ingress of that cluster only; every result is r
   const h = harness({ a: [], b: [] });
   const inventory = actions.map((x) => refKey(x.ref)).sort();
   const result = await applyAll({
-    clusters: [
-      { cluster: 'a', health: 'Ready', actions, inventory },
-      { cluster: 'b', health: 'Ready', actions, inventory },
+    plans: [
+      cluster('a', { health: 'Ready', actions, inventory }),
+      cluster('b', { health: 'Ready', actions, inventory }),
     ],
     clients: new Map([
       ['a', a],
@@ -89,7 +100,7 @@ test('a failed Service stops the Ingress of that cluster only; every result is r
     ...h,
   });
   assert.equal(result.ok, false);
-  const ra = result.clusters.find((c) => c.cluster === 'a')!;
+  const ra = result.clusters.find((c) => c.name === 'a')!;
   assert.deepEqual(
     ra.results.map((r) => [r.subject, r.outcome]),
     [
@@ -101,19 +112,8 @@ test('a failed Service stops the Ingress of that cluster only; every result is r
   );
   assert.equal(ra.results[1]!.error?.code, 'kube.serverError');
   assert.ok(!a.calls.includes(`apply ${key(ing)}`));
-  assert.ok(result.clusters.find((c) => c.cluster === 'b')!.results.every((r) => r.outcome === 'done'));
-  assert.deepEqual(result.summary, {
-    create: 6,
-    update: 0,
-    adopt: 0,
-    replace: 0,
-    delete: 0,
-    held: 0,
-    unchanged: 0,
-    skip: 0,
-    failed: 1,
-    notRun: 1,
-  });
+  assert.ok(result.clusters.find((c) => c.name === 'b')!.results.every((r) => r.outcome === 'done'));
+  assert.deepEqual(result.counts, { ...emptyCounts(), create: 6, failed: 1, notRun: 1 });
 });
 
 test('inventory: union before creates, plan inventory after deletes; blocked deletes stay recorded', async () => {
@@ -125,18 +125,12 @@ test('inventory: union before creates, plan inventory after deletes; blocked del
   const h = harness({ a: [key(kept), key(gone), key(held)] });
   const order: string[] = [];
   const result = await applyAll({
-    clusters: [
-      {
-        cluster: 'a',
+    plans: [
+      cluster('a', {
         health: 'Ready',
-        actions: [
-          { action: 'unchanged', ...about(refOf(kept)) },
-          create(added),
-          del(gone),
-          del(held, ['guard.namespaceDelete']),
-        ],
+        actions: [unchanged(kept), create(added), del(gone), del(held, ['guard.namespaceDelete'])],
         inventory: [key(added), key(held), key(kept)].sort(),
-      },
+      }),
     ],
     clients: new Map([['a', c]]),
     ...h,
@@ -144,7 +138,7 @@ test('inventory: union before creates, plan inventory after deletes; blocked del
       order.push(`inventory ${keys.length}`);
       return h.writeInventory(client, keys);
     },
-    onResult: (_c, r) => order.push(`${r.action} ${r.outcome}`),
+    observer: { actionFinished: (_t, r) => order.push(`${r.action} ${r.outcome}`) },
   });
   assert.equal(result.ok, true);
   assert.deepEqual(order, [
@@ -157,8 +151,8 @@ test('inventory: union before creates, plan inventory after deletes; blocked del
   ]);
   assert.deepEqual(h.writes[0]!.keys, [key(added), key(gone), key(held), key(kept)].sort());
   assert.deepEqual(h.writes[1]!.keys, [key(added), key(held), key(kept)].sort());
-  assert.ok(c.objects.has(key(held)), 'a blocked delete never runs');
-  assert.equal(result.summary.held, 1);
+  assert.ok(c.objects.has(key(held)), 'a held delete never runs');
+  assert.equal(result.counts.held, 1);
 });
 
 test('a failed delete stays in the inventory', async () => {
@@ -167,7 +161,7 @@ test('a failed delete stays in the inventory', async () => {
   c.failing.add(key(gone));
   const h = harness({ a: [key(gone)] });
   const result = await applyAll({
-    clusters: [{ cluster: 'a', health: 'Ready', actions: [del(gone)], inventory: [] }],
+    plans: [cluster('a', { health: 'Ready', actions: [del(gone)], inventory: [] })],
     clients: new Map([['a', c]]),
     ...h,
   });
@@ -181,9 +175,9 @@ test('offline clusters get nothing; an unreadable inventory applies nothing', as
   const b = fakeClusterClient('b');
   const h = harness({ a: [], b: null });
   const result = await applyAll({
-    clusters: [
-      { cluster: 'a', health: 'Offline', actions: [], inventory: [] },
-      { cluster: 'b', health: 'Ready', actions: [create(cm)], inventory: [key(cm)] },
+    plans: [
+      cluster('a', { health: 'Offline', actions: [], inventory: [] }),
+      cluster('b', { health: 'Ready', actions: [create(cm)], inventory: [key(cm)] }),
     ],
     clients: new Map([
       ['a', a],
@@ -206,14 +200,7 @@ test('a plan without changes makes no request and no inventory write', async () 
   const c = fakeClusterClient('a', [cm]);
   const h = harness({ a: [key(cm)] });
   const result = await applyAll({
-    clusters: [
-      {
-        cluster: 'a',
-        health: 'Ready',
-        actions: [{ action: 'unchanged', ...about(refOf(cm)) }],
-        inventory: [key(cm)],
-      },
-    ],
+    plans: [cluster('a', { health: 'Ready', actions: [unchanged(cm)], inventory: [key(cm)] })],
     clients: new Map([['a', c]]),
     ...h,
   });

@@ -9,7 +9,7 @@ import { refKey, refOf } from '../../src/model/index.js';
 import { createDriftDetector } from '../../src/kube/drift.js';
 import { fakeClusterClient } from '../helpers/fake-cluster-client.js';
 import { configMap } from '../helpers/federation.js';
-import { verdict } from '../helpers/plan.js';
+import { correctionWord } from '../../src/report/format/outcome-text.js';
 
 type Managed = { manager: string; time: string; operation?: string };
 
@@ -67,7 +67,7 @@ test('an edit by another manager is drift: detected, manager named, corrected by
   await detector.idle();
   const [drift, ...rest] = detector.takeDrift();
   assert.equal(rest.length, 0);
-  assert.equal(drift && verdict(drift), 'corrected');
+  assert.equal(drift && correctionWord(drift), 'corrected');
   assert.equal(drift?.manager, 'kubectl-edit');
   assert.deepEqual(drift?.fields, [{ path: 'data.mode', from: 'hacked', to: 'one' }]);
   assert.deepEqual(client.calls, [`apply ${refKey(refOf(v1))}`]);
@@ -81,7 +81,10 @@ test('self-heal off: the same edit is only reported', async () => {
     object: live(v1, 11, [{ manager: 'kubectl-edit', time: T2, operation: 'Update' }], { mode: 'x' }),
   });
   await detector.idle();
-  assert.deepEqual(detector.takeDrift().map(verdict), ['reported']);
+  assert.deepEqual(
+    detector.takeDrift().map((d) => correctionWord(d)),
+    ['reported'],
+  );
   assert.deepEqual(client.calls, []);
 });
 
@@ -89,11 +92,11 @@ test('race: fedsync applying a new revision is never drift against the old desir
   const { client, detector, v1 } = setup();
   const v2 = configMap('default', 'cfg', { mode: 'two' });
   // The reconcile of the new revision starts applying in cluster a.
-  detector.applyStarted('a');
+  detector.listener.clusterStarted?.('a');
   const written = live(v2, 12, [{ manager: 'fedsync', time: T3 }]);
   // The watch can deliver the write before apply() returns...
   detector.onEvent('a', { type: 'MODIFIED', object: written });
-  detector.objectApplied('a', v2, written);
+  detector.listener.objectApplied?.('a', v2, written);
   // ...or after; and a status-only update by a controller may follow.
   detector.onEvent('a', { type: 'MODIFIED', object: written });
   // Between the end of the apply and the hand-over of the new desired state, more events arrive.
@@ -122,9 +125,9 @@ test('race without pausing: events of fedsync-only managedFields changes are ign
 test('an edit by someone else during an apply is checked against the new desired state afterwards', async () => {
   const { client, detector } = setup();
   const v2 = configMap('default', 'cfg', { mode: 'two' });
-  detector.applyStarted('a');
+  detector.listener.clusterStarted?.('a');
   const written = live(v2, 12, [{ manager: 'fedsync', time: T3 }]);
-  detector.objectApplied('a', v2, written);
+  detector.listener.objectApplied?.('a', v2, written);
   detector.onEvent('a', {
     type: 'MODIFIED',
     object: live(
@@ -142,7 +145,7 @@ test('an edit by someone else during an apply is checked against the new desired
   await detector.idle();
   const drift = detector.takeDrift();
   assert.deepEqual(
-    drift.map((d) => [verdict(d), d.fields]),
+    drift.map((d) => [correctionWord(d), d.fields]),
     [['corrected', [{ path: 'data.mode', from: 'hacked', to: 'two' }]]],
   );
   assert.deepEqual(client.objects.get(refKey(refOf(v2)))?.data, { mode: 'two' });
@@ -151,9 +154,17 @@ test('an edit by someone else during an apply is checked against the new desired
 test('a deleted object fedsync manages is drift; a prune by fedsync is not', () => {
   const { detector, v1 } = setup(false);
   detector.onEvent('a', { type: 'DELETED', object: live(v1, 20, []) });
-  assert.deepEqual(detector.takeDrift().map(verdict), ['reported']);
-  detector.applyStarted('a');
-  detector.objectDeleted('a', refOf(v1));
+  assert.deepEqual(
+    detector.takeDrift().map((d) => correctionWord(d)),
+    ['reported'],
+  );
+  detector.listener.clusterStarted?.('a');
+  detector.listener.objectDeleted?.('a', {
+    action: 'delete',
+    ref: refOf(v1),
+    apiVersion: 'v1',
+    reason: 'pruned',
+  });
   detector.onEvent('a', { type: 'DELETED', object: live(v1, 21, []) });
   detector.setDesired('a', [], { selfHeal: false });
   assert.deepEqual(detector.takeDrift(), []);
@@ -165,7 +176,7 @@ test('a controller fighting fedsync: corrections stop at the limit and resume af
   const detector = createDriftDetector({
     clients: new Map([['a', client]]),
     clock: { now: () => new Date(clock) },
-    correctionLimit: { max: 2, windowMs: 60_000 },
+    correctionBudget: { max: 2, windowMs: 60_000 },
   });
   const v1 = configMap('default', 'cfg', { mode: 'one' });
   detector.setDesired('a', [v1], { selfHeal: true });
@@ -185,7 +196,7 @@ test('a controller fighting fedsync: corrections stop at the limit and resume af
     await detector.idle();
   };
   for (const n of [1, 2, 3, 4]) await fight(n);
-  const actions = detector.takeDrift().map((d) => [verdict(d), d.reason ?? '']);
+  const actions = detector.takeDrift().map((d) => [correctionWord(d), d.reason ?? '']);
   assert.deepEqual(
     actions.map(([a]) => a),
     ['corrected', 'corrected', 'reported', 'reported'],
@@ -194,5 +205,8 @@ test('a controller fighting fedsync: corrections stop at the limit and resume af
   assert.equal(client.calls.length, 2, 'no apply beyond the limit');
   clock += 61_000;
   await fight(5);
-  assert.deepEqual(detector.takeDrift().map(verdict), ['corrected']);
+  assert.deepEqual(
+    detector.takeDrift().map((d) => correctionWord(d)),
+    ['corrected'],
+  );
 });

@@ -39,11 +39,7 @@ export function withFakeTime(
   ft: FakeTime,
   extra: Partial<ClusterClientOptions> = {},
 ): Partial<ClusterClientOptions> {
-  return {
-    ...extra,
-    clock: { now: () => new Date(ft.now()) },
-    retry: { sleep: ft.sleep, random: () => 0.5, ...extra.retry },
-  };
+  return { ...extra, now: ft.now, retry: { sleep: ft.sleep, random: () => 0.5, ...extra.retry } };
 }
 
 export const configMap = (

@@ -1,4 +1,4 @@
-// The purity boundary (docs/architecture.md) is enforced by eslint.config.js; prove it bites: each impure
+// The purity boundary (DESIGN.md §5) is enforced by eslint.config.js; prove it bites: each impure
 // snippet, linted as if it lived in a pure module, must fail with the pure-module rules, and the same
 // snippet outside the pure modules must not.
 import { before, describe, test } from 'node:test';
@@ -20,7 +20,7 @@ const PURE_FOLDERS = [
   'src/federation',
   'src/plan',
   'src/gcp/model',
-  'src/report/render',
+  'src/report/format',
 ];
 
 // name → [code, what the message must say]

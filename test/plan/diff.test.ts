@@ -53,7 +53,7 @@ function planOf(objs: FederatedObject[], clusters: ObservedCluster[], sha = 'aaa
 
 function ops(plan: Plan): string[] {
   return clusterPlans(plan).flatMap((c) =>
-    c.actions.map((a) => `${c.target} ${a.action} ${a.ref.kind}/${a.ref.name}`),
+    c.actions.map((a) => `${c.name} ${a.action} ${a.ref.kind}/${a.ref.name}`),
   );
 }
 

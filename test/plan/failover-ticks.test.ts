@@ -66,7 +66,7 @@ for (const rebalance of [false, true]) {
 
     // europe fails: it is left untouched (still 3 there), the survivors run all 9.
     state = tick(r, setHealth(state.live, 'europe', 'Offline'));
-    assert.deepEqual(clusterPlans(state.plan).find((c) => c.target === 'europe')!.actions, []);
+    assert.deepEqual(clusterPlans(state.plan).find((c) => c.name === 'europe')!.actions, []);
     const during = replicas(state.live);
     assert.equal(during.europe, 3);
     assert.equal(sumOf(during, ['asia', 'us']), 9);

@@ -6,7 +6,7 @@ import { MASKED } from '../../src/plan/mask.js';
 import type {
   Approval,
   FederatedObject,
-  ClusterAction,
+  KubeAction,
   KubeObject,
   ObservedCluster,
   Plan,
@@ -15,6 +15,7 @@ import {
   ANNOTATION_PRUNE,
   ANNOTATION_RECONCILE,
   LABEL_FEDERATION,
+  clusterPlans,
   LABEL_MANAGED_BY,
   refKey,
   refOf,
@@ -33,8 +34,6 @@ import {
   secret,
   service,
 } from '../helpers/federation.js';
-import { clusterPlans } from '../../src/model/index.js';
-import { isDelete, blockedBy } from '../helpers/plan.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 
@@ -63,12 +62,16 @@ function plan(options: {
   });
 }
 
-function summary(actions: ClusterAction[]): string[] {
+/** `create ConfigMap/x`, held deletes as `delete Namespace/old [guard…]`. */
+function summary(actions: KubeAction[]): string[] {
   return actions.map((a) => {
-    const base = `${isDelete(a) ? 'delete' : a.action} ${a.ref.kind}/${a.ref.name}`;
-    return isDelete(a) && blockedBy(a).length > 0 ? `${base} [${blockedBy(a).join(',')}]` : base;
+    const base = `${a.action === 'held' ? 'delete' : a.action} ${a.ref.kind}/${a.ref.name}`;
+    return a.action === 'held' ? `${base} [${a.heldBy.join(',')}]` : base;
   });
 }
+
+/** Deletes, run or held. */
+const removes = (a: KubeAction): boolean => a.action === 'delete' || a.action === 'held';
 
 const key = (o: KubeObject) => refKey(refOf(o));
 
@@ -208,12 +211,12 @@ test('an Offline cluster receives nothing new and loses nothing; its inventory i
       observed('b', { health: 'Offline', objects: [stale], inventory: [key(stale)] }),
     ],
   });
-  const b = clusterPlans(p).find((c) => c.target === 'b')!;
+  const b = clusterPlans(p).find((c) => c.name === 'b')!;
   assert.equal(b.health, 'Offline');
   assert.deepEqual(b.actions, []);
   assert.deepEqual(b.inventory, [key(stale)]);
   assert.ok(p.problems.some((q) => q.code === 'cluster.offline' && q.cluster === 'b'));
-  assert.deepEqual(summary(clusterPlans(p).find((c) => c.target === 'a')!.actions), ['create ConfigMap/new']);
+  assert.deepEqual(summary(clusterPlans(p).find((c) => c.name === 'a')!.actions), ['create ConfigMap/new']);
 });
 
 test('a registered cluster without observed state is treated as Offline', () => {
@@ -222,7 +225,7 @@ test('a registered cluster without observed state is treated as Offline', () => 
     clusters: [observed('a', { inventory: [] })],
     registered: ['a', 'z'],
   });
-  assert.equal(clusterPlans(p).find((c) => c.target === 'z')!.health, 'Offline');
+  assert.equal(clusterPlans(p).find((c) => c.name === 'z')!.health, 'Offline');
   assert.ok(p.problems.some((q) => q.code === 'cluster.notObserved'));
 });
 
@@ -292,13 +295,7 @@ test('guard: any Namespace deletion is held until approved by digest', () => {
   assert.equal(
     held.guards.digest,
     guardDigest([
-      {
-        target: 'a',
-        key: key(ns),
-        subject: 'Namespace/old',
-        guards: [GuardCode.namespaceDelete],
-        would: 'delete',
-      },
+      { target: 'a', key: key(ns), subject: 'Namespace/old', guards: [GuardCode.namespaceDelete] },
     ]),
   );
 
@@ -331,7 +328,6 @@ test('guard: an approval for a different set of deletes releases nothing', () =>
       key: key(namespace('old')),
       subject: 'Namespace/old',
       guards: [GuardCode.namespaceDelete],
-      would: 'delete',
     },
   ]);
   const p = plan({
@@ -341,8 +337,8 @@ test('guard: an approval for a different set of deletes releases nothing', () =>
   });
   assert.ok(
     clusterPlans(p)[0]!
-      .actions.filter((a) => isDelete(a))
-      .every((a) => isDelete(a) && blockedBy(a).length === 1),
+      .actions.filter(removes)
+      .every((a) => a.action === 'held' && a.heldBy.length === 1),
   );
   assert.match(p.problems.find((q) => q.code === GuardCode.namespaceDelete)!.message, /no longer matches/);
 });
@@ -358,9 +354,9 @@ test('guard: an approval limited to some guards releases only those', () => {
     clusters,
     approvals: [{ digest: held.guards.digest, guards: [GuardCode.massPrune], reason: 'cleanup' }],
   });
-  const deletes = clusterPlans(partly)[0]!.actions.filter((a) => isDelete(a));
-  assert.equal(deletes.filter((a) => isDelete(a) && blockedBy(a).length === 0).length, 12);
-  assert.deepEqual(summary(deletes.filter((a) => isDelete(a) && blockedBy(a).length > 0)), [
+  const deletes = clusterPlans(partly)[0]!.actions.filter(removes);
+  assert.equal(deletes.filter((a) => a.action === 'delete').length, 12);
+  assert.deepEqual(summary(deletes.filter((a) => a.action === 'held')), [
     `delete Namespace/old [${GuardCode.namespaceDelete}]`,
   ]);
 });
@@ -372,14 +368,14 @@ test('guard: mass prune over max(10, 10%) of a cluster holds every delete there'
   const over = plan({ objects: [keep], clusters: [observed('a', { objects: eleven })] });
   assert.ok(
     clusterPlans(over)[0]!
-      .actions.filter((a) => isDelete(a))
-      .every((a) => isDelete(a) && blockedBy(a).includes(GuardCode.massPrune)),
+      .actions.filter(removes)
+      .every((a) => a.action === 'held' && a.heldBy.includes(GuardCode.massPrune)),
   );
   const at = plan({ objects: [keep], clusters: [observed('a', { objects: ten })] });
   assert.ok(
     clusterPlans(at)[0]!
-      .actions.filter((a) => isDelete(a))
-      .every((a) => isDelete(a) && blockedBy(a).length === 0),
+      .actions.filter(removes)
+      .every((a) => a.action === 'delete'),
   );
   assert.equal(at.guards, undefined);
 });
@@ -394,7 +390,7 @@ test('guard: mass prune uses 10 % of the managed objects once that is more than 
       clusters: [observed('a', { objects: [...kept.map((o) => owned(o)), ...gone(deleted)] })],
     });
   const held = (p: Plan) =>
-    clusterPlans(p)[0]!.actions.filter((a) => isDelete(a) && blockedBy(a).includes(GuardCode.massPrune))
+    clusterPlans(p)[0]!.actions.filter((a) => a.action === 'held' && a.heldBy.includes(GuardCode.massPrune))
       .length;
   assert.equal(held(run(20)), 0, '20 deletes of 200 managed objects is at the limit');
   assert.equal(held(run(21)), 21, '21 deletes of 201 managed objects is over the limit of 20');
@@ -403,8 +399,8 @@ test('guard: mass prune uses 10 % of the managed objects once that is more than 
 test('guard: an empty render for a cluster that still holds managed objects holds the deletes', () => {
   const p = plan({ objects: [], clusters: [observed('a', { objects: [owned(configMap('shop', 'c'))] })] });
   const del = clusterPlans(p)[0]!.actions[0]!;
-  assert.ok(isDelete(del));
-  assert.deepEqual(blockedBy(del), [GuardCode.emptyRender]);
+  assert.ok(del.action === 'held');
+  assert.deepEqual(del.heldBy, [GuardCode.emptyRender]);
 });
 
 test('guard: deleting an Ingress that is desired nowhere deletes its load-balancer frontend', () => {
@@ -413,9 +409,9 @@ test('guard: deleting an Ingress that is desired nowhere deletes its load-balanc
     objects: [fedObject(configMap('shop', 'x'))],
     clusters: [observed('a', { objects: [ing] })],
   });
-  const del = clusterPlans(p)[0]!.actions.find((a) => isDelete(a))!;
-  assert.ok(isDelete(del));
-  assert.deepEqual(blockedBy(del), [GuardCode.lbFrontendDelete]);
+  const del = clusterPlans(p)[0]!.actions.find(removes)!;
+  assert.ok(del.action === 'held');
+  assert.deepEqual(del.heldBy, [GuardCode.lbFrontendDelete]);
   // Moving it off one cluster while it stays elsewhere is not a frontend deletion.
   const moved = plan({
     objects: [
@@ -424,9 +420,8 @@ test('guard: deleting an Ingress that is desired nowhere deletes its load-balanc
     ],
     clusters: [observed('a', { objects: [ing] }), observed('b', { inventory: [] })],
   });
-  const d2 = clusterPlans(moved)[0]!.actions.find((a) => isDelete(a))!;
-  assert.ok(isDelete(d2));
-  assert.deepEqual(blockedBy(d2), []);
+  const d2 = clusterPlans(moved)[0]!.actions.find(removes)!;
+  assert.equal(d2.action, 'delete', 'not held');
 });
 
 test('approvals that match nothing held (by digest or by commit) are reported as removable', () => {
@@ -505,7 +500,7 @@ test('replica scheduling: spread by preference, unplaceable replicas are a probl
     ],
   });
   const replicasOf = (cluster: string) => {
-    const a = clusterPlans(p).find((c) => c.target === cluster)!.actions[0]!;
+    const a = clusterPlans(p).find((c) => c.name === cluster)!.actions[0]!;
     return 'object' in a ? (a.object.spec as { replicas: number }).replicas : undefined;
   };
   // a: capacity 4 - 1 stuck (the other pending pod is 15 s young) = 3; it keeps its 2 running and
@@ -583,12 +578,12 @@ for (const row of guardCases) {
   test(`guard ${row.guard}: held without approval, released by an approval naming its digest`, () => {
     const clusters = () => [observed('a', { objects: row.live() })];
     const held = plan({ objects: row.objects(), clusters: clusters() });
-    const deletes = (p: Plan) => clusterPlans(p)[0]!.actions.filter((a) => isDelete(a));
+    const deletes = (p: Plan) => clusterPlans(p)[0]!.actions.filter(removes);
     // Messages on every assert.ok: without one, Node re-parses the call site to describe a failure,
     // which hangs under tsx for some expressions (a failing guard then hung the suite).
     assert.ok(deletes(held).length > 0, 'there are deletes');
     assert.ok(
-      deletes(held).every((a) => isDelete(a) && blockedBy(a).includes(row.guard)),
+      deletes(held).every((a) => a.action === 'held' && a.heldBy.includes(row.guard)),
       `every delete held by ${row.guard}`,
     );
     assert.ok(
@@ -601,7 +596,7 @@ for (const row of guardCases) {
       approvals: [{ digest: held.guards!.digest, guards: [row.guard], reason: 'intended' }],
     });
     assert.ok(
-      deletes(approved).every((a) => isDelete(a) && blockedBy(a).length === 0),
+      deletes(approved).every((a) => a.action === 'delete'),
       'every delete released',
     );
     assert.deepEqual(approved.guards?.released, [row.guard]);

@@ -281,7 +281,7 @@ test('planRevision over the live objects: every action in the cluster is unchang
     ],
     now: NOW,
   });
-  const mine = clusterPlans(plan).find((c) => c.target === CLUSTER);
+  const mine = clusterPlans(plan).find((c) => c.name === CLUSTER);
   assert.ok(mine);
   assert.equal(mine.actions.length, desired.length);
   assert.deepEqual(

@@ -5,13 +5,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Drift, KubeObject } from '../../src/model/index.js';
+import type { ClusterClient } from '../../src/kube/port.js';
+import { correctionWord } from '../../src/report/format/outcome-text.js';
 import { createDriftDetector } from '../../src/kube/drift.js';
 import type { DriftDetector } from '../../src/kube/drift.js';
-import type { Fleet } from '../../src/agent/fleet-port.js';
+import type { Fleet } from '../../src/kube/fleet.js';
 import { readRepoDir, startScenario } from './helpers.js';
 import type { Scenario } from './helpers.js';
 import { writeFiles } from '../helpers/git.js';
-import { verdict } from '../helpers/plan.js';
 
 let s: Scenario;
 let repoDir: string;
@@ -35,9 +36,11 @@ before(async () => {
   });
   const loaded = await readRepoDir(repoDir, join(s.dir, 'cache'));
   assert.ok(loaded.ok);
-  fleet = await s.fleetFor(loaded.value, {
-    drift: (clients) => (detector = createDriftDetector({ clients })),
-  });
+  // The detector needs the fleet's clients and the fleet needs the detector: close the loop late.
+  const clients = new Map<string, ClusterClient>();
+  detector = createDriftDetector({ clients });
+  fleet = await s.fleetFor(loaded.value, { drift: detector });
+  for (const [name, c] of fleet.clients) clients.set(name, c);
   const client = fleet.clients.get(CLUSTER)!;
   const { resourceVersion } = await client.list({
     apiVersion: 'v1',
@@ -92,14 +95,14 @@ test('fedsync applying new revisions is never drift', async () => {
 
 test('an edit by another manager is detected and corrected', async () => {
   kubectlEdit('hacked');
-  const found: unknown[] = [];
+  const found: Drift[] = [];
   await until(() => {
     found.push(...detector.takeDrift());
     return found.length > 0;
   });
   await detector.idle();
-  const [drift] = found as Drift[];
-  assert.equal(drift && verdict(drift), 'corrected');
+  const [drift] = found;
+  assert.equal(drift && correctionWord(drift), 'corrected');
   assert.equal(drift?.manager, 'kubectl-edit');
   assert.deepEqual(drift?.fields, [{ path: 'data.mode', from: 'hacked', to: 'three' }]);
   await until(() => (live().data as { mode: string }).mode === 'three');
@@ -115,6 +118,9 @@ test('with self-heal off the edit is only reported', async () => {
     found.push(...detector.takeDrift());
     return found.length > 0;
   });
-  assert.deepEqual(found.map(verdict), ['reported']);
+  assert.deepEqual(
+    found.map((d) => correctionWord(d)),
+    ['reported'],
+  );
   assert.deepEqual(live().data, { mode: 'manual' });
 });

@@ -6,8 +6,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/model/index.js';
-import type { ClientFactory } from '../../src/agent/fleet.js';
-import { reconcileOnce } from '../../src/reconcile/reconcile.js';
+import type { ClientFactory } from '../../src/kube/fleet.js';
+import { reconcileOnce } from '../../src/agent/reconcile-once.js';
 import { readInventory } from '../../src/kube/inventory.js';
 import { readRepoDir, startScenario } from './helpers.js';
 import type { Scenario } from './helpers.js';
@@ -74,7 +74,7 @@ test('a cluster goes down: its replicas move; it comes back: rebalanced', async 
   await s.world.cluster('gce-us-central1c')!.setFault({ fault: 'down' });
   const down = await s.reconcile(repoDir);
   assert.ok(down.problems.some((p) => p.code === 'cluster.offline' && p.cluster === 'gce-us-central1c'));
-  assert.equal(down.targets.find((c) => c.target === 'gce-us-central1c')?.skipped, 'offline');
+  assert.equal(down.targets.find((c) => c.name === 'gce-us-central1c')?.skipped, 'offline');
   await s.world.cluster('gce-us-central1c')!.setFault({ fault: 'up' });
   // Nothing was written there while it was down: it still holds its old share.
   assert.deepEqual(replicas(), { 'gce-asia-east1a': 3, 'gce-europe-west1b': 3, 'gce-us-central1c': 2 });
@@ -110,7 +110,7 @@ test('a hanging cluster is left alone; the others converge; it catches up once i
   });
   await s.world.cluster('gce-europe-west1b')!.setFault({ fault: 'hang' });
   const hung = await s.reconcile(repoDir);
-  assert.equal(hung.targets.find((c) => c.target === 'gce-europe-west1b')?.skipped, 'offline');
+  assert.equal(hung.targets.find((c) => c.name === 'gce-europe-west1b')?.skipped, 'offline');
   await s.world.cluster('gce-europe-west1b')!.setFault({ fault: 'up' });
   const has = (c: string): boolean => {
     const sim = s.world.cluster(c)!;
@@ -122,11 +122,11 @@ test('a hanging cluster is left alone; the others converge; it catches up once i
 });
 
 /** Clients that stop answering for good after `budget` writes in total: the process was killed. */
-function killedAfter(budget: number): ClientFactory {
+function killedAfter(createClient: ClientFactory, budget: number): ClientFactory {
   let left = budget;
   const never = new Promise<never>(() => {});
   return (options) => {
-    const c = s.createClient(options);
+    const c = createClient(options);
     return {
       ...c,
       apply: (o: KubeObject) => (left-- > 0 ? c.apply(o) : never),
@@ -145,10 +145,10 @@ test('killed in the middle of apply, then restarted: converges, no duplicates, i
   });
   const loaded = await readRepoDir(repoDir, join(s.dir, 'cache'));
   assert.ok(loaded.ok);
-  const fleet = await s.fleetFor(loaded.value);
-  const killed = await s.fleetFor(loaded.value, { createClient: killedAfter(25) });
+  // Inventory writes go through the same clients, so they count against the budget too.
+  const fleet = await s.fleetFor(loaded.value, { createClient: killedAfter(s.createClient, 25) });
   // The run is abandoned half-way: its pending writes never finish.
-  void reconcileOnce({ read: () => Promise.resolve(loaded), fleet: killed });
+  void reconcileOnce({ read: () => Promise.resolve(loaded), targets: { cluster: fleet } });
   await new Promise((r) => setTimeout(r, 300));
 
   const restarted = await s.reconcile(repoDir);

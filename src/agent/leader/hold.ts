@@ -11,7 +11,6 @@ import {
   type LeaseAttempt,
   type LeaseLock,
 } from '../../kube/lease.js';
-import type { Clock } from '../../model/index.js';
 
 export type LeaseTiming = {
   /** How long a Lease stays ours without renewal, as written into it (whole seconds). */
@@ -74,7 +73,7 @@ export type HoldOptions = {
   timing: LeaseTiming;
   /** When the request that acquired it was about to be sent (our clock). */
   acquiredAtMs: number;
-  clock?: Clock;
+  now?: () => number;
   sleep?: Sleep;
   /** A renewal that failed but may still be retried in time. */
   onRenewError?: (err: unknown) => void;
@@ -82,8 +81,7 @@ export type HoldOptions = {
 
 export function holdLease(options: HoldOptions): HeldLease {
   const { lock, timing } = options;
-  const clock = options.clock;
-  const now = clock ? (): number => clock.now().getTime() : Date.now;
+  const now = options.now ?? Date.now;
   const pause = options.sleep ?? sleep;
   const stop = new AbortController();
   const trust = new AbortController();
@@ -159,7 +157,7 @@ export type AcquireOptions = {
   timing: LeaseTiming;
   /** How long to wait for another holder to let go (0: one attempt). */
   waitMs: number;
-  clock?: Clock;
+  now?: () => number;
   sleep?: Sleep;
   signal?: AbortSignal;
   onRenewError?: (err: unknown) => void;
@@ -170,8 +168,7 @@ export type AcquireOptions = {
  * wait, throws LeaseError `held` naming that holder; when the API could not be reached, `unavailable`.
  */
 export async function acquireLease(options: AcquireOptions): Promise<HeldLease> {
-  const clock = options.clock;
-  const now = clock ? (): number => clock.now().getTime() : Date.now;
+  const now = options.now ?? Date.now;
   const pause = options.sleep ?? sleep;
   const { lock, timing } = options;
   const until = now() + options.waitMs;
@@ -187,7 +184,7 @@ export async function acquireLease(options: AcquireOptions): Promise<HeldLease> 
           lock,
           timing,
           acquiredAtMs: start,
-          ...(clock ? { clock } : {}),
+          now,
           sleep: pause,
           ...(options.onRenewError ? { onRenewError: options.onRenewError } : {}),
         });

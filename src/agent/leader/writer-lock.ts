@@ -3,7 +3,6 @@
 // the same cluster at once. A second writer waits a bounded time, then fails naming the holder.
 import { createLeaseLock, type LeaseApi } from '../../kube/lease.js';
 import { acquireLease, defaultLeaseTiming, type HeldLease, type LeaseTiming, type Sleep } from './hold.js';
-import type { Clock } from '../../model/index.js';
 
 /** The namespace fedsync keeps its own objects in, in every cluster it manages. */
 export const FEDSYNC_NAMESPACE = 'fedsync-system';
@@ -21,7 +20,7 @@ export type WriterLockOptions = {
   /** How long a second writer waits before giving up (default 30 s). */
   waitMs?: number;
   timing?: LeaseTiming;
-  clock?: Clock;
+  now?: () => number;
   sleep?: Sleep;
   signal?: AbortSignal;
 };
@@ -37,13 +36,13 @@ export function acquireWriterLock(options: WriterLockOptions): Promise<HeldLease
     api: options.api,
     identity: options.identity,
     leaseDurationSeconds: timing.leaseDurationSeconds,
-    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   return acquireLease({
     lock,
     timing,
     waitMs: options.waitMs ?? 30_000,
-    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.now ? { now: options.now } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -4,16 +4,15 @@
 // Exit codes: 0 converged, 1 otherwise (repository problems, a failed write, held deletes, errors).
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/index.js';
-import { reconcileOnce } from '../../reconcile/reconcile.js';
-import { PLAN_FORMATS, renderResultJson } from '../../report/render/formats.js';
-import { actionResultLine, reconcileSummary, worthPrinting } from '../../report/render/result-text.js';
-import { addRepoOptions } from '../git-options.js';
-import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { reconcileOnce } from '../../agent/reconcile-once.js';
+import { outcomeSummary, resultLine } from '../../report/format/outcome-text.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
+import { addRepoOptions } from '../git-options.js';
+import { addFleetOptions, fleetFor } from '../fleet-options.js';
 
 export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
-  checkOutput(opts.output, PLAN_FORMATS);
+  checkOutput(opts.output, ['text', 'json']);
   const json = opts.output === 'json';
   const loaded = await readRepo(opts);
   const fleet = loaded.ok
@@ -25,32 +24,36 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
     const progress = deps.isTTY && !json;
     const outcome = await reconcileOnce({
       read: () => Promise.resolve(loaded),
-      // A repository with problems never reaches observe, so an empty set of targets is never used.
-      fleet: fleet ?? { targets: [] },
+      // A repository with problems never reaches observe, so an empty target is never used.
+      targets: {
+        cluster: fleet ?? {
+          observe: () => Promise.resolve([]),
+          apply: () => Promise.reject(new Error('no clusters')),
+        },
+      },
       clock: deps.clock,
       ...(progress
         ? {
-            progress: {
+            observer: {
               actionFinished: (target, r) => {
-                if (worthPrinting(r)) deps.stdout(`${actionResultLine(target, r)}\n`);
+                if (r.outcome !== 'noop') deps.stdout(`${resultLine(target, r)}\n`);
               },
             },
           }
         : {}),
     });
-    const converged = outcome.status === 'converged';
+    const exit = outcome.status === 'converged' ? 0 : 1;
     if (json) {
-      deps.stdout(renderResultJson(outcome));
-      return converged ? 0 : 1;
+      deps.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
+      return exit;
     }
     if (!progress) {
       for (const t of outcome.targets)
-        for (const r of t.results)
-          if (r.outcome === 'failed') deps.stdout(`${actionResultLine(t.target, r)}\n`);
+        for (const r of t.results) if (r.outcome === 'failed') deps.stdout(`${resultLine(t, r)}\n`);
     }
     for (const p of outcome.problems) deps.stderr(`${formatProblem(p)}\n`);
-    deps.stdout(`${reconcileSummary(outcome)}\n`);
-    return converged ? 0 : 1;
+    deps.stdout(`${outcomeSummary(outcome)}\n`);
+    return exit;
   } finally {
     await fleet?.stop();
   }

@@ -6,17 +6,16 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { startAgent } from '../../agent/agent.js';
 import type { Agent } from '../../agent/agent.js';
-import { createFleet } from '../../agent/fleet.js';
-import type { ClientFactory } from '../../agent/fleet.js';
-import type { ReconcileResult } from '../../reconcile/result.js';
-import { driftLine, healthLine, reconcileLine } from '../../report/render/result-text.js';
+import { createFleet } from '../../kube/fleet.js';
+import type { ClientFactory } from '../../kube/fleet.js';
 import { createParseCache } from '../../manifests/load.js';
-import { changes, formatProblem } from '../../model/index.js';
-import type { FederationRepo } from '../../model/index.js';
+import { formatProblem } from '../../model/index.js';
+import type { FederationRepo, ReconcileOutcome } from '../../model/index.js';
+import { driftLine, outcomeLine } from '../../report/format/outcome-text.js';
 import { startWorld } from '../../sim/run-world.js';
 import { readWorld } from '../../sim/world.js';
 import { ensureDemoRepo } from '../demo/demo-repo.js';
-import { workloadLines } from '../demo/demo-report.js';
+import { workloadLines } from '../demo/read-workloads.js';
 import { loadRepo } from '../../source/load-repo.js';
 
 export type DemoOptions = {
@@ -51,13 +50,13 @@ function howTo(out: string, repoDir: string): string {
   ].join('\n');
 }
 
-function changedAnything(o: ReconcileResult): boolean {
-  const n = o.counts;
-  return !!n && changes(n) - n.held + n.failed > 0;
+function changedAnything(o: ReconcileOutcome): boolean {
+  const c = o.counts;
+  return !!c && c.create + c.update + c.adopt + c.replace + c.delete + c.failed > 0;
 }
 
-function worthShowing(o: ReconcileResult): string {
-  return JSON.stringify([o.revision.sha, o.status, o.problems.map((p) => [p.code, p.cluster, p.object])]);
+function worthShowing(o: ReconcileOutcome): string {
+  return JSON.stringify([o.sha, o.status, o.problems.map((p) => [p.code, p.cluster, p.object])]);
 }
 
 export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<number> {
@@ -97,7 +96,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         healthIntervalMs: 2000,
         onDrift: (d) => deps.stdout(`${driftLine(d, new Date())}\n`),
         onHealthChange: (c) => {
-          deps.stdout(`${healthLine(c.cluster, c.health, new Date())}\n`);
+          deps.stdout(`${new Date().toISOString().slice(11, 19)} cluster ${c.cluster} is ${c.health}\n`);
           void agentRef?.reconcileNow('health');
         },
       },
@@ -108,19 +107,19 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       for (const line of await workloadLines({ repo: lastRepo, clients })) deps.stdout(`${line}\n`);
     };
     let lastShown = '';
-    const report = async (outcome: ReconcileResult, reasons: readonly string[]): Promise<void> => {
+    const report = async (outcome: ReconcileOutcome, reasons: readonly string[]): Promise<void> => {
       // A quiet cycle (nothing written, same commit, same problems) prints nothing.
       const shown = worthShowing(outcome);
       if (shown === lastShown && !changedAnything(outcome)) return;
       lastShown = shown;
-      deps.stdout(`${reconcileLine(outcome, reasons, new Date())}\n`);
+      deps.stdout(`${outcomeLine(outcome, reasons, new Date())}\n`);
       for (const p of outcome.problems) deps.stderr(`  ${formatProblem(p)}\n`);
       await printWorkloads();
     };
     let chain = Promise.resolve();
     const agent = (agentRef = await startAgent({
       read,
-      fleet,
+      targets: { cluster: fleet },
       intervalSeconds: interval,
       watchDir: repo.dir,
       onOutcome: (outcome, reasons) => {

@@ -3,23 +3,27 @@
 // Exit codes: 0 no changes, 2 changes (held deletes included), 1 error (repository problems, a
 // cluster that could not be observed, any error-severity problem).
 import type { Command } from 'commander';
-import { changes, formatProblem } from '../../model/index.js';
+import { formatProblem, hasChanges, planCounts } from '../../model/index.js';
 import type { Plan } from '../../model/index.js';
-import { planOnce } from '../../reconcile/reconcile.js';
-import { PLAN_FORMATS, renderPlan } from '../../report/render/formats.js';
-import type { PlanFormat } from '../../report/render/formats.js';
-import { totalCounts } from '../../report/render/plan-text.js';
-import { addRepoOptions } from '../git-options.js';
-import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { planOnce } from '../../agent/reconcile-once.js';
+import { formatPlanJson } from '../../report/format/plan-json.js';
+import { formatPlanMarkdown } from '../../report/format/plan-markdown.js';
+import { formatPlanText } from '../../report/format/plan-text.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
+import { addRepoOptions } from '../git-options.js';
+import { addFleetOptions, fleetFor } from '../fleet-options.js';
 
-export function hasChanges(plan: Plan): boolean {
-  return changes(totalCounts(plan)) > 0;
+const OUTPUTS = ['text', 'json', 'markdown'] as const;
+
+function formatPlan(plan: Plan, output: string): string {
+  if (output === 'json') return formatPlanJson(plan);
+  if (output === 'markdown') return formatPlanMarkdown(plan);
+  return formatPlanText(plan);
 }
 
 export async function planCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
-  checkOutput(opts.output, PLAN_FORMATS);
+  checkOutput(opts.output, OUTPUTS);
   const loaded = await readRepo(opts);
   if (!loaded.ok) {
     deps.stderr(loaded.problems.map((p) => `${formatProblem(p)}\n`).join(''));
@@ -32,14 +36,18 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
   try {
     for (const name of fleet.missingContexts)
       deps.stderr(`fedsync plan: cluster ${name}: its kubeconfigContext is not in the kubeconfig\n`);
-    const planned = await planOnce({ read: () => Promise.resolve(loaded), fleet, clock: deps.clock });
+    const planned = await planOnce({
+      read: () => Promise.resolve(loaded),
+      targets: { cluster: fleet },
+      clock: deps.clock,
+    });
     if (!planned.ok) {
       deps.stderr(planned.problems.map((p) => `${formatProblem(p)}\n`).join(''));
       return 1;
     }
-    deps.stdout(renderPlan(planned.plan, opts.output as PlanFormat));
+    deps.stdout(formatPlan(planned.plan, opts.output));
     if (planned.plan.problems.some((p) => p.severity === 'error')) return 1;
-    return hasChanges(planned.plan) ? 2 : 0;
+    return hasChanges(planCounts(planned.plan)) ? 2 : 0;
   } finally {
     await fleet.stop();
   }

@@ -3,10 +3,8 @@
 // replicas. Exit 0 when the clusters were read, 1 on error.
 import type { Command } from 'commander';
 import { formatProblem, refKey, refOf } from '../../model/index.js';
-import type { ObservedCluster } from '../../model/index.js';
-import { observeTargets } from '../../reconcile/reconcile.js';
-import { federatedView } from '../../report/render/federated-view.js';
-import { renderFederatedViewText } from '../../report/render/federated-view-text.js';
+import { federatedView } from '../../report/format/federated-view.js';
+import { formatFederatedViewText } from '../../report/format/federated-view-text.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
@@ -21,13 +19,11 @@ export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCo
   }
   const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
   try {
-    const observed = (await observeTargets(fleet.targets, loaded.value)).flatMap((o): ObservedCluster[] =>
-      o.kind === 'cluster' ? [o.state] : [],
-    );
+    const observed = await fleet.observe({ repo: loaded.value });
     const keys = loaded.value.objects.map((o) => refKey(refOf(o.template)));
     const views = federatedView(observed, keys);
     deps.stdout(
-      opts.output === 'json' ? `${JSON.stringify(views, null, 2)}\n` : renderFederatedViewText(views),
+      opts.output === 'json' ? `${JSON.stringify(views, null, 2)}\n` : formatFederatedViewText(views),
     );
     return 0;
   } finally {

@@ -1,0 +1,169 @@
+// One reconcile of one commit: read the repository at the ref → (any problem: stop, apply nothing,
+// prune nothing) → observe every target → plan (pure) → apply each target's plan through the port
+// of its kind → an outcome that is plain data. The contract is controller-runtime's Result: a status,
+// when to look again, and whether another try of the same commit could help (terminal or not).
+import { addCounts, countOutcomes, emptyCounts, planCounts } from '../model/index.js';
+import type {
+  ApplyObserver,
+  Clock,
+  ClusterPlan,
+  Counts,
+  Drift,
+  FederationRepo,
+  LoadBalancerPlan,
+  ObservedCluster,
+  ObservedLoadBalancer,
+  Plan,
+  Problem,
+  ReconcileOutcome,
+  ReconcileStatus,
+  Revision,
+  TargetPlan,
+  TargetPort,
+  TargetResult,
+} from '../model/index.js';
+import { systemClock } from '../clock.js';
+import { planRevision } from '../plan/plan-revision.js';
+import type { LoadedRepo } from '../source/load-repo.js';
+import pLimit from 'p-limit';
+
+/** The ports of every kind of target, as the composition root built them. */
+export type Targets = {
+  cluster: TargetPort<ObservedCluster, ClusterPlan> & {
+    /** Drift the cluster watch found since the last call (long-lived fleets). */
+    takeDrift?(): Drift[];
+  };
+  loadBalancer?: TargetPort<ObservedLoadBalancer, LoadBalancerPlan>;
+};
+
+export type Planned =
+  /** `transient`: another try may succeed (network, server); otherwise a person must act. */
+  | { ok: false; revision?: Revision; problems: Problem[]; transient: boolean }
+  | { ok: true; revision: Revision; repo: FederationRepo; observed: ObservedCluster[]; plan: Plan };
+
+const isError = (p: Problem): boolean => p.severity === 'error';
+
+function failure(code: string, err: unknown): Problem {
+  return { code, severity: 'error', message: err instanceof Error ? err.message : String(err) };
+}
+
+/** Reads, observes and plans; nothing is written anywhere. */
+export async function planOnce(options: {
+  read: () => Promise<LoadedRepo>;
+  targets: Pick<Targets, 'cluster'>;
+  clock?: Clock;
+}): Promise<Planned> {
+  let loaded: LoadedRepo;
+  try {
+    loaded = await options.read();
+  } catch (err) {
+    const { code, transient } = err as { code?: unknown; transient?: unknown };
+    return {
+      ok: false,
+      problems: [failure(typeof code === 'string' ? code : 'source.error', err)],
+      transient: transient !== false,
+    };
+  }
+  const revision = loaded.revision ?? { sha: 'unknown' };
+  if (!loaded.ok) return { ok: false, revision, problems: loaded.problems, transient: false };
+  const repo = loaded.value;
+  let observed: ObservedCluster[];
+  try {
+    observed = await options.targets.cluster.observe({ repo });
+  } catch (err) {
+    return { ok: false, revision, problems: [failure('observe.failed', err)], transient: true };
+  }
+  const now = (options.clock ?? systemClock).now();
+  const plan = planRevision({ revision, repo, clusters: observed, now: now.toISOString() });
+  return { ok: true, revision, repo, observed, plan };
+}
+
+function applyTarget(
+  t: TargetPlan,
+  targets: Targets,
+  observed: readonly ObservedCluster[],
+  observer: ApplyObserver | undefined,
+): Promise<TargetResult> {
+  const opts = observer ? { observer } : {};
+  switch (t.kind) {
+    case 'cluster':
+      return targets.cluster.apply(t, { observed: observed.find((o) => o.name === t.name), ...opts });
+    case 'loadBalancer': {
+      const port = targets.loadBalancer;
+      if (!port)
+        return Promise.resolve({
+          kind: t.kind,
+          name: t.name,
+          results: [],
+          error: { code: 'apply.noTarget', message: 'no Google Cloud access configured for load balancers' },
+          bookkeepingWrites: 0,
+        });
+      return port.apply(t, { observed: undefined, ...opts });
+    }
+  }
+}
+
+/**
+ * Whether another try of the same commit cannot do better: decided here, once. Held changes and plan
+ * problems wait for a new commit (an approval, a fix); failed or unrun writes may pass on a retry.
+ */
+function isTerminal(status: ReconcileStatus, counts: Counts): boolean {
+  if (status !== 'incomplete') return false;
+  return counts.failed === 0 && counts.notRun === 0;
+}
+
+export async function reconcileOnce(options: {
+  read: () => Promise<LoadedRepo>;
+  targets: Targets;
+  clock?: Clock;
+  observer?: ApplyObserver;
+  /** Targets applied at the same time (default 16: each cluster has its own rate limit). */
+  targetConcurrency?: number;
+}): Promise<ReconcileOutcome> {
+  const planned = await planOnce({
+    read: options.read,
+    targets: options.targets,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const takeDrift = (): Drift[] => options.targets.cluster.takeDrift?.() ?? [];
+  if (!planned.ok) {
+    const problems = planned.problems;
+    return {
+      status: 'failed',
+      sha: planned.revision?.sha ?? 'unknown',
+      ...(planned.revision?.ref ? { ref: planned.revision.ref } : {}),
+      targets: [],
+      problems,
+      terminal: !planned.transient,
+      drift: takeDrift(),
+    };
+  }
+  const { plan, observed, revision } = planned;
+  const limit = pLimit(options.targetConcurrency ?? 16);
+  const results = await Promise.all(
+    plan.targets.map((t) => limit(() => applyTarget(t, options.targets, observed, options.observer))),
+  );
+  const problems = [
+    ...plan.problems,
+    ...results.flatMap((r): Problem[] =>
+      r.error ? [{ code: r.error.code, severity: 'error', message: r.error.message, cluster: r.name }] : [],
+    ),
+  ];
+  const counts = results.reduce((sum, r) => addCounts(sum, countOutcomes(r.results)), emptyCounts());
+  const applied = counts.failed === 0 && counts.notRun === 0 && results.every((r) => !r.error);
+  const status: ReconcileStatus =
+    applied && counts.held === 0 && !problems.some(isError) ? 'converged' : applied ? 'incomplete' : 'failed';
+  return {
+    status,
+    sha: revision.sha,
+    ...(revision.ref ? { ref: revision.ref } : {}),
+    federation: plan.federation,
+    plan: { digest: plan.digest, counts: planCounts(plan) },
+    targets: results,
+    counts,
+    problems,
+    terminal: isTerminal(status, counts),
+    ...(plan.requeueAfterSeconds !== undefined ? { requeueAfterSeconds: plan.requeueAfterSeconds } : {}),
+    drift: takeDrift(),
+  };
+}
