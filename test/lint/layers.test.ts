@@ -148,6 +148,20 @@ const CASES: Case[] = [
     allowed: { file: 'src/cli/commands/sim.ts', from: '../../sim/run-world.js' },
   },
   {
+    rule: 'a CLI command does not import another command',
+    file: 'src/cli/commands/apply.ts',
+    from: './plan.js',
+    message: /Layer cli: a command does not import another command/,
+    allowed: { file: 'src/cli/commands/apply.ts', from: '../cluster-command.js' },
+  },
+  {
+    rule: 'the simulator’s commands do not import other commands either',
+    file: 'src/cli/commands/demo.ts',
+    from: './apply.js',
+    message: /Layer cli: a command does not import another command/,
+    allowed: { file: 'src/cli/commands/sim.ts', from: './sim-gcp.js' },
+  },
+  {
     rule: 'adapters never import the simulator',
     file: 'src/kube/probe.ts',
     from: '../sim/kube/server.js',
