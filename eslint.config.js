@@ -1,17 +1,18 @@
-// Lint rules: the code style, the purity of the core (no I/O, clock, randomness or logging) and the
-// directions in which the layers may import each other. docs/architecture.md explains both; the
-// tests in test/lint prove that each restriction fires.
+// Lint rules, including the boundaries between layers (docs/architecture.md): the pure modules do no
+// I/O, and each layer imports only the layers below it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
-const under = (...folders) => folders.map((f) => `${f}/**/*.ts`);
-
-// The pure core: no I/O, no clock, no randomness, no logging. Everything it knows arrives as arguments.
-const pureCore = ['src/manifests', 'src/federation', 'src/plan', 'src/gcp/model', 'src/report/format'];
-/** Every folder the purity rules cover (the unit test tier loads only these). */
-export const pureFolders = ['src/model', ...pureCore];
-const pureModules = under(...pureFolders);
+// Pure modules: no I/O, no clock, no randomness, no logging. Everything they know arrives as arguments.
+const pureModules = [
+  'src/model/**/*.ts',
+  'src/manifests/**/*.ts',
+  'src/federation/**/*.ts',
+  'src/plan/**/*.ts',
+  'src/gcp/model/**/*.ts',
+  'src/report/format/**/*.ts',
+];
 
 // Built-in modules that reach outside the process (bare names; every `node:*` one is refused too).
 const ioBuiltins = [
@@ -51,64 +52,9 @@ const ioPackages = [
   '@google-cloud/*',
 ];
 
-// Syntax refused everywhere. Blocks below that set no-restricted-syntax repeat these (flat config
-// replaces a rule's options, it does not merge them).
-const everywhereSyntax = [
-  { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a union type instead of enum.' },
-  { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
-];
-
-// --- Layers ------------------------------------------------------------------------------------
-// Who may import whom. ESLint resolves nothing: it matches import specifiers, so a forbidden layer
-// is named by a folder segment (`../kube/fleet.js` and `../../kube/fleet.js` both contain `kube/`).
-// Folder names are unique in src apart from two twins that share their layer's fate: src/sim/kube
-// (forbidden wherever src/kube is) and src/gcp/model (pure, like the core it belongs to).
-
-/** One restriction: importing anything under one of these folders is an error. */
-const forbid = (message, ...folders) => ({ message, folders });
-
-const sim = forbid(
-  "Layers: only the simulator's own commands (src/cli/commands/sim*.ts, demo.ts) import src/sim.",
-  'sim',
-);
-const adapters = forbid(
-  'Layers: the pure core imports no adapter (kube, source, sim, agent, cli, gcp/compute, report/publish).',
-  'kube',
-  'source',
-  'sim',
-  'agent',
-  'cli',
-  // gcp/compute and report/publish, also when named from their sibling (`../compute/…`).
-  'compute',
-  'publish',
-);
-const upward = forbid(
-  'Layers: kube, source and gcp are adapters: they never import agent, cli or report.',
-  'agent',
-  'cli',
-  'report',
-);
-const cli = forbid('Layers: src/agent never imports src/cli (what both need goes below them).', 'cli');
-
-/** no-restricted-imports patterns for static imports and re-exports. */
-const patternsOf = (restrictions) =>
-  restrictions.map(({ message, folders }) => ({ group: folders.map((f) => `**/${f}/**`), message }));
-/** no-restricted-syntax selectors for `import()`, which no-restricted-imports does not see. */
-const dynamicOf = (restrictions) => [
-  {
-    selector: 'ImportExpression:not([source.type="Literal"])',
-    message:
-      'Layers: name a dynamically imported module with a string literal, so the layer rules can check it.',
-  },
-  // `\x2F` is `/`: esquery's regex literals cannot contain a slash.
-  ...restrictions.map(({ message, folders }) => ({
-    selector: String.raw`ImportExpression[source.value=/(^|\x2F)(${folders.join('|')})\x2F/]`,
-    message,
-  })),
-];
-
-// The pure core's packages and built-ins (hashing stays allowed; dynamic import is refused there).
-const noRandomness = ['node:crypto', 'crypto'].map((name) => ({
+// Imports of impure code a pure module may not make: randomness from node:crypto, I/O builtins,
+// I/O, clock and logging libraries.
+const purePaths = ['node:crypto', 'crypto'].map((name) => ({
   name,
   importNames: [
     'randomBytes',
@@ -121,7 +67,7 @@ const noRandomness = ['node:crypto', 'crypto'].map((name) => ({
   ],
   message: 'Pure module: no randomness (hashing is allowed).',
 }));
-const noIo = [
+const purePatterns = [
   {
     group: ['node:*', '!node:crypto', ...ioBuiltins.flatMap((m) => [m, `${m}/*`])],
     message: 'Pure module: no I/O (node:crypto hashing is allowed).',
@@ -130,46 +76,117 @@ const noIo = [
     group: ioPackages.flatMap((m) => [m, `${m}/*`]),
     message: 'Pure module: no I/O, clock or logging libraries.',
   },
-  // src/clock.ts reads the real time; the Clock type itself lives in src/model.
-  {
-    group: ['**/clock.js', '!**/model/clock.js'],
-    message: 'Layers: the pure core imports no adapter (src/clock.ts reads the real time).',
-  },
 ];
-// src/model is the bottom: its own files (`./x.js`) only, no packages, no way up.
-const onlyModel = {
-  regex: String.raw`^(?!\./)|(^|/)\.\.(/|$)`,
-  message: 'Layers: src/model imports only src/model (no packages, nothing outside it).',
+
+// The layers, lowest first (docs/architecture.md has the table). `forbid` lists the folders a layer
+// may not import (relative imports match by folder name); the simulator's own commands are the only
+// code outside src/sim that may import it.
+const dirs = (...names) => names.flatMap((n) => [`**/${n}/**`, `**/${n}`]);
+const adapters = ['kube', 'source', 'gcp/compute', 'compute'];
+// src/clock.ts reads the real time; src/model/clock.ts is only the Clock type.
+const systemClock = {
+  regex: '^(\\.\\./)+clock\\.js$',
+  message: 'Pure module: no system clock (time arrives as an argument).',
 };
-
-const simCommands = ['src/cli/commands/sim*.ts', 'src/cli/commands/demo.ts'];
-
-// A file gets the no-restricted-imports of the LAST block that matches it, so the blocks run from the
-// outermost layer inwards and each lists every restriction of its files. The pure core's
-// no-restricted-syntax comes from the purity block after these (it refuses every dynamic import).
-const layer = ({ files, ignores, restrict, paths = [], patterns = [], pure = false }) => ({
-  files,
-  ...(ignores ? { ignores } : {}),
-  rules: {
-    'no-restricted-imports': ['error', { paths, patterns: [...patterns, ...patternsOf(restrict)] }],
-    ...(pure ? {} : { 'no-restricted-syntax': ['error', ...everywhereSyntax, ...dynamicOf(restrict)] }),
-  },
+/** CLI commands do not import each other (except `allowed`): what they share is in src/cli. */
+const sameFolder = (allowed) => ({
+  regex: allowed ? `^\\./(?!${allowed})` : '^\\./',
+  message: 'Layer cli: a command does not import another command; shared pieces go to src/cli.',
 });
-const layers = [
-  layer({ files: under('src'), ignores: [...under('src/sim'), ...simCommands], restrict: [sim] }),
-  layer({ files: under('src/kube', 'src/source', 'src/gcp'), restrict: [sim, upward] }),
-  layer({ files: under('src/agent'), restrict: [sim, cli] }),
-  layer({ files: under(...pureCore), restrict: [adapters], paths: noRandomness, patterns: noIo, pure: true }),
-  // gcp/model is pure core and part of gcp: both sets apply.
-  layer({
-    files: under('src/gcp/model'),
-    restrict: [adapters, upward],
-    paths: noRandomness,
-    patterns: noIo,
-    pure: true,
-  }),
-  layer({ files: under('src/model'), restrict: [], patterns: [onlyModel], pure: true }),
+const simCommands = [
+  'src/cli/commands/sim.ts',
+  'src/cli/commands/sim-gcp.ts',
+  'src/cli/commands/demo.ts',
+  'src/cli/fleet-options.ts',
 ];
+const layers = [
+  {
+    name: 'model',
+    files: ['src/model/**/*.ts'],
+    pure: true,
+    patterns: [
+      {
+        regex: '^(?!\\./)',
+        message: 'Layer model: the shared vocabulary imports nothing outside src/model.',
+      },
+    ],
+  },
+  {
+    name: 'core',
+    files: ['src/manifests/**/*.ts', 'src/federation/**/*.ts', 'src/plan/**/*.ts', 'src/gcp/model/**/*.ts'],
+    pure: true,
+    patterns: [systemClock],
+    forbid: ['sim', ...adapters, 'agent', 'cli', 'report'],
+    message:
+      'Layer core: the pure core imports only src/model and itself; adapters and orchestration are off limits.',
+  },
+  {
+    name: 'report-format',
+    files: ['src/report/format/**/*.ts'],
+    pure: true,
+    patterns: [systemClock],
+    forbid: ['sim', ...adapters, 'agent', 'cli', 'publish'],
+    message: 'Layer report: formatters are pure; they import no adapter, publisher or orchestration.',
+  },
+  {
+    name: 'adapters',
+    files: ['src/kube/**/*.ts', 'src/source/**/*.ts', 'src/gcp/**/*.ts'],
+    ignores: ['src/gcp/model/**'],
+    forbid: ['sim', 'agent', 'cli', 'report'],
+    message: 'Layer adapters: kube, source and gcp never import agent, cli, report or the simulator.',
+  },
+  {
+    name: 'report-publish',
+    files: ['src/report/**/*.ts'],
+    ignores: ['src/report/format/**'],
+    forbid: ['sim', 'agent', 'cli'],
+    message: 'Layer report: publishers import no agent, cli or simulator.',
+  },
+  {
+    name: 'agent',
+    files: ['src/agent/**/*.ts'],
+    forbid: ['sim', 'cli'],
+    message: 'Layer agent: the agent never imports cli or the simulator.',
+  },
+  {
+    name: 'cli',
+    files: ['src/cli/**/*.ts'],
+    ignores: ['src/cli/commands/**', 'src/cli/fleet-options.ts'],
+    forbid: ['sim'],
+    message:
+      'Layer cli: only `fedsync sim`, `fedsync demo` and the --sim option (cli/fleet-options.ts) import the simulator.',
+  },
+  {
+    name: 'cli-commands',
+    files: ['src/cli/commands/**/*.ts'],
+    ignores: simCommands,
+    patterns: [sameFolder('')],
+    forbid: ['sim'],
+    message:
+      'Layer cli: only `fedsync sim`, `fedsync demo` and the --sim option (cli/fleet-options.ts) import the simulator.',
+  },
+  {
+    name: 'cli-sim-commands',
+    files: simCommands.filter((f) => f.startsWith('src/cli/commands/')),
+    // `fedsync sim` is two files: sim.ts registers the gcp subcommands of sim-gcp.ts.
+    patterns: [sameFolder('sim-gcp\\.js$')],
+  },
+];
+
+function layerConfig(layer) {
+  const patterns = [
+    ...(layer.pure ? purePatterns : []),
+    ...(layer.patterns ?? []),
+    ...(layer.forbid ? [{ group: dirs(...layer.forbid), message: layer.message }] : []),
+  ];
+  return {
+    files: layer.files,
+    ...(layer.ignores ? { ignores: layer.ignores } : {}),
+    rules: {
+      'no-restricted-imports': ['error', { paths: layer.pure ? purePaths : [], patterns }],
+    },
+  };
+}
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'fixtures/**', '.fedsync/**', 'coverage/**'] },
@@ -196,14 +213,20 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': ['error', ...everywhereSyntax],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use an `as const` object and a union type instead of enum.',
+        },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
+      ],
     },
   },
   {
     files: ['**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
-  ...layers,
   {
     files: pureModules,
     rules: {
@@ -235,7 +258,6 @@ export default tseslint.config(
       ],
       'no-restricted-syntax': [
         'error',
-        ...everywhereSyntax,
         {
           selector: 'NewExpression[callee.name="Date"][arguments.length=0]',
           message: 'Pure module: no clock (time arrives as an argument).',
@@ -248,8 +270,14 @@ export default tseslint.config(
           selector: 'ImportExpression',
           message: 'Pure module: no dynamic import (it bypasses these rules).',
         },
+        {
+          selector: 'TSEnumDeclaration',
+          message: 'Use an `as const` object and a union type instead of enum.',
+        },
+        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
       ],
     },
   },
+  ...layers.map(layerConfig),
   prettier,
 );

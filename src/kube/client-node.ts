@@ -3,13 +3,7 @@
 // except probe passes the cluster's token bucket; every request except watch and probe goes through
 // the one retry policy (retry.ts). Watch restarts belong to the cache, probe failures to health.
 import { KubeConfig } from '@kubernetes/client-node';
-import {
-  FIELD_MANAGER,
-  type Clock,
-  type ClusterName,
-  type KubeObject,
-  type ObjectRef,
-} from '../model/index.js';
+import { FIELD_MANAGER, type ClusterName, type KubeObject, type ObjectRef } from '../model/index.js';
 import { createDiscovery, discoveryPath } from './discovery.js';
 import { KubeconfigError, kubeconfigLoadError, unknownKindError } from './errors.js';
 import { tokenBucket, type RateLimitOptions } from './rate-limit.js';
@@ -17,6 +11,7 @@ import { retryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { createTransport, type HttpRequest } from './transport.js';
 import { openWatch } from './watch-stream.js';
 import { KubeError, KubeErrorCode, type ClusterClient, type ResourceInfo } from './port.js';
+import type { Clock } from '../model/index.js';
 
 export const defaultTimeoutMs = 30_000;
 export const listPageSize = 500;
@@ -75,11 +70,13 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       : undefined);
   if (!kc) throw new Error('createClusterClient: give kubeConfig or kubeconfigPath');
   const name = options.name ?? options.context ?? kc.getCurrentContext();
+  const clock: Clock = options.clock ?? { now: () => new Date() };
+  // The rate limiter keeps its own millisecond clock shape; this is the seam.
+  const now = (): number => clock.now().getTime();
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const policy = retryPolicy(options.retry);
-  const { clock } = options;
-  const limiter = tokenBucket({ clock, sleep: policy.sleep, ...options.rateLimit });
-  const transport = createTransport({ cluster: name, kubeConfig: kc, clock });
+  const limiter = tokenBucket({ now, sleep: policy.sleep, ...options.rateLimit });
+  const transport = createTransport({ cluster: name, kubeConfig: kc });
 
   /** One request: rate-limited, timed out, retried when transient. */
   const call = (req: Omit<HttpRequest, 'timeoutMs'>): Promise<string> =>

@@ -1,10 +1,9 @@
 // Discovery cached per apiVersion: one GET /api/v1 or /apis/<group>/<version> per apiVersion for the
 // client's lifetime. A kind the server does not serve (yet: a CRD may be installed later) triggers
 // at most one re-discovery of its apiVersion per `refreshAfterMs`, so steady state costs nothing.
-import { millisOf } from '../clock.js';
-import type { Clock } from '../model/index.js';
 import type { ResourceInfo } from './port.js';
 import { KubeError, KubeErrorCode } from './port.js';
+import type { Clock } from '../model/index.js';
 
 type ApiResource = { name: string; kind: string; namespaced: boolean };
 type Entry = { at: number; byKind: Map<string, ResourceInfo> };
@@ -20,10 +19,9 @@ export function discoveryPath(apiVersion: string): string {
 export function createDiscovery(options: {
   /** GETs a discovery document; throws KubeError (notFound when the group/version is not served). */
   fetchJson: (path: string) => Promise<unknown>;
-  clock?: Clock;
+  clock: Clock;
   refreshAfterMs?: number;
 }): Discovery {
-  const now = millisOf(options.clock);
   const refreshAfterMs = options.refreshAfterMs ?? 30_000;
   const cache = new Map<string, Promise<Entry>>();
 
@@ -38,7 +36,7 @@ export function createDiscovery(options: {
     } catch (err) {
       if (!(err instanceof KubeError && err.code === KubeErrorCode.notFound)) throw err;
     }
-    return { at: now(), byKind };
+    return { at: options.clock.now().getTime(), byKind };
   };
 
   const entry = (apiVersion: string): Promise<Entry> => {
@@ -56,7 +54,7 @@ export function createDiscovery(options: {
     async resource(apiVersion, kind) {
       const e = await entry(apiVersion);
       const found = e.byKind.get(kind);
-      if (found || now() - e.at < refreshAfterMs) return found;
+      if (found || options.clock.now().getTime() - e.at < refreshAfterMs) return found;
       cache.delete(apiVersion);
       return (await entry(apiVersion)).byKind.get(kind);
     },

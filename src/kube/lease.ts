@@ -4,8 +4,6 @@
 // member clusters are both built on this. Expiry is judged the way client-go judges it: by when *we*
 // last saw the record change, on our own clock, never by comparing our clock with the holder's
 // renewTime (clocks of two machines disagree; elapsed time on one clock does not).
-import { millisOf } from '../clock.js';
-import type { Clock } from '../model/index.js';
 import {
   ApiException,
   CoordinationV1Api,
@@ -15,6 +13,7 @@ import {
   type ResponseContext,
   type V1Lease,
 } from '@kubernetes/client-node';
+import type { Clock } from '../model/clock.js';
 
 /** The Lease spec fields a lock reads and writes. Times are MicroTime strings. */
 export type LeaseSpec = {
@@ -210,7 +209,8 @@ export type LeaseLockOptions = {
 
 export function createLeaseLock(options: LeaseLockOptions): LeaseLock {
   const { api, identity } = options;
-  const now = millisOf(options.clock);
+  const clock = options.clock;
+  const now = clock ? (): number => clock.now().getTime() : Date.now;
   if (!Number.isInteger(options.leaseDurationSeconds) || options.leaseDurationSeconds < 1)
     throw new RangeError(`leaseDurationSeconds must be a whole number ≥ 1`);
   if (identity === '') throw new RangeError('a lease holder identity must not be empty');

@@ -2,15 +2,12 @@
 // count may go negative, as Go's rate.Limiter reservations do) and waits once for the time that
 // reservation needs, so a fake clock never spins. A Retry-After from the server holds every request
 // to that cluster until then, not only the one that was told.
-import { millisOf } from '../clock.js';
-import type { Clock } from '../model/index.js';
-
 export type RateLimitOptions = {
   /** Sustained requests per second (default 50). */
   qps: number;
   /** Requests allowed at once after a quiet period (default 100). */
   burst: number;
-  clock: Clock;
+  now: () => number;
   sleep: (ms: number) => Promise<void>;
 };
 
@@ -26,7 +23,7 @@ export type RateLimiter = {
 export function tokenBucket(options: Partial<RateLimitOptions> = {}): RateLimiter {
   const qps = options.qps ?? defaultRateLimit.qps;
   const burst = Math.max(1, options.burst ?? defaultRateLimit.burst);
-  const now = millisOf(options.clock);
+  const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let tokens = burst;
   let last = now();

@@ -1,12 +1,11 @@
 // Raw HTTP to one API server, authenticated by @kubernetes/client-node: `kc.applyToFetchOptions`
 // gives the headers (bearer token, exec/OIDC plugins refreshed per call) and the TLS/proxy agent;
 // the request itself goes through node:http(s) so the body is sent exactly as given (the typed
-// serializer of client-node drops fields it has no model for) and watch bodies stream.
+// serializer drops unknown fields, docs/cluster-adapter.md) and watch bodies stream.
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Clock, ClusterName } from '../model/index.js';
-import { millisOf } from '../clock.js';
+import type { ClusterName } from '../model/index.js';
 import {
   httpError,
   networkError,
@@ -47,14 +46,8 @@ function headersOf(init: unknown): Headers {
   return out;
 }
 
-export function createTransport(options: {
-  cluster: ClusterName;
-  kubeConfig: KubeConfig;
-  /** Turns a Retry-After date into seconds from now. */
-  clock?: Clock;
-}): Transport {
+export function createTransport(options: { cluster: ClusterName; kubeConfig: KubeConfig }): Transport {
   const { kubeConfig: kc, cluster } = options;
-  const now = millisOf(options.clock);
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error(`kubeconfig for ${cluster}: the current context has no cluster server`);
   const base = server.replace(/\/+$/, '');
@@ -127,7 +120,7 @@ export function createTransport(options: {
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return;
     const ra = res.headers['retry-after'];
-    throw httpError(label(req), status, text, parseRetryAfter(ra, now()), secretValuesOf(req.body));
+    throw httpError(label(req), status, text, parseRetryAfter(ra, Date.now()), secretValuesOf(req.body));
   };
 
   return {

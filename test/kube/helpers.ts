@@ -1,7 +1,7 @@
 // Cluster clients for simulated clusters, and a fake clock whose sleeps return at once.
 import { createClusterClient, type ClusterClientOptions } from '../../src/kube/client-node.js';
 import type { ClusterClient } from '../../src/kube/port.js';
-import type { Clock, KubeObject } from '../../src/model/index.js';
+import type { KubeObject } from '../../src/model/index.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { kubeConfigFor } from '../sim/kube/helpers.js';
 
@@ -12,7 +12,7 @@ export function simClient(sim: SimCluster, opts: Partial<ClusterClientOptions> =
 }
 
 export type FakeTime = {
-  clock: Clock;
+  now: () => number;
   sleep: (ms: number) => Promise<void>;
   /** Every sleep asked for, in order. */
   delays: number[];
@@ -23,7 +23,7 @@ export type FakeTime = {
 export function fakeTime(): FakeTime {
   let t = 1_000_000;
   const ft: FakeTime = {
-    clock: { now: () => new Date(t) },
+    now: () => t,
     delays: [],
     async sleep(ms) {
       ft.delays.push(ms);
@@ -39,7 +39,11 @@ export function withFakeTime(
   ft: FakeTime,
   extra: Partial<ClusterClientOptions> = {},
 ): Partial<ClusterClientOptions> {
-  return { ...extra, clock: ft.clock, retry: { sleep: ft.sleep, random: () => 0.5, ...extra.retry } };
+  return {
+    ...extra,
+    clock: { now: () => new Date(ft.now()) },
+    retry: { sleep: ft.sleep, random: () => 0.5, ...extra.retry },
+  };
 }
 
 export const configMap = (

@@ -4,8 +4,6 @@
 // counts from *before* the renewing request was sent, so a holder always stops writing before any
 // other contender can consider the Lease expired (they count the full duration from when they saw
 // that renewal, which is later). The writer lock and the leader elector share this loop.
-import { millisOf } from '../../clock.js';
-import type { Clock } from '../../model/index.js';
 import {
   describeHolder,
   LeaseError,
@@ -13,6 +11,7 @@ import {
   type LeaseAttempt,
   type LeaseLock,
 } from '../../kube/lease.js';
+import type { Clock } from '../../model/index.js';
 
 export type LeaseTiming = {
   /** How long a Lease stays ours without renewal, as written into it (whole seconds). */
@@ -83,7 +82,8 @@ export type HoldOptions = {
 
 export function holdLease(options: HoldOptions): HeldLease {
   const { lock, timing } = options;
-  const now = millisOf(options.clock);
+  const clock = options.clock;
+  const now = clock ? (): number => clock.now().getTime() : Date.now;
   const pause = options.sleep ?? sleep;
   const stop = new AbortController();
   const trust = new AbortController();
@@ -170,7 +170,8 @@ export type AcquireOptions = {
  * wait, throws LeaseError `held` naming that holder; when the API could not be reached, `unavailable`.
  */
 export async function acquireLease(options: AcquireOptions): Promise<HeldLease> {
-  const now = millisOf(options.clock);
+  const clock = options.clock;
+  const now = clock ? (): number => clock.now().getTime() : Date.now;
   const pause = options.sleep ?? sleep;
   const { lock, timing } = options;
   const until = now() + options.waitMs;
@@ -186,7 +187,7 @@ export async function acquireLease(options: AcquireOptions): Promise<HeldLease> 
           lock,
           timing,
           acquiredAtMs: start,
-          clock: options.clock,
+          ...(clock ? { clock } : {}),
           sleep: pause,
           ...(options.onRenewError ? { onRenewError: options.onRenewError } : {}),
         });

@@ -1,9 +1,9 @@
 // The writer lock a reconcile holds in each member cluster it writes to: a Lease per federation, so
 // two writers of one federation (two agents, or `fedsync apply` beside a running agent) never write
 // the same cluster at once. A second writer waits a bounded time, then fails naming the holder.
-import type { Clock } from '../../model/index.js';
 import { createLeaseLock, type LeaseApi } from '../../kube/lease.js';
 import { acquireLease, defaultLeaseTiming, type HeldLease, type LeaseTiming, type Sleep } from './hold.js';
+import type { Clock } from '../../model/index.js';
 
 /** The namespace fedsync keeps its own objects in, in every cluster it manages. */
 export const FEDSYNC_NAMESPACE = 'fedsync-system';
@@ -37,13 +37,13 @@ export function acquireWriterLock(options: WriterLockOptions): Promise<HeldLease
     api: options.api,
     identity: options.identity,
     leaseDurationSeconds: timing.leaseDurationSeconds,
-    clock: options.clock,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return acquireLease({
     lock,
     timing,
     waitMs: options.waitMs ?? 30_000,
-    clock: options.clock,
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -4,11 +4,10 @@
 // Nothing here logs; every outcome goes to `onDelivery` as a result code without body or signature.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { millisOf } from '../../clock.js';
-import type { Clock } from '../../model/index.js';
 import type { ForgeKind } from '../config/settings.js';
 import { isPushEvent, parsePush, type PushTrigger } from './push.js';
 import { deliveryIdOf, detectForge, eventOf, header, verifyDelivery } from './verify.js';
+import type { Clock } from '../../model/index.js';
 
 export const WebhookResult = {
   accepted: 'accepted',
@@ -91,7 +90,8 @@ export function createWebhookHandler(
   const max = options.maxBodyBytes ?? 1024 * 1024;
   const windowMs = options.replayWindowMs ?? 10 * 60_000;
   const capacity = options.replayCapacity ?? 10_000;
-  const now = millisOf(options.clock);
+  const clock = options.clock;
+  const now = clock ? (): number => clock.now().getTime() : Date.now;
   const seen = new Map<string, number>();
 
   const remembered = (key: string): boolean => {

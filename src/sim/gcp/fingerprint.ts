@@ -1,6 +1,5 @@
 // Fingerprints are opaque bytes to clients; gcloud base64-decodes and re-encodes them, so they must be
-// canonical base64 (a non-canonical `def=` would come back as `dec=` and fail the check) and are
-// compared as bytes.
+// canonical base64 and are compared as bytes.
 import { randomBytes } from 'node:crypto';
 
 export function newFingerprint(): string {

@@ -1,7 +1,6 @@
-// The `gcloud.env` file that points `gcloud compute` at the simulator, fully offline: a throwaway
-// config dir, the project, the endpoint override, a token file, and everything that would otherwise
-// phone home (usage reporting, update checks, and the GCE metadata probe gcloud makes for its
-// user-agent unless CLOUDSDK_METRICS_ENVIRONMENT is set).
+// The `gcloud.env` file that points `gcloud compute` at the simulator, fully offline
+// (docs/gcp-simulator.md): a throwaway config dir, the project, the endpoint override, a token file,
+// and everything that would otherwise phone home (usage reporting, update checks, GCE metadata probes).
 
 export type GcloudEnvOptions = {
   /** `http://127.0.0.1:PORT/compute/v1/` */

@@ -1,5 +1,5 @@
-// Load-balancer object limits of the global external Application Load Balancer, as Google documents
-// them at cloud.google.com/load-balancing/docs/quotas.
+// Load-balancer object limits of the global external Application Load Balancer
+// (cloud.google.com/load-balancing/docs/quotas).
 export const LIMITS = {
   hostRulesPerUrlMap: 1000,
   pathMatchersPerUrlMap: 1000,

@@ -1,6 +1,6 @@
 // @google-cloud/compute clients pointed at a simulator, authenticated as in production with a
-// fixed-token OAuth2Client, so no metadata server or OAuth traffic is involved. Importing the
-// package costs ~2 s: create the clients once per test file.
+// fixed-token OAuth2Client. Importing the package costs ~2 s: create
+// the clients once per test file.
 import * as compute from '@google-cloud/compute';
 import { OAuth2Client } from 'google-auth-library';
 
