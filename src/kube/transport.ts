@@ -1,10 +1,11 @@
 // Raw HTTP to one API server, authenticated by @kubernetes/client-node: `kc.applyToFetchOptions`
 // gives the headers (bearer token, exec/OIDC plugins refreshed per call) and the TLS/proxy agent;
 // the request itself goes through node:http(s) so the body is sent exactly as given (the typed
-// serializer drops unknown fields, reference/feasibility.md §2) and watch bodies stream.
+// serializer drops unknown fields, docs/cluster-adapter.md) and watch bodies stream.
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { millisOf } from '../clock.js';
 import type { ClusterName } from '../model/index.js';
 import {
   httpError,
@@ -52,10 +53,13 @@ export const DEFAULT_USER_AGENT = 'fedsync';
 export function createTransport(options: {
   cluster: ClusterName;
   kubeConfig: KubeConfig;
+  /** Milliseconds now, to turn a Retry-After date into seconds (default: the system clock). */
+  now?: () => number;
   /** The User-Agent header: API servers log it (audit), so each agent replica can be told apart. */
   userAgent?: string;
 }): Transport {
   const { kubeConfig: kc, cluster } = options;
+  const now = options.now ?? millisOf();
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error(`kubeconfig for ${cluster}: the current context has no cluster server`);
@@ -129,7 +133,7 @@ export function createTransport(options: {
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return;
     const ra = res.headers['retry-after'];
-    throw httpError(label(req), status, text, parseRetryAfter(ra, Date.now()), secretValuesOf(req.body));
+    throw httpError(label(req), status, text, parseRetryAfter(ra, now()), secretValuesOf(req.body));
   };
 
   return {

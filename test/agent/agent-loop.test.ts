@@ -13,7 +13,7 @@ import type { ActionResult, ClusterPlan, FederationRepo, ObservedCluster } from 
 import type { LoadedRepo } from '../../src/source/load-repo.js';
 import type { ClusterClient } from '../../src/kube/port.js';
 import { repoFiles } from '../helpers/repo-files.js';
-import { waitFor } from '../kube/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const demoFiles = await repoFiles('fixtures/repos/demo');
 
