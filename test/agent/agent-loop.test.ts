@@ -14,6 +14,9 @@ import type { LoadedRepo } from '../../src/source/load-repo.js';
 import type { ClusterClient } from '../../src/kube/port.js';
 import { repoFiles } from '../helpers/repo-files.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { asApplied } from '../helpers/apiserver.js';
+import { toMemberObject } from '../../src/federation/member-object.js';
+import { refKey, refOf } from '../../src/model/index.js';
 
 const demoFiles = await repoFiles('fixtures/repos/demo');
 
@@ -37,6 +40,8 @@ type FakeCluster = {
   /** Holds every apply until released. */
   hold?: Promise<void>;
   started: number;
+  /** What observe reports per cluster besides health (live objects, workload state). */
+  live?: (cluster: string) => Pick<ObservedCluster, 'objects' | 'workloads'> | undefined;
 };
 
 function fakeFleet(currentSha: () => string): FakeCluster {
@@ -53,6 +58,7 @@ function fakeFleet(currentSha: () => string): FakeCluster {
               objects: {},
               inventory: [],
               workloads: {},
+              ...fake.live?.(c.name),
             })),
           ),
         async apply(plan) {
@@ -138,6 +144,42 @@ describe('agent loop', () => {
       const n = h.runs.length;
       await h.agent.trigger('manual');
       assert.equal(h.runs.length, n + 1, 'no retry is pending once converged');
+    } finally {
+      await h.agent.stop();
+    }
+  });
+
+  test('a plan that asks to look again after N seconds is run again then, with no other trigger', async () => {
+    const h = await harness({});
+    try {
+      // A pod of nginx pending for 59.5 s: the replica planner wants another look within a second.
+      const nginx = h.repo.current.ok
+        ? h.repo.current.value.objects.find(
+            (o) => o.template.kind === 'ReplicaSet' && o.template.metadata.name === 'nginx',
+          )
+        : undefined;
+      assert.ok(nginx, 'the demo repository has the nginx ReplicaSet');
+      const key = refKey(refOf(nginx.template));
+      const live = asApplied(toMemberObject(nginx.template, { federation: 'demo', source: 'x@old' }));
+      h.fake.live = (cluster) =>
+        cluster === 'gce-asia-east1a'
+          ? {
+              objects: { [key]: live },
+              workloads: {
+                [key]: {
+                  specReplicas: 4,
+                  readyReplicas: 3,
+                  unschedulableSince: [new Date(Date.now() - 59_500).toISOString()],
+                },
+              },
+            }
+          : undefined;
+      await h.agent.trigger('manual');
+      const first = applied(h.runs[0]);
+      assert.equal(first.requeueAfterSeconds, 1);
+      h.fake.live = undefined;
+      await waitFor('the requeued run', () => h.runs.find((r) => r.reasons.includes('requeue')));
+      assert.equal(h.runs.length, 2, 'exactly one more run, the requeue');
     } finally {
       await h.agent.stop();
     }
