@@ -147,7 +147,7 @@ describe('the agent service on the simulated world', () => {
       const metrics = parsePrometheus((await get(`${leader.service.url}/metrics`)).text);
       const byName = new Map(metrics.map((f) => [f.name, f]));
       assert.ok(byName.get('fedsync_reconcile_duration_seconds'), 'reconcile duration histogram');
-      const lead = byName.get('fedsync_leader')?.metrics?.[0] as { value?: string } | undefined;
+      const lead = byName.get('fedsync_leader')?.metrics?.[0];
       assert.equal(lead?.value, '1', 'the leader says so in its metrics');
 
       const writesBefore = memberWrites(leader.userAgent);
