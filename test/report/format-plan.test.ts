@@ -69,11 +69,17 @@ const plan: Plan = {
       actions: [
         {
           action: 'replace',
-          key: 'forwardingRules/k8s-fw-shop-web--0123456789abcdef',
+          subject: 'forwardingRules/k8s-fw-shop-web--0123456789abcdef',
+          ref: { kind: 'forwardingRule', name: 'k8s-fw-shop-web--0123456789abcdef' },
+          call: 'insert',
+          replaceOrder: 'deleteFirst',
           reason: 'IPAddress cannot change in place',
           changes: [{ path: 'IPAddress', from: '10.0.0.1', to: '10.0.0.2' }],
         },
       ],
+      uid: '0123456789abcdef',
+      ingresses: [],
+      orphans: [],
     },
   ],
   problems: [{ code: 'cluster.offline', severity: 'warning', message: 'Offline', cluster: 'b' }],

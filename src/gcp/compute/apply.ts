@@ -2,7 +2,7 @@
 // what it was making (a rule whose proxy could not be created is not tried); the others go on. No
 // delete runs after any failure: what a failed switch still needs (an old certificate, an old
 // address) stays. Errors that are not GcpErrors are bugs or crashes and end the apply at once.
-import { canonicalLink, refOfLink, subjectOf, type GcpStep } from '../model/index.js';
+import { canonicalLink, refOfLink, subjectOf, type LoadBalancerAction } from '../model/index.js';
 import { GcpError, isTransientGcpError } from './errors.js';
 import { executeStep, type ExecuteContext } from './execute.js';
 
@@ -16,8 +16,8 @@ export type StepOutcome = (typeof StepOutcome)[keyof typeof StepOutcome];
 
 export type StepResult = {
   subject: string;
-  action: GcpStep['action'];
-  call?: GcpStep['call'];
+  action: LoadBalancerAction['action'];
+  call?: LoadBalancerAction['call'];
   outcome: StepOutcome;
   note?: string;
   error?: { code: string; message: string; transient: boolean };
@@ -29,7 +29,7 @@ export type GcpApplyResult = {
   ok: boolean;
 };
 
-function references(step: GcpStep): string[] {
+function references(step: LoadBalancerAction): string[] {
   const out = new Set<string>();
   const walk = (v: unknown): void => {
     if (typeof v === 'string') {
@@ -45,7 +45,7 @@ function references(step: GcpStep): string[] {
 
 export async function applySteps(
   ctx: ExecuteContext,
-  steps: readonly GcpStep[],
+  steps: readonly LoadBalancerAction[],
   onStep?: (result: StepResult) => void,
 ): Promise<GcpApplyResult> {
   const results: StepResult[] = [];

@@ -1,6 +1,6 @@
 // The Google Cloud target: observe → observed state, apply(steps) → result, plus backend health for
 // the write-back. The client library is loaded on the first call that needs it, never at import.
-import type { BackendState, GcpStep, ObservedLoadBalancer } from '../model/index.js';
+import type { BackendState, LoadBalancerAction, ObservedLoadBalancer } from '../model/index.js';
 import type { ComputeApi } from './api.js';
 import { applySteps, type GcpApplyResult, type StepResult } from './apply.js';
 import { connectCompute, type CallHook, type ComputeConnection } from './connection.js';
@@ -11,7 +11,7 @@ import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 export type GcpTarget = {
   readonly project: string;
   observe(scope: ObserveScope): Promise<ObservedLoadBalancer>;
-  apply(steps: readonly GcpStep[], onStep?: (r: StepResult) => void): Promise<GcpApplyResult>;
+  apply(steps: readonly LoadBalancerAction[], onStep?: (r: StepResult) => void): Promise<GcpApplyResult>;
   /** Backend service name → state, for the backend services of this federation. */
   health(observed: ObservedLoadBalancer, uid: string): Promise<Record<string, BackendState>>;
   close(): Promise<void>;

@@ -7,7 +7,7 @@ import { diffLoadBalancer } from './diff.js';
 import { decideDraining, withDraining, type DrainState } from './drain.js';
 import { checkQuotas } from './limits.js';
 import { subjectOf, type ObservedLoadBalancer } from './resources.js';
-import type { GcpStep, Orphan } from './steps.js';
+import type { LoadBalancerAction, Orphan } from './steps.js';
 import { desiredLoadBalancer } from './translate.js';
 
 export type LoadBalancerPlanData = {
@@ -15,7 +15,7 @@ export type LoadBalancerPlanData = {
   project: string;
   uid: string;
   /** In apply order; `unchanged` steps included (apply skips them). */
-  steps: GcpStep[];
+  steps: LoadBalancerAction[];
   orphans: Orphan[];
   problems: Problem[];
   ingresses: IngressDesign[];
