@@ -20,7 +20,8 @@ const NOW = '2026-06-01T12:00:00.000Z';
 const plan = (input: LoadBalancerInput, observed: ObservedLoadBalancer) =>
   planLoadBalancer({ input, observed, drain: EMPTY_DRAIN_STATE, now: NOW });
 const empty: ObservedLoadBalancer = { project: 'fedsync-demo', resources: [] };
-const brief = (s: LoadBalancerAction) => `${s.action} ${s.call ?? '-'} ${s.subject.replace(/--[0-9a-f]{16}$/, '')}`;
+const brief = (s: LoadBalancerAction) =>
+  `${s.action} ${s.call ?? '-'} ${s.subject.replace(/--[0-9a-f]{16}$/, '')}`;
 const mutations = (steps: LoadBalancerAction[]) => steps.filter((s) => s.action !== 'unchanged');
 const steady = (input: LoadBalancerInput) => echoAll(desiredLoadBalancer(input).resources, input.project);
 

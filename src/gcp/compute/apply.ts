@@ -2,6 +2,7 @@
 // what it was making (a rule whose proxy could not be created is not tried); the others go on. No
 // delete runs after any failure: what a failed switch still needs (an old certificate, an old
 // address) stays. Errors that are not GcpErrors are bugs or crashes and end the apply at once.
+import { WRITING_ACTIONS } from '../../model/index.js';
 import { canonicalLink, refOfLink, subjectOf, type LoadBalancerAction } from '../model/index.js';
 import { GcpError, isTransientGcpError } from './errors.js';
 import { executeStep, type ExecuteContext } from './execute.js';
@@ -56,7 +57,8 @@ export async function applySteps(
   };
   for (const step of steps) {
     const base = { subject: step.subject, action: step.action, ...(step.call ? { call: step.call } : {}) };
-    if (step.action === 'unchanged' || !step.call) {
+    // Unchanged, held (waiting for an approval) and skipped (drift only reported): no call.
+    if (!WRITING_ACTIONS.has(step.action) || !step.call) {
       record({ ...base, outcome: 'unchanged' });
       continue;
     }

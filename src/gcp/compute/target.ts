@@ -1,5 +1,6 @@
 // The Google Cloud target: observe → observed state, apply(steps) → result, plus backend health for
 // the write-back. The client library is loaded on the first call that needs it, never at import.
+import { WRITING_ACTIONS } from '../../model/index.js';
 import type { BackendState, LoadBalancerAction, ObservedLoadBalancer } from '../model/index.js';
 import type { ComputeApi } from './api.js';
 import { applySteps, type GcpApplyResult, type StepResult } from './apply.js';
@@ -46,7 +47,7 @@ export function computeTarget(options: GcpTargetOptions): GcpTarget {
     },
     async apply(steps, onStep) {
       // A plan with nothing to do never loads the client library.
-      if (steps.every((s) => s.action === 'unchanged'))
+      if (steps.every((s) => !WRITING_ACTIONS.has(s.action)))
         return {
           results: steps.map((s) => ({ subject: s.subject, action: s.action, outcome: 'unchanged' })),
           ok: true,

@@ -76,6 +76,7 @@ export function loadBalancerInputFrom(options: {
     secrets: repo.objects.filter((o) => o.template.kind === 'Secret').map((o) => o.template),
     clusters,
     prune: repo.federation.policy.prune,
+    selfHeal: repo.federation.policy.selfHeal,
     ...(options.settings ? { settings: options.settings } : {}),
   };
 }

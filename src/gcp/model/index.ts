@@ -11,6 +11,7 @@ export { diffLoadBalancer, type LoadBalancerDiff } from './diff.js';
 export { ownedChanges, canonicalBody, OWNED_FIELDS, IMMUTABLE_FIELDS } from './compare.js';
 export { orderSteps } from './order.js';
 export * from './drain.js';
+export { DIGESTED_KINDS, judgeDrift, specDigest, withSpecDigests } from './drift.js';
 export * from './write-back.js';
 export { planLoadBalancer, type LoadBalancerPlanData } from './plan.js';
 export { LB_LIMITS, QUOTA_METRIC, checkQuotas } from './limits.js';
