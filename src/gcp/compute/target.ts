@@ -1,11 +1,16 @@
 // The Google Cloud target: observe → observed state, apply(steps) → result, plus backend health for
 // the write-back. The client library is loaded on the first call that needs it, never at import.
 import { WRITING_ACTIONS } from '../../model/index.js';
-import type { BackendState, LoadBalancerAction, ObservedLoadBalancer } from '../model/index.js';
+import type {
+  BackendGroupHealth,
+  BackendState,
+  LoadBalancerAction,
+  ObservedLoadBalancer,
+} from '../model/index.js';
 import type { ComputeApi } from './api.js';
 import { applySteps, type GcpApplyResult, type StepResult } from './apply.js';
 import { connectCompute, type CallHook, type ComputeConnection } from './connection.js';
-import { readBackendHealth } from './health.js';
+import { readBackendHealth, readGroupHealth } from './health.js';
 import { observeLoadBalancer, type ObserveScope } from './observe.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
@@ -15,6 +20,8 @@ export type GcpTarget = {
   apply(steps: readonly LoadBalancerAction[], onStep?: (r: StepResult) => void): Promise<GcpApplyResult>;
   /** Backend service name → state, for the backend services of this federation. */
   health(observed: ObservedLoadBalancer, uid: string): Promise<Record<string, BackendState>>;
+  /** getHealth of every group of those backend services (one call per group). */
+  groupHealth(observed: ObservedLoadBalancer, uid: string): Promise<BackendGroupHealth[]>;
   close(): Promise<void>;
 };
 
@@ -56,6 +63,9 @@ export function computeTarget(options: GcpTargetOptions): GcpTarget {
     },
     async health(observed, uid) {
       return readBackendHealth(await connect(), observed, uid, retry);
+    },
+    async groupHealth(observed, uid) {
+      return readGroupHealth(await connect(), observed, uid, retry);
     },
     async close() {
       if (!api) return;

@@ -20,5 +20,6 @@ export { healthCheckPath } from './health-path.js';
 export { readTlsSecret, certificateDigest, type CertificateMaterial } from './tls.js';
 export { instancesFromNodes, commonNetworkTags, withNetworkTags } from './instances.js';
 export { HEALTH_CHECK_RANGES } from './backends.js';
-export { loadBalancerInputFrom, type ClusterNodeFacts } from './from-repo.js';
+export { loadBalancerInputFrom, nodeFactsOf, type ClusterNodeFacts } from './from-repo.js';
 export { observeNeeds, type ObserveNeeds } from './scope.js';
+export { loadBalancerView } from './view.js';

@@ -24,6 +24,9 @@ export type { IngressEvent, MemberWriteBack } from '../../model/index.js';
 /** One getHealth answer for one group of a backend service (or why there is none). */
 export type GroupHealth = { group: string; states: string[] } | { group: string; error: string };
 
+/** One group of one of fedsync's backend services and what getHealth said about it. */
+export type BackendGroupHealth = { backendService: string; health: GroupHealth };
+
 /**
  * The state of a backend service over its groups: HEALTHY as soon as one instance is, else
  * UNHEALTHY when some state was reported, else Unknown (no groups, errors, nothing reported yet —
@@ -34,6 +37,16 @@ export function backendState(groups: readonly GroupHealth[]): BackendState {
   if (states.includes('HEALTHY')) return BackendState.healthy;
   if (states.length > 0) return BackendState.unhealthy;
   return BackendState.unknown;
+}
+
+/** Backend service → its state over its groups (HEALTHY as soon as one instance is). */
+export function foldBackendHealth(groups: readonly BackendGroupHealth[]): Record<string, BackendState> {
+  const byService = new Map<string, GroupHealth[]>();
+  for (const g of groups)
+    byService.set(g.backendService, [...(byService.get(g.backendService) ?? []), g.health]);
+  return Object.fromEntries(
+    [...byService.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([bs, h]) => [bs, backendState(h)]),
+  );
 }
 
 export type IngressLoadBalancerStatus = {
