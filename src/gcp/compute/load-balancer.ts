@@ -12,7 +12,6 @@ import type {
   MemberIngressPort,
   ObservedCluster,
   ObservedLoadBalancer,
-  Outcome,
   TargetPort,
   TargetResult,
 } from '../../model/index.js';
@@ -28,7 +27,6 @@ import {
   observeNeeds,
   type BackendGroupHealth,
 } from '../model/index.js';
-import type { StepResult } from './apply.js';
 import { GcpError, GcpErrorCode } from './errors.js';
 import type { ObserveScope } from './observe.js';
 import { computeTarget, type GcpTarget, type GcpTargetOptions } from './target.js';
@@ -44,13 +42,6 @@ export type LoadBalancerTargetOptions = GcpTargetOptions & {
   members: MemberIngressPort;
   /** Replaces the Compute target (tests). */
   gcp?: GcpTarget;
-};
-
-const OUTCOME: Record<StepResult['outcome'], Outcome> = {
-  done: 'done',
-  failed: 'failed',
-  notRun: 'notRun',
-  unchanged: 'noop',
 };
 
 /** What a re-read after the apply needs: the federation's resources and the user's it references. */
@@ -140,7 +131,7 @@ export function loadBalancerTarget(options: LoadBalancerTargetOptions): LoadBala
             key: r.subject,
             subject: r.subject,
             action: action.action,
-            outcome: OUTCOME[r.outcome],
+            outcome: r.outcome,
             ...(r.error ? { error: { code: r.error.code, message: r.error.message } } : {}),
             ...(r.note
               ? { reason: r.note }
@@ -160,7 +151,7 @@ export function loadBalancerTarget(options: LoadBalancerTargetOptions): LoadBala
               key: r.subject,
               subject: r.subject,
               action: plan.actions[i]!.action,
-              outcome: OUTCOME[r.outcome],
+              outcome: r.outcome,
             };
             results.push(out);
             observer?.actionFinished?.(target, out);
