@@ -3,12 +3,23 @@
 // token from the gcloud.env next to it), Application Default Credentials for a real project
 // otherwise. None when the federation names no Google Cloud project — then nothing of Google Cloud
 // is loaded at all.
+import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FederationRepo, MemberIngressPort } from '../model/index.js';
 import type { ComputeConnection } from '../gcp/compute/connection.js';
 import type { LoadBalancerTarget } from '../gcp/compute/load-balancer.js';
 import type { FleetCliOptions } from './fleet-options.js';
+
+/** `loadBalancer: false` from `--no-load-balancer`: plan and apply the member clusters only. */
+export type LoadBalancerCliOptions = { loadBalancer?: boolean };
+
+export function addLoadBalancerOptions(cmd: Command): Command {
+  return cmd.option(
+    '--no-load-balancer',
+    'leave the Google Cloud load balancer out: observe, plan and apply the member clusters only',
+  );
+}
 
 /** The project of the federation's load balancer (fedsync.yaml, else a cluster registration's). */
 export function federationProject(repo: FederationRepo): string | undefined {
@@ -53,12 +64,12 @@ export async function simComputeConnection(dir: string, project: string): Promis
 }
 
 export async function loadBalancerFor(options: {
-  opts: FleetCliOptions;
+  opts: FleetCliOptions & LoadBalancerCliOptions;
   repo: FederationRepo;
   members: MemberIngressPort;
 }): Promise<LoadBalancerTarget | undefined> {
   const project = federationProject(options.repo);
-  if (!project) return undefined;
+  if (!project || options.opts.loadBalancer === false) return undefined;
   const connection: ComputeConnection = options.opts.sim
     ? await simComputeConnection(options.opts.sim, project)
     : { kind: 'applicationDefault', project };

@@ -78,6 +78,13 @@ test('plan shows the changes and exits 2; json and markdown render the same plan
       'loadBalancer fedsync-demo',
     ],
   );
+  // --no-load-balancer: the member clusters only (no Google Cloud access needed).
+  const clustersOnly = await cli(['plan', ...sim(), '--no-load-balancer', '-o', 'json']);
+  assert.equal(clustersOnly.code, 2);
+  assert.deepEqual(
+    (JSON.parse(clustersOnly.out) as { targets: { kind: string }[] }).targets.map((t) => t.kind),
+    ['cluster', 'cluster', 'cluster'],
+  );
   const md = await cli(['plan', ...sim(), '-o', 'markdown']);
   assert.match(md.out, /^### fedsync plan/);
 });

@@ -13,7 +13,7 @@ import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
-import { loadBalancerFor } from '../load-balancer-options.js';
+import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
 
 export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
   checkOutput(opts.output, ['text', 'json']);
@@ -77,7 +77,7 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
 }
 
 export function registerApply(program: Command, deps: ClusterCommandDeps): void {
-  addFleetOptions(addRepoOptions(program.command('apply')))
+  addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('apply'))))
     .description(
       'reconcile the clusters once to the ref (apply, adopt, prune); exit 0 converged, 1 otherwise',
     )

@@ -14,7 +14,7 @@ import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
-import { loadBalancerFor } from '../load-balancer-options.js';
+import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
 
 const OUTPUTS = ['text', 'json', 'markdown'] as const;
 
@@ -63,7 +63,7 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
 }
 
 export function registerPlan(program: Command, deps: ClusterCommandDeps): void {
-  addFleetOptions(addRepoOptions(program.command('plan')))
+  addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('plan'))))
     .description(
       'show what apply would change in every cluster and the load balancer (read-only); exit 0 none, 2 changes, 1 error',
     )

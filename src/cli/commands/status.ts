@@ -8,7 +8,7 @@ import { federatedView } from '../../report/format/federated-view.js';
 import { formatFederatedViewText } from '../../report/format/federated-view-text.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
-import { loadBalancerFor } from '../load-balancer-options.js';
+import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
 import { formatLoadBalancersText } from '../../report/format/load-balancer-text.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
@@ -45,7 +45,7 @@ export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCo
 }
 
 export function registerStatus(program: Command, deps: ClusterCommandDeps): void {
-  addFleetOptions(addRepoOptions(program.command('status')))
+  addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('status'))))
     .description(
       'the federated view: each object of the repository in every cluster, replicas summed, and each load balancer',
     )
