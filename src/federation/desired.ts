@@ -145,14 +145,27 @@ export function memberIngressClass(repo: FederationRepo): string | undefined {
   return project ? (repo.federation.gcp?.ingressClass ?? DEFAULT_INGRESS_CLASS) : undefined;
 }
 
+/**
+ * Sets the class by the annotation, the form every ingress controller honours. The API server
+ * refuses an Ingress carrying both the annotation and `spec.ingressClassName`, so a class named in
+ * the spec is taken out of the member copy.
+ */
 function withIngressClass(obj: KubeObject, ingressClass: string, report: Report): void {
+  const spec = obj.spec as { ingressClassName?: unknown } | undefined;
   const current = obj.metadata.annotations?.[ANNOTATION_INGRESS_CLASS];
-  if (current !== undefined && current !== ingressClass)
+  const replaced = [
+    ...(current !== undefined && current !== ingressClass ? [`${ANNOTATION_INGRESS_CLASS}: ${current}`] : []),
+    ...(spec?.ingressClassName !== undefined
+      ? [`spec.ingressClassName: ${JSON.stringify(spec.ingressClassName)}`]
+      : []),
+  ];
+  if (replaced.length > 0)
     report(
       'ingress.classReplaced',
       'warning',
-      `${ANNOTATION_INGRESS_CLASS}: ${current} is replaced by ${ingressClass} in the member clusters: fedsync runs this Ingress's load balancer (spec.gcp.ingressClass in fedsync.yaml sets the class)`,
+      `${replaced.join(' and ')} replaced by ${ANNOTATION_INGRESS_CLASS}: ${ingressClass} in the member clusters: fedsync runs this Ingress's load balancer, no in-cluster controller may (spec.gcp.ingressClass in fedsync.yaml sets the class)`,
     );
+  if (spec && 'ingressClassName' in spec) delete spec.ingressClassName;
   obj.metadata.annotations = { ...obj.metadata.annotations, [ANNOTATION_INGRESS_CLASS]: ingressClass };
 }
 
