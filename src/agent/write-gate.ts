@@ -76,7 +76,7 @@ export function createWriteGate(options: {
   };
 }
 
-/** The client with every write (apply, delete) checked against the gate just before it is sent. */
+/** The client with every write (apply, delete, patch, create) checked against the gate just before it is sent. */
 export function gateClient(client: ClusterClient, gate: WriteGate): ClusterClient {
   const pass = (): void => {
     const v = gate.check();
@@ -93,6 +93,14 @@ export function gateClient(client: ClusterClient, gate: WriteGate): ClusterClien
     async remove(ref, options) {
       pass();
       return client.remove(ref, options);
+    },
+    async patch(ref, patch, options) {
+      pass();
+      return client.patch(ref, patch, options);
+    },
+    async create(object) {
+      pass();
+      return client.create(object);
     },
     get: (ref) => client.get(ref),
     list: (options) => client.list(options),

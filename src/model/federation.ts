@@ -87,7 +87,15 @@ export type FederationSettings = {
   name: string;
   /** `spec.suspend: true`: a running agent reads and plans this commit but writes nothing. */
   suspend?: boolean;
-  gcp?: { project?: string; network?: string };
+  gcp?: {
+    project?: string;
+    network?: string;
+    /**
+     * The ingress class fedsync gives every member Ingress when it runs the load balancer, so no
+     * in-cluster controller (GKE's own) builds a second one (default `fedsync`).
+     */
+    ingressClass?: string;
+  };
   policy: FederationPolicy;
   source?: SourceLocation;
 };

@@ -35,6 +35,8 @@ export function instrumentClient(client: ClusterClient, metrics: AgentMetrics): 
     apply: (object, options) => counted('apply', () => client.apply(object, options)),
     remove: (ref, options) => counted('delete', () => client.remove(ref, options)),
     get: (ref) => counted('get', () => client.get(ref)),
+    patch: (ref, patch, options) => counted('patch', () => client.patch(ref, patch, options)),
+    create: (object) => counted('create', () => client.create(object)),
     list: (options) => counted('list', () => client.list(options)),
     watch: (options, onEvent, done) => counted('watch', () => client.watch(options, onEvent, done)),
     probe: () => client.probe(),
