@@ -129,9 +129,15 @@ describe('the agent service on the simulated world', () => {
         () => {
           const l = [a, b].filter((s) => s.service.leading());
           const head = l[0];
-          return l.length === 1 && head && head.runs.some((r) => r.mode === 'applied') ? head : undefined;
+          if (l.length !== 1 || !head?.runs.some((r) => r.mode === 'applied'))
+            throw new Error(
+              `leading: ${l.map((x) => x.identity).join(',')}; runs: ${JSON.stringify(
+                [a, b].map((x) => x.runs.map((r) => [r.mode, r.reasons])),
+              )}`,
+            );
+          return head;
         },
-        { timeoutMs: 20_000 },
+        { timeoutMs: 60_000 },
       );
       const follower = leader === a ? b : a;
       await waitFor('the follower to plan without writing', () =>

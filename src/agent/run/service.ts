@@ -21,6 +21,7 @@ import { createWriteGate } from '../write-gate.js';
 import { agentClientFactory, agentUserAgent } from './clients.js';
 import { connect, IN_CLUSTER_CONTEXT, type Connections } from './connect.js';
 import { createFleetHolder, type FleetHolder } from './fleet-holder.js';
+import { agentLoadBalancer } from './load-balancer.js';
 import { recordRun, statusOf } from './record.js';
 import { readSecret, type Env } from './secrets.js';
 
@@ -152,9 +153,13 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
         }
       : undefined;
 
+  const lb = agentLoadBalancer({
+    gcp: connections.gcp,
+    members: () => fleet.current()?.memberIngresses,
+  });
   const agent = (agentRef = await startAgent({
     read,
-    targets: { cluster: fleet.port },
+    targets: { cluster: fleet.port, loadBalancer: lb.port },
     gate,
     schedule: { cron: config.schedule.cron, jitterMs: config.schedule.jitterMs },
     driftIntervalMs: config.schedule.driftIntervalMs,
@@ -261,6 +266,7 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
     await agent.stop({ graceMs: 0 });
     await elector?.stop();
     await fleet.stop();
+    await lb.close();
     throw err;
   }
   log.info({ url: server.url, lease: le.enabled ? leaseName : undefined }, 'listening');
@@ -276,6 +282,7 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
     async stop(o) {
       await agent.stop(o);
       await elector?.stop();
+      await lb.close();
       await fleet.stop();
       await server.stop();
     },
