@@ -155,6 +155,12 @@ export async function reconcileOnce(options: {
   observer?: ApplyObserver;
   /** Targets applied at the same time (default 16: each cluster has its own rate limit). */
   targetConcurrency?: number;
+  /**
+   * The targets this writer applies (sharding: another replica owns the rest). Every target is
+   * still observed and planned — replicas are spread over the whole federation — but only these
+   * are applied and reported. Default: all.
+   */
+  owns?: (target: { kind: TargetPlan['kind']; name: string }) => boolean;
 }): Promise<ReconcileOutcome> {
   const planned = await planOnce({
     read: options.read,
@@ -177,13 +183,14 @@ export async function reconcileOnce(options: {
   const { plan, revision } = planned;
   const observed = { clusters: planned.observed, loadBalancers: planned.observedLoadBalancers ?? [] };
   const limit = pLimit(options.targetConcurrency ?? 16);
+  const owned = options.owns ? plan.targets.filter((t) => options.owns!(t)) : plan.targets;
   const apply = (t: TargetPlan) => applyTarget(t, options.targets, observed, options.observer);
   // The member Ingresses exist before the load balancer writes back to them.
   const clusterResults = await Promise.all(
-    plan.targets.filter((t) => t.kind === 'cluster').map((t) => limit(() => apply(t))),
+    owned.filter((t) => t.kind === 'cluster').map((t) => limit(() => apply(t))),
   );
   const lbResults: TargetResult[] = [];
-  for (const t of plan.targets) if (t.kind === 'loadBalancer') lbResults.push(await apply(t));
+  for (const t of owned) if (t.kind === 'loadBalancer') lbResults.push(await apply(t));
   const results = [...clusterResults, ...lbResults];
   const problems = [
     ...plan.problems,

@@ -15,8 +15,21 @@ export type ReconcileQueue = {
   trigger(reason: TriggerReason): Promise<RunOutcome>;
   /** Resolves when nothing is running or pending. */
   idle(): Promise<void>;
+  /**
+   * No run starts any more: a pending follow-up is dropped and its callers, like later ones, get
+   * `{ ok: false }` with a QueueClosedError. The run in progress is left to finish.
+   */
+  close(): void;
   readonly stats: { runs: number; coalesced: number };
 };
+
+export class QueueClosedError extends Error {
+  readonly code = 'agent.stopping';
+  constructor() {
+    super('the agent is stopping: no new reconcile starts');
+    this.name = 'QueueClosedError';
+  }
+}
 
 type Waiter = (outcome: RunOutcome) => void;
 
@@ -27,7 +40,9 @@ export function createReconcileQueue(
   let running = false;
   let pending: { reasons: Set<TriggerReason>; waiters: Waiter[] } | undefined;
   let idleWaiters: (() => void)[] = [];
+  let closed = false;
   const stats = { runs: 0, coalesced: 0 };
+  const refused = (): RunOutcome => ({ ok: false, error: new QueueClosedError() });
 
   const start = (reasons: Set<TriggerReason>, waiters: Waiter[]): void => {
     running = true;
@@ -44,8 +59,9 @@ export function createReconcileQueue(
       for (const w of waiters) w(outcome);
       const next = pending;
       pending = undefined;
-      if (next) start(next.reasons, next.waiters);
+      if (next && !closed) start(next.reasons, next.waiters);
       else {
+        for (const w of next?.waiters ?? []) w(refused());
         running = false;
         const idle = idleWaiters;
         idleWaiters = [];
@@ -58,6 +74,7 @@ export function createReconcileQueue(
     stats,
     trigger(reason) {
       return new Promise<RunOutcome>((resolve) => {
+        if (closed) return resolve(refused());
         if (!running) return start(new Set([reason]), [resolve]);
         if (pending) stats.coalesced++;
         pending ??= { reasons: new Set(), waiters: [] };
@@ -67,6 +84,9 @@ export function createReconcileQueue(
     },
     idle() {
       return running ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve();
+    },
+    close() {
+      closed = true;
     },
   };
 }
@@ -195,6 +215,9 @@ export type TriggersOptions = {
 export async function startTriggers(options: TriggersOptions): Promise<{
   queue: ReconcileQueue;
   now: (reason?: TriggerReason) => Promise<RunOutcome>;
+  /** Stops the schedule and the watch and closes the queue; the run in progress goes on. */
+  close: () => Promise<void>;
+  /** close(), then waits for the run in progress. */
   stop: () => Promise<void>;
 }> {
   const queue = createReconcileQueue(options.run, options.onError ? { onError: options.onError } : {});
@@ -207,11 +230,18 @@ export async function startTriggers(options: TriggersOptions): Promise<{
         : options.watch;
     stoppers.push(await watchTrigger(queue, watchOptions));
   }
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      queue.close();
+      for (const s of stoppers) await s.stop();
+    })());
   return {
     queue,
     now: (reason = 'now') => queue.trigger(reason),
+    close,
     async stop() {
-      for (const s of stoppers) await s.stop();
+      await close();
       await queue.idle();
     },
   };

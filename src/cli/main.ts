@@ -9,6 +9,7 @@ import { processDeps } from './cluster-command.js';
 import { registerApply } from './commands/apply.js';
 import { registerDemo } from './commands/demo.js';
 import { registerStatus } from './commands/status.js';
+import { registerRun } from './commands/run.js';
 import { createClient } from './kube-client.js';
 
 export function buildProgram(): Command {
@@ -27,15 +28,22 @@ export function buildProgram(): Command {
   registerPlan(program, clusterDeps);
   registerApply(program, clusterDeps);
   registerStatus(program, clusterDeps);
+  const untilInterrupted = (): Promise<void> =>
+    new Promise((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
   registerDemo(program, {
     createClient,
     stdout: clusterDeps.stdout,
     stderr: clusterDeps.stderr,
-    untilInterrupted: () =>
-      new Promise((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      }),
+    untilInterrupted,
+  });
+  registerRun(program, {
+    version: fedsyncVersion(),
+    stderr: clusterDeps.stderr,
+    env: process.env,
+    untilInterrupted,
   });
   return program;
 }

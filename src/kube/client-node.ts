@@ -30,6 +30,8 @@ export type ClusterClientOptions = {
   rateLimit?: Partial<RateLimitOptions>;
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
+  /** The User-Agent header (default `fedsync`); an agent sends its identity in it. */
+  userAgent?: string;
 };
 
 /** A KubeConfig whose current context is `context` (validated: unknown contexts throw). */
@@ -77,7 +79,12 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const policy = retryPolicy(options.retry);
   const limiter = tokenBucket({ now, sleep: policy.sleep, ...options.rateLimit });
-  const transport = createTransport({ cluster: name, kubeConfig: kc, now });
+  const transport = createTransport({
+    cluster: name,
+    kubeConfig: kc,
+    now,
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+  });
 
   /** One request: rate-limited, timed out, retried when transient. */
   const call = (req: Omit<HttpRequest, 'timeoutMs'>): Promise<string> =>

@@ -27,7 +27,7 @@ import { createDriftDetector } from './drift.js';
 import type { DriftDetector } from './drift.js';
 import { kubeconfigLoadError } from './errors.js';
 import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from './health.js';
-import type { HealthChange, HealthMonitor } from './health.js';
+import type { HealthChange, HealthDetail, HealthMonitor } from './health.js';
 import { writeInventory } from './inventory.js';
 import { observeCluster } from './observe.js';
 import type { DesiredRef } from './observe.js';
@@ -42,6 +42,8 @@ export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
   readonly missingContexts: ClusterName[];
   /** Drift the watch found since the last call (long-lived fleets; always empty otherwise). */
   takeDrift(): Drift[];
+  /** Each cluster's health verdict and why (long-lived fleets; empty otherwise). */
+  healthDetails(): HealthDetail[];
   /** The member Ingresses as the load balancer's write-back reaches them. */
   readonly memberIngresses: MemberIngressPort;
   stop(): Promise<void>;
@@ -54,7 +56,10 @@ export type ClientFactory = (options: {
 }) => ClusterClient;
 
 export type FleetOptions = {
+  /** '' when every context is in extraContexts. */
   kubeconfigPath: string;
+  /** Contexts the client factory serves without the file (e.g. `in-cluster`: the pod's own). */
+  extraContexts?: string[];
   registrations: ClusterRegistration[];
   federation: string;
   createClient: ClientFactory;
@@ -111,7 +116,8 @@ async function probedHealth(client: ClusterClient, intervalMs: number): Promise<
 }
 
 export async function createFleet(options: FleetOptions): Promise<Fleet> {
-  const contexts = await contextsOf(options.kubeconfigPath);
+  const contexts = options.kubeconfigPath ? await contextsOf(options.kubeconfigPath) : new Set<string>();
+  for (const c of options.extraContexts ?? []) contexts.add(c);
   const clients = new Map<ClusterName, ClusterClient>();
   const caches = new Map<ClusterName, ClusterCache>();
   const missingContexts: string[] = [];
@@ -187,6 +193,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       return result;
     },
     takeDrift: () => drift?.takeDrift() ?? [],
+    healthDetails: () => monitor?.details() ?? [],
     memberIngresses: memberIngressPort({ clients, caches, clock: options.clock ?? systemClock }),
     async stop() {
       monitor?.stop();

@@ -20,9 +20,23 @@ const realTimers: HealthTimers = {
 
 export type HealthChange = { cluster: ClusterName; health: ClusterHealth; previous: ClusterHealth };
 
+/** What `fedsync clusters` shows: the verdict, when it was last checked and changed, and why. */
+export type HealthDetail = {
+  cluster: ClusterName;
+  health: ClusterHealth;
+  /** ISO times; absent until the first probe answered or failed. */
+  lastProbeAt?: string;
+  lastTransitionAt?: string;
+  /** Probes that failed in a row (Offline from failuresToOffline on). */
+  failures: number;
+  /** Why the verdict is what it is, in words. */
+  message: string;
+};
+
 export type HealthMonitor = {
   health(cluster: ClusterName): ClusterHealth;
   all(): Record<ClusterName, ClusterHealth>;
+  details(): HealthDetail[];
   onChange(listener: (change: HealthChange) => void): () => void;
   /** One probe of every cluster (those not already being probed); resolves when all answered. */
   probeAll(): Promise<void>;
@@ -33,15 +47,25 @@ export type HealthMonitor = {
   stop(): void;
 };
 
-type State = { health: ClusterHealth; failures: number; probing: boolean };
+type State = {
+  health: ClusterHealth;
+  failures: number;
+  probing: boolean;
+  lastProbeAt?: number;
+  lastTransitionAt?: number;
+  lastError?: string;
+};
 
 export function createHealthMonitor(options: {
   clients: readonly Pick<ClusterClient, 'name' | 'probe'>[];
   intervalMs?: number;
   timers?: HealthTimers;
   initial?: ClusterHealth;
+  now?: () => number;
 }): HealthMonitor {
   const timers = options.timers ?? realTimers;
+  const now = options.now ?? Date.now;
+  const intervalMs = options.intervalMs ?? defaultHealthIntervalMs;
   const clients = new Map<ClusterName, Pick<ClusterClient, 'name' | 'probe'>>();
   const states = new Map<ClusterName, State>();
   const listeners = new Set<(change: HealthChange) => void>();
@@ -51,6 +75,7 @@ export function createHealthMonitor(options: {
     const previous = state.health;
     state.health = health;
     if (previous === health) return;
+    state.lastTransitionAt = now();
     for (const l of listeners) {
       try {
         l({ cluster, health, previous });
@@ -65,12 +90,15 @@ export function createHealthMonitor(options: {
     if (!state || state.probing) return;
     state.probing = true;
     let ok: boolean;
+    state.lastError = undefined;
     try {
       ok = await client.probe();
-    } catch {
+    } catch (err) {
       ok = false;
+      state.lastError = err instanceof Error ? err.message : String(err);
     }
     state.probing = false;
+    state.lastProbeAt = now();
     if (states.get(client.name) !== state) return; // removed meanwhile
     if (ok) {
       state.failures = 0;
@@ -84,6 +112,30 @@ export function createHealthMonitor(options: {
   const monitor: HealthMonitor = {
     health: (cluster) => states.get(cluster)?.health ?? ClusterHealth.Offline,
     all: () => Object.fromEntries([...states].map(([name, s]) => [name, s.health])),
+    details: () =>
+      [...states].map(([cluster, s]): HealthDetail => {
+        const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+        const probe = iso(s.lastProbeAt);
+        const transition = iso(s.lastTransitionAt);
+        const message =
+          s.lastProbeAt === undefined
+            ? 'not probed yet'
+            : s.failures === 0
+              ? 'the API server answered its health check'
+              : `${s.failures} health check${s.failures === 1 ? '' : 's'} in a row got no healthy answer` +
+                (s.health === ClusterHealth.Ready
+                  ? ` (Offline after ${failuresToOffline})`
+                  : ` (probed every ${Math.round(intervalMs / 1000)} s)`) +
+                (s.lastError ? `: ${s.lastError}` : '');
+        return {
+          cluster,
+          health: s.health,
+          ...(probe ? { lastProbeAt: probe } : {}),
+          ...(transition ? { lastTransitionAt: transition } : {}),
+          failures: s.failures,
+          message,
+        };
+      }),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -106,10 +158,7 @@ export function createHealthMonitor(options: {
     start() {
       if (handle !== undefined) return;
       void monitor.probeAll();
-      handle = timers.setInterval(
-        () => void monitor.probeAll(),
-        options.intervalMs ?? defaultHealthIntervalMs,
-      );
+      handle = timers.setInterval(() => void monitor.probeAll(), intervalMs);
     },
     stop() {
       if (handle !== undefined) timers.clearInterval(handle);

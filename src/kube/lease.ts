@@ -8,6 +8,7 @@ import { millisOf } from '../clock.js';
 import {
   ApiException,
   CoordinationV1Api,
+  CoreV1Api,
   Observable,
   type KubeConfig,
   type RequestContext,
@@ -93,7 +94,26 @@ export type ClientNodeLeaseOptions = {
   /** Per-request timeout on top of any caller signal (default 10 s). */
   timeoutMs?: number;
   labels?: Record<string, string>;
+  /** The User-Agent header of the Lease requests (an agent sends its identity). */
+  userAgent?: string;
+  /** Create the namespace when it is missing (as the inventory does for its own), then the Lease. */
+  createNamespace?: boolean;
 };
+
+/** A 404 that names the namespace (not the Lease) as what is missing. */
+function namespaceMissing(err: unknown): boolean {
+  if (!(err instanceof ApiException) || err.code !== 404) return false;
+  const body: unknown = typeof err.body === 'string' ? safeJson(err.body) : err.body;
+  return (body as { details?: { kind?: string } } | undefined)?.details?.kind === 'namespaces';
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The LeaseApi on @kubernetes/client-node's CoordinationV1Api. */
 export function clientNodeLeaseApi(options: ClientNodeLeaseOptions): LeaseApi {
@@ -112,6 +132,7 @@ export function clientNodeLeaseApi(options: ClientNodeLeaseOptions): LeaseApi {
         {
           pre: (ctx: RequestContext) => {
             ctx.setSignal(combined);
+            if (options.userAgent) ctx.setHeaderParam('User-Agent', options.userAgent);
             return new Observable(Promise.resolve(ctx));
           },
           post: (rsp: ResponseContext) => new Observable(Promise.resolve(rsp)),
@@ -160,10 +181,26 @@ export function clientNodeLeaseApi(options: ClientNodeLeaseOptions): LeaseApi {
       }
     },
     async create(spec, signal) {
+      const once = async (): Promise<LeaseSnapshot> =>
+        snapshotOf(await api.createNamespacedLease({ namespace, body: body(spec) }, withSignal(signal)));
       try {
-        return snapshotOf(
-          await api.createNamespacedLease({ namespace, body: body(spec) }, withSignal(signal)),
-        );
+        return await once();
+      } catch (err) {
+        if (!options.createNamespace || !namespaceMissing(err)) throw failure('create', err);
+      }
+      try {
+        await options.kubeConfig
+          .makeApiClient(CoreV1Api)
+          .createNamespace(
+            { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } },
+            withSignal(signal),
+          );
+      } catch (err) {
+        // Someone else made it meanwhile: fine.
+        if (!(err instanceof ApiException && err.code === 409)) throw failure('create namespace', err);
+      }
+      try {
+        return await once();
       } catch (err) {
         throw failure('create', err);
       }

@@ -47,14 +47,20 @@ function headersOf(init: unknown): Headers {
   return out;
 }
 
+/** What fedsync's requests say they are, unless the caller names itself (an agent's identity). */
+export const DEFAULT_USER_AGENT = 'fedsync';
+
 export function createTransport(options: {
   cluster: ClusterName;
   kubeConfig: KubeConfig;
   /** Milliseconds now, to turn a Retry-After date into seconds (default: the system clock). */
   now?: () => number;
+  /** The User-Agent header: API servers log it (audit), so each agent replica can be told apart. */
+  userAgent?: string;
 }): Transport {
   const { kubeConfig: kc, cluster } = options;
   const now = options.now ?? millisOf();
+  const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error(`kubeconfig for ${cluster}: the current context has no cluster server`);
   const base = server.replace(/\/+$/, '');
@@ -70,7 +76,7 @@ export function createTransport(options: {
     }
     const url = new URL(base + req.path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
-    const headers: Headers = { ...headersOf(init), accept: 'application/json', 'user-agent': 'fedsync' };
+    const headers: Headers = { ...headersOf(init), accept: 'application/json', 'user-agent': userAgent };
     if (req.body !== undefined) {
       headers['content-type'] = req.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(req.body));

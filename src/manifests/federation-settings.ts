@@ -40,6 +40,7 @@ export function readFederationSettings(d: ObjectDoc, problems: Problem[]): Feder
     },
     source: { file: d.doc.file, line: d.doc.line },
   };
+  if (f.spec.suspend) settings.suspend = true;
   if (f.spec.gcp) {
     const gcp: NonNullable<FederationSettings['gcp']> = {};
     if (f.spec.gcp.project) gcp.project = f.spec.gcp.project;

@@ -101,6 +101,8 @@ export const federationSchema = z.strictObject({
   metadata: ownMeta,
   spec: z
     .strictObject({
+      /** true: the agent reads and plans but writes nothing until this is false again. */
+      suspend: z.boolean().optional(),
       gcp: z
         .strictObject({
           project: z.string().min(1).optional(),

@@ -85,6 +85,8 @@ export type FederationPolicy = {
 
 export type FederationSettings = {
   name: string;
+  /** `spec.suspend: true`: a running agent reads and plans this commit but writes nothing. */
+  suspend?: boolean;
   gcp?: {
     project?: string;
     network?: string;

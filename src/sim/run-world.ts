@@ -9,6 +9,7 @@ import { dataPlaneOf } from './kube/data-plane.js';
 import {
   computeSimOptionsFromWorld,
   gcpControlHandler,
+  gcloudTokenFile,
   startComputeSim,
   writeGcloudEnv,
 } from './gcp/index.js';
@@ -23,7 +24,7 @@ export type SimJson = {
   control: string;
   clusters: Record<string, { url: string; port: number; context: string; region: string; zone: string }>;
   /** Present when the world file has a `gcp` part. */
-  gcp?: { url: string; project: string; gcloudEnv: string };
+  gcp?: { url: string; project: string; gcloudEnv: string; tokenFile?: string };
 };
 
 export type RunningWorld = {
@@ -104,7 +105,12 @@ export async function startWorld(opts: StartWorldOptions): Promise<RunningWorld>
         project: gcp.project,
         token: gcp.token,
       });
-      simJson.gcp = { url: gcp.url, project: gcp.project, gcloudEnv: files.gcloudEnv };
+      simJson.gcp = {
+        url: gcp.url,
+        project: gcp.project,
+        gcloudEnv: files.gcloudEnv,
+        tokenFile: gcloudTokenFile(outDir),
+      };
     }
     await writeFile(files.simJson, `${JSON.stringify(simJson, null, 2)}\n`);
   }

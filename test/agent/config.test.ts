@@ -48,7 +48,7 @@ describe('agent configuration', () => {
     });
     assert.deepEqual(cfg.kubernetes, { kind: 'kubeconfig', path: '/etc/fedsync/kubeconfig' });
     assert.deepEqual(cfg.gcp, { project: 'acme-prod', credentials: { kind: 'adc' } });
-    assert.deepEqual(cfg.schedule, { cron: '* * * * *', jitterMs: 6000 });
+    assert.deepEqual(cfg.schedule, { cron: '* * * * *', jitterMs: 6000, driftIntervalMs: 300_000 });
     assert.deepEqual(cfg.previews.refs, ['refs/heads/preview/*']);
     assert.deepEqual(cfg.forge, {
       kind: 'github',
@@ -152,20 +152,89 @@ describe('agent configuration', () => {
     assert.deepEqual(problems(resolve({ file: { path: 'agent.yaml', text } })).sort(), expected.sort());
   });
 
-  test('settings that exclude each other name both places', () => {
-    const text = `${minimal.replace('{path: ./fleet}', '{path: ./fleet, url: "https://x.example/f.git"}')}sim: .fedsync/sim\n`;
-    const found = problems(
-      resolve({
-        file: { path: 'a.yaml', text },
-        env: { FEDSYNC_KUBECONFIG: '/k' },
-        flags: { 'in-cluster': true },
-      }),
-    );
-    assert.deepEqual(found.sort(), [
+  test('alternatives set in one source name both places; a more specific source replaces the other', () => {
+    const text = `${minimal.replace('{path: ./fleet}', '{path: ./fleet, url: "https://x.example/f.git"}')}sim: .fedsync/sim\nkubernetes: {kubeconfig: /k}\n`;
+    assert.deepEqual(problems(resolve({ file: { path: 'a.yaml', text } })).sort(), [
       'a.yaml:3: repository.path and repository.url (a.yaml:3) are both set; give one',
-      'a.yaml:4: a simulated world and a kubeconfig (environment variable FEDSYNC_KUBECONFIG) are both set; give one',
-      'flag --in-cluster: in-cluster credentials exclude a kubeconfig or a simulated world',
+      'a.yaml:5: kubernetes.kubeconfig and sim (a.yaml:4) are both set; give one',
     ]);
+    // The production file, tried on a simulated world: --sim replaces its kubeconfig and credentials.
+    const prod = `${minimal}kubernetes: {kubeconfig: /etc/k}\ngcp: {credentialsFile: /etc/key.json}\n`;
+    const onSim = value(resolve({ file: { path: 'a.yaml', text: prod }, flags: { sim: '/tmp/sim' } }));
+    assert.deepEqual(onSim.kubernetes, { kind: 'sim', dir: '/tmp/sim' });
+    assert.deepEqual(onSim.gcp.credentials, { kind: 'sim', dir: '/tmp/sim' });
+    const viaEnv = value(
+      resolve({ file: { path: 'a.yaml', text: prod }, env: { FEDSYNC_REPO_URL: 'https://g.example/f.git' } }),
+    );
+    assert.equal(viaEnv.repository.location, 'https://g.example/f.git');
+    // A credentials file given next to --sim (same source) is still a mistake worth saying.
+    assert.deepEqual(
+      problems(resolve({ flags: { 'repo-path': '.', sim: '/s', 'gcp-credentials-file': '/k.json' } })),
+      [
+        'flag --gcp-credentials-file: a simulated world brings its own Google Cloud; drop the credentials file',
+      ],
+    );
+  });
+
+  test('in a pod with a member kubeconfig: the Lease via the service account, unless a context is named', () => {
+    const env = { KUBERNETES_SERVICE_HOST: '10.0.0.1', FEDSYNC_REPO_PATH: '.' };
+    assert.deepEqual(value(resolve({ env, flags: { kubeconfig: '/m/kubeconfig' } })).kubernetes, {
+      kind: 'kubeconfig',
+      path: '/m/kubeconfig',
+      inCluster: true,
+    });
+    assert.deepEqual(
+      value(resolve({ env, flags: { kubeconfig: '/m/kubeconfig', context: 'eu-1' } })).kubernetes,
+      { kind: 'kubeconfig', path: '/m/kubeconfig', context: 'eu-1', inCluster: true },
+    );
+    assert.deepEqual(problems(resolve({ env, flags: { context: 'eu-1' } })), [
+      'flag --context: kubernetes.context names a context of a kubeconfig, and none is set',
+    ]);
+    assert.deepEqual(
+      value(resolve({ env: { ...env, FEDSYNC_IN_CLUSTER: 'false' }, flags: { kubeconfig: '/k' } }))
+        .kubernetes,
+      { kind: 'kubeconfig', path: '/k' },
+    );
+  });
+
+  test('fetch limits, the policy file, retry backoff, the drift interval, suspend and reporting', () => {
+    const text = `${minimal.replace('{path: ./fleet}', '{path: ./fleet, policyFile: /etc/policy.yaml, timeout: 45s, lowSpeedLimit: 0}')}schedule: {driftInterval: 2m}\nretry: {initialDelay: 500ms, maxDelay: 1m}\nsuspend: true\nreport: {enabled: false}\n`;
+    const cfg = value(
+      resolve({ file: { path: 'a.yaml', text }, env: { FEDSYNC_GIT_LOW_SPEED_TIME: '10s' } }),
+    );
+    assert.equal(cfg.repository.policyFile, '/etc/policy.yaml');
+    assert.deepEqual(cfg.repository.fetchTimeouts, {
+      totalMs: 45_000,
+      lowSpeedBytesPerSecond: 0,
+      lowSpeedWindowMs: 10_000,
+    });
+    assert.equal(cfg.schedule.driftIntervalMs, 120_000);
+    assert.deepEqual(cfg.retry, { initialMs: 500, maxMs: 60_000 });
+    assert.equal(cfg.suspend, true);
+    assert.deepEqual(cfg.report, { enabled: false });
+    const defaults = value(resolve({ file: { path: 'a.yaml', text: minimal } }));
+    assert.equal(defaults.repository.fetchTimeouts, undefined);
+    assert.equal(defaults.schedule.driftIntervalMs, 300_000);
+    assert.deepEqual(defaults.retry, { initialMs: 2000, maxMs: 300_000 });
+    assert.equal(defaults.suspend, false);
+    assert.deepEqual(defaults.report, { enabled: true });
+    assert.equal(
+      value(resolve({ file: { path: 'a.yaml', text: minimal }, env: { FEDSYNC_POLICY_FILE: '/p' } }))
+        .repository.policyFile,
+      '/p',
+    );
+    assert.deepEqual(
+      problems(
+        resolve({
+          file: { path: 'a.yaml', text: minimal },
+          flags: { 'retry-max': '1s', 'retry-initial': '5s', 'git-timeout': '0s' },
+        }),
+      ).sort(),
+      [
+        'flag --git-timeout: must be longer than 0',
+        'flag --retry-max: retry.maxDelay (1000 ms) must be at least retry.initialDelay (5000 ms), which must be above 0',
+      ],
+    );
   });
 
   test('YAML that does not parse is one problem at its line', () => {

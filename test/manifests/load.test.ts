@@ -161,6 +161,19 @@ describe('validation', () => {
       })[0] ?? '',
       /exactly one of digest or commit/,
     );
+    assert.equal(repo.federation.suspend, undefined, 'not suspended unless it says so');
+    const suspended = ok({
+      'fedsync.yaml':
+        'apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata: {name: p}\nspec: {suspend: true}\n',
+    });
+    assert.equal(suspended.federation.suspend, true);
+    assert.match(
+      problems({
+        'fedsync.yaml':
+          'apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata: {name: p}\nspec: {suspend: yes please}\n',
+      })[0] ?? '',
+      /^fedsync\.yaml:4: .*suspend/,
+    );
   });
 
   test('clusters: three dialects, duplicates across them name both places, misplaced kinds', () => {

@@ -16,6 +16,7 @@ import {
   type Origin,
 } from './layers.js';
 import { durationMs, type ForgeKind } from './settings.js';
+import type { FetchTimeouts } from '../../source/port.js';
 import type { AgentConfig, HostFacts, SecretRef } from './types.js';
 
 export type ResolveInput = {
@@ -33,6 +34,8 @@ export const DEFAULT_FORGE_URLS: Partial<Record<ForgeKind, string>> = {
 };
 
 type Got<T> = { value: T; origin: Origin } | undefined;
+
+const RANK: Record<Origin['kind'], number> = { file: 0, env: 1, flag: 2 };
 
 /** host:port, :port, [v6]:port. */
 export function parseListen(text: string): { host: string; port: number } | undefined {
@@ -67,22 +70,37 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
   const missing = (message: string): void => {
     if (!sourcesBroken) problems.push({ code: 'config.missing', severity: 'error', message });
   };
-  const both = (a: string, b: string): boolean => {
-    const x = get(a);
-    const y = get(b);
-    if (!x || !y) return false;
-    bad(y.origin, `${b} and ${a} (${describeOrigin(x.origin)}) are both set; give one`, 'config.conflict');
-    return true;
+  /**
+   * Settings that are alternatives (a URL or a path; a simulated world or a kubeconfig): the most
+   * specific source wins — a flag's choice replaces the file's — and two of them from the same
+   * source are a conflict naming both places.
+   */
+  const oneOf = (...paths: string[]): void => {
+    const present = paths.flatMap((p) => {
+      const g = get(p);
+      return g ? [{ path: p, origin: g.origin }] : [];
+    });
+    if (present.length < 2) return;
+    const top = Math.max(...present.map((x) => RANK[x.origin.kind]));
+    for (const x of present) if (RANK[x.origin.kind] < top) merged.delete(x.path);
+    const winners = present.filter((x) => RANK[x.origin.kind] === top);
+    const [first, second] = winners;
+    if (first && second)
+      bad(
+        second.origin,
+        `${second.path} and ${first.path} (${describeOrigin(first.origin)}) are both set; give one`,
+        'config.conflict',
+      );
   };
   const secret = (envPath: string, filePath: string): SecretRef | undefined => {
-    both(envPath, filePath);
+    oneOf(envPath, filePath);
     const e = val<string>(envPath);
     const f = val<string>(filePath);
     return e !== undefined ? { env: e } : f !== undefined ? { file: f } : undefined;
   };
 
   // Repository.
-  both('repository.url', 'repository.path');
+  oneOf('repository.url', 'repository.path');
   const url = val<string>('repository.url');
   const path = val<string>('repository.path');
   if (url === undefined && path === undefined)
@@ -95,30 +113,31 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
     if (d && !token) bad(d.origin, `${dependent} is set but no token is: set tokenEnv or tokenFile`);
   }
 
-  // Clusters.
+  // Clusters: a simulated world or a kubeconfig with a context per member cluster; in a pod the
+  // agent's own cluster (its Lease) is reached with the pod's service account.
+  oneOf('sim', 'kubernetes.kubeconfig');
+  if (get<boolean>('kubernetes.inCluster')?.value === true) oneOf('sim', 'kubernetes.inCluster');
   const sim = get<string>('sim');
   const kubeconfig = get<string>('kubernetes.kubeconfig');
   const inCluster = get<boolean>('kubernetes.inCluster');
-  const context = val<string>('kubernetes.context');
-  if (sim && kubeconfig)
-    bad(
-      sim.origin,
-      `a simulated world and a kubeconfig (${describeOrigin(kubeconfig.origin)}) are both set; give one`,
-      'config.conflict',
-    );
-  if (inCluster?.value && (kubeconfig || sim))
-    bad(
-      inCluster.origin,
-      'in-cluster credentials exclude a kubeconfig or a simulated world',
-      'config.conflict',
-    );
+  const contextSetting = get<string>('kubernetes.context');
+  const context = contextSetting?.value;
+  const inPod =
+    inCluster?.value === true || (inCluster === undefined && !sim && !!input.env.KUBERNETES_SERVICE_HOST);
   let kubernetes: AgentConfig['kubernetes'];
   if (sim) kubernetes = { kind: 'sim', dir: sim.value, ...(context ? { context } : {}) };
   else if (kubeconfig)
-    kubernetes = { kind: 'kubeconfig', path: kubeconfig.value, ...(context ? { context } : {}) };
-  else if (inCluster?.value || (inCluster === undefined && input.env.KUBERNETES_SERVICE_HOST))
+    kubernetes = {
+      kind: 'kubeconfig',
+      path: kubeconfig.value,
+      ...(context ? { context } : {}),
+      ...(inPod ? { inCluster: true as const } : {}),
+    };
+  else if (inPod) {
     kubernetes = { kind: 'inCluster' };
-  else {
+    if (contextSetting)
+      bad(contextSetting.origin, 'kubernetes.context names a context of a kubeconfig, and none is set');
+  } else {
     const fromEnv = input.env.KUBECONFIG?.split(':')[0];
     const home = input.host.home;
     const fallback = fromEnv || (home ? `${home}/.kube/config` : undefined);
@@ -128,7 +147,8 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
 
   // Google Cloud.
   const credentialsFile = get<string>('gcp.credentialsFile');
-  if (sim && credentialsFile)
+  // A world chosen where the file's credentials were set (a flag over the file) replaces them.
+  if (sim && credentialsFile && RANK[credentialsFile.origin.kind] >= RANK[sim.origin.kind])
     bad(
       credentialsFile.origin,
       'a simulated world brings its own Google Cloud; drop the credentials file',
@@ -226,6 +246,31 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
 
   const triggerToken = secret('trigger.tokenEnv', 'trigger.tokenFile');
 
+  // Fetch limits (only those set) and retry backoff.
+  const fetchTimeoutsSet: Partial<FetchTimeouts> = {};
+  const gitTimeout = get<string>('repository.timeout');
+  if (gitTimeout) fetchTimeoutsSet.totalMs = durationMs(gitTimeout.value);
+  const lowSpeed = val<number>('repository.lowSpeedLimit');
+  if (lowSpeed !== undefined) fetchTimeoutsSet.lowSpeedBytesPerSecond = lowSpeed;
+  const lowSpeedTime = val<string>('repository.lowSpeedTime');
+  if (lowSpeedTime !== undefined) fetchTimeoutsSet.lowSpeedWindowMs = durationMs(lowSpeedTime);
+  for (const t of [gitTimeout, get<string>('repository.lowSpeedTime')])
+    if (t && durationMs(t.value) === 0) bad(t.origin, 'must be longer than 0');
+  const fetchTimeouts = Object.keys(fetchTimeoutsSet).length > 0 ? fetchTimeoutsSet : undefined;
+  const retry = {
+    initialMs: durationMs(val<string>('retry.initialDelay') ?? '2s'),
+    maxMs: durationMs(val<string>('retry.maxDelay') ?? '5m'),
+  };
+  const retryMax = get('retry.maxDelay') ?? get('retry.initialDelay');
+  if (retryMax && (retry.initialMs < 1 || retry.maxMs < retry.initialMs))
+    bad(
+      retryMax.origin,
+      `retry.maxDelay (${retry.maxMs} ms) must be at least retry.initialDelay (${retry.initialMs} ms), which must be above 0`,
+    );
+  const driftInterval = get<string>('schedule.driftInterval');
+  if (driftInterval && durationMs(driftInterval.value) < 1000)
+    bad(driftInterval.origin, 'schedule.driftInterval must be at least 1s');
+
   if (problems.length > 0) return failed(problems);
   const cfg: AgentConfig = {
     repository: {
@@ -234,6 +279,10 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
       cacheDir: val<string>('repository.cacheDir') ?? '.fedsync/cache/git',
       ...(val('repository.branch') !== undefined ? { branch: val<string>('repository.branch') } : {}),
       ...(val('repository.caFile') !== undefined ? { caFile: val<string>('repository.caFile') } : {}),
+      ...(val('repository.policyFile') !== undefined
+        ? { policyFile: val<string>('repository.policyFile') }
+        : {}),
+      ...(fetchTimeouts ? { fetchTimeouts } : {}),
       ...(token
         ? {
             credentials: {
@@ -251,7 +300,11 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
     schedule: {
       cron: cronSetting?.value ?? '* * * * *',
       jitterMs: durationMs(val<string>('schedule.jitter') ?? '6s'),
+      driftIntervalMs: durationMs(val<string>('schedule.driftInterval') ?? '5m'),
     },
+    retry,
+    suspend: val<boolean>('suspend') ?? false,
+    report: { enabled: val<boolean>('report.enabled') ?? true },
     previews: { refs },
     ...(forgeKind && baseUrl
       ? { forge: { kind: forgeKind.value, baseUrl, ...(forgeToken ? { token: forgeToken } : {}) } }

@@ -1,6 +1,7 @@
 // The agent's resolved configuration: one typed value, whatever mix of file, environment and flags
 // it came from. Secrets appear only as references (an environment variable or a file to read them
 // from when needed), never as values.
+import type { FetchTimeouts } from '../../source/port.js';
 import type { ForgeKind } from './settings.js';
 
 /** Where a secret is read from, at the moment it is needed (so rotation needs no restart). */
@@ -19,17 +20,33 @@ export type AgentConfig = {
       username?: string;
       scheme: 'basic' | 'bearer';
     };
+    /** The operator's tenancy policy file, read on every reconcile. */
+    policyFile?: string;
+    /** Only the limits that were set; the source's defaults fill in the rest. */
+    fetchTimeouts?: Partial<FetchTimeouts>;
   };
-  /** How the member clusters (and the agent's own, for Leases) are reached. */
+  /**
+   * How the member clusters (and the agent's own, for its Lease) are reached. With a kubeconfig the
+   * Lease is in `context` (default its current context) — unless the agent runs in a pod
+   * (`inCluster`) and no context is named: then in the pod's own cluster, via its service account.
+   * In-cluster alone: the pod's own cluster is the one member, as the context `in-cluster`.
+   */
   kubernetes:
-    | { kind: 'kubeconfig'; path: string; context?: string }
+    | { kind: 'kubeconfig'; path: string; context?: string; inCluster?: true }
     | { kind: 'inCluster' }
     | { kind: 'sim'; dir: string; context?: string };
   gcp: {
     project?: string;
     credentials: { kind: 'adc' } | { kind: 'file'; path: string } | { kind: 'sim'; dir: string };
   };
-  schedule: { cron: string; jitterMs: number };
+  /** `driftIntervalMs`: a full reconcile at least this often, even when Git has not changed. */
+  schedule: { cron: string; jitterMs: number; driftIntervalMs: number };
+  /** Backoff after a transient failure: initialMs, doubled per failure up to maxMs, with jitter. */
+  retry: { initialMs: number; maxMs: number };
+  /** Start suspended: read and plan, but write nothing until resumed. */
+  suspend: boolean;
+  /** false (`--no-report`): publish nothing to Git or the forge. */
+  report: { enabled: boolean };
   /** Full ref globs, e.g. `refs/heads/preview/*`. */
   previews: { refs: string[] };
   forge?: { kind: ForgeKind; baseUrl: string; token?: SecretRef };

@@ -27,6 +27,11 @@ export type AgentServerOptions = {
   };
   /** More GET routes (path → handler), e.g. a status endpoint. */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => Promise<void> | void>;
+  /**
+   * More POST endpoints (path → what they answer), under the same rule as the manual trigger:
+   * local callers, or anyone with the trigger token. E.g. `/suspend`, `/resume`.
+   */
+  actions?: Record<string, (url: URL) => Promise<{ status: number; body: unknown }>>;
   onError?: (err: unknown) => void;
   /** Test seam: which peer addresses count as this host. */
   isLocalAddress?: (address: string) => boolean;
@@ -68,19 +73,30 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 export async function startAgentServer(options: AgentServerOptions): Promise<AgentServer> {
   const isLocal = options.isLocalAddress ?? isLoopback;
 
+  /** True when the caller may use the trigger and the actions; otherwise answers and returns false. */
+  const authorized = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (isLocal(req.socket.remoteAddress ?? '')) return true;
+    const token = await options.reconcile?.token?.();
+    if (!token) {
+      json(res, 403, { error: 'the manual trigger is local-only (no trigger token is configured)' });
+      return false;
+    }
+    const auth = req.headers.authorization ?? '';
+    if (!auth.startsWith('Bearer ')) {
+      json(res, 401, { error: 'send Authorization: Bearer <trigger token>' });
+      return false;
+    }
+    if (!timingSafeEqual(digest(auth.slice(7)), digest(token))) {
+      json(res, 403, { error: 'the trigger token does not match' });
+      return false;
+    }
+    return true;
+  };
+
   const reconcile = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const r = options.reconcile;
     if (!r) return json(res, 404, { error: 'this agent has no manual trigger' });
-    if (!isLocal(req.socket.remoteAddress ?? '')) {
-      const token = await r.token?.();
-      if (!token)
-        return json(res, 403, { error: 'the manual trigger is local-only (no trigger token is configured)' });
-      const auth = req.headers.authorization ?? '';
-      if (!auth.startsWith('Bearer '))
-        return json(res, 401, { error: 'send Authorization: Bearer <trigger token>' });
-      if (!timingSafeEqual(digest(auth.slice(7)), digest(token)))
-        return json(res, 403, { error: 'the trigger token does not match' });
-    }
+    if (!(await authorized(req, res))) return;
     const run = r.trigger(url.searchParams.get('reason') ?? 'manual');
     if (url.searchParams.get('wait') !== 'true') {
       run.catch((err: unknown) => options.onError?.(err));
@@ -100,6 +116,13 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Age
     if (path === '/reconcile') {
       if (req.method !== 'POST') return json(res, 405, { error: 'POST /reconcile' });
       return reconcile(req, res, url);
+    }
+    const action = options.actions?.[path];
+    if (action) {
+      if (req.method !== 'POST') return json(res, 405, { error: `POST ${path}` });
+      if (!(await authorized(req, res))) return;
+      const { status, body } = await action(url);
+      return json(res, status, body);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
     switch (path) {

@@ -5,7 +5,8 @@
 // each outcome is printed, with the load balancer's IP and a route to try once it has one.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { startAgent } from '../../agent/agent.js';
+import { everySeconds, startAgent } from '../../agent/agent.js';
+import { createWriteGate } from '../../agent/write-gate.js';
 import type { Agent } from '../../agent/agent.js';
 import { createFleet } from '../../kube/fleet.js';
 import type { ClientFactory } from '../../kube/fleet.js';
@@ -120,7 +121,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         onDrift: (d) => deps.stdout(`${driftLine(d, new Date())}\n`),
         onHealthChange: (c) => {
           deps.stdout(`${new Date().toISOString().slice(11, 19)} cluster ${c.cluster} is ${c.health}\n`);
-          void agentRef?.reconcileNow('health');
+          void agentRef?.trigger('health');
         },
       },
     });
@@ -152,12 +153,18 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         }
     };
     let chain = Promise.resolve();
+    let last: ReconcileOutcome | undefined;
     const agent = (agentRef = await startAgent({
       read,
       targets: { cluster: fleet, ...(lb ? { loadBalancer: lb } : {}) },
-      intervalSeconds: interval,
+      gate: createWriteGate({}),
+      retry: { initialMs: 1000, maxMs: 30_000 },
+      schedule: { cron: everySeconds(interval) },
       watchDir: repo.dir,
-      onOutcome: (outcome, reasons) => {
+      onRun: (run) => {
+        if (run.mode !== 'applied') return;
+        last = run.outcome;
+        const { outcome, reasons } = { outcome: run.outcome, reasons: run.reasons };
         chain = chain
           .then(() => report(outcome, reasons))
           .catch((err: unknown) => deps.stderr(`${String(err)}\n`));
@@ -166,13 +173,13 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         deps.stderr(`reconcile failed: ${err instanceof Error ? err.message : String(err)}\n`),
     }));
     try {
-      await agent.reconcileNow('start');
+      await agent.trigger('start');
       await chain;
       if (opts.once) {
         // Give the simulated controllers a moment, then show the replicas as they became ready.
         await Promise.all(world.clusters.map((c) => c.settle()));
         await printWorkloads();
-        return agent.last()?.status === 'converged' ? 0 : 1;
+        return last?.status === 'converged' ? 0 : 1;
       }
       deps.stdout(howTo(opts.out, opts.repoDir));
       await deps.untilInterrupted();

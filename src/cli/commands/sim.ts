@@ -49,6 +49,8 @@ export function formatStats(clusters: Record<string, CounterSnapshot>): string {
     for (const [verb, byRes] of Object.entries(s.byVerb)) {
       for (const [res, n] of Object.entries(byRes)) detail.push(`  ${name} ${verb} ${res}: ${n}`);
     }
+    for (const [client, c] of Object.entries(s.byClient ?? {}))
+      detail.push(`  ${name} client "${client}": ${c.reads} reads, ${c.writes} writes, ${c.changes} changes`);
   }
   return [...lines, ...(detail.length ? ['', ...detail] : [])].join('\n');
 }

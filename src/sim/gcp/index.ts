@@ -4,5 +4,5 @@ export type { FaultSpec, FaultKind } from './faults.js';
 export type { ComputeCounters } from './counters.js';
 export type { RouteQuery, RouteAnswer, RouteError } from './routing.js';
 export { gcloudEnv, gcloudEnvFile, type GcloudEnvOptions } from './gcloud-env.js';
-export { computeSimOptionsFromWorld, writeGcloudEnv } from './world.js';
+export { computeSimOptionsFromWorld, gcloudTokenFile, writeGcloudEnv } from './world.js';
 export { gcpControlHandler, faultSpecSchema, routeQuerySchema } from './control.js';

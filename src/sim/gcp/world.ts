@@ -29,6 +29,11 @@ export function computeSimOptionsFromWorld(
  * (`<outDir>/gcloud/config`) and the token file (`<outDir>/gcloud/token`, mode 0600). Returns the
  * path of gcloud.env.
  */
+/** The file holding the simulator's bearer token, under the world's output directory. */
+export function gcloudTokenFile(outDir: string): string {
+  return join(resolve(outDir), 'gcloud', 'token');
+}
+
 export async function writeGcloudEnv(o: {
   outDir: string;
   computeUrl: string;
@@ -37,7 +42,7 @@ export async function writeGcloudEnv(o: {
 }): Promise<string> {
   const dir = resolve(o.outDir);
   const configDir = join(dir, 'gcloud', 'config');
-  const tokenFile = join(dir, 'gcloud', 'token');
+  const tokenFile = gcloudTokenFile(dir);
   await mkdir(configDir, { recursive: true });
   await writeFile(tokenFile, `${o.token}\n`, { mode: 0o600 });
   const file = join(dir, 'gcloud.env');

@@ -156,7 +156,8 @@ export function kubeRequestHandler(
       deleteOpts = isObject(parsed) ? parsed : {};
       if (Array.isArray(deleteOpts.dryRun) && deleteOpts.dryRun.includes('All')) dryRun = true;
     }
-    counters.record(verb, resourceName, { dryRun });
+    const client = req.headers['user-agent'];
+    counters.record(verb, resourceName, { dryRun, ...(client ? { client } : {}) });
     if (sub === 'scale' && hasScale(p.t) && p.name && ['get', 'update', 'patch'].includes(verb)) {
       const fieldManager =
         q.get('fieldManager') ?? ((req.headers['user-agent'] ?? 'unknown').split('/')[0] || 'unknown');
@@ -169,7 +170,7 @@ export function kubeRequestHandler(
         ...(verb === 'get' ? {} : { write: { method, type: contentType, body: bodyText } }),
         opts: { dryRun, fieldManager },
       });
-      if (api.store.currentRV() !== before) counters.recordChange();
+      if (api.store.currentRV() !== before) counters.recordChange(client);
       sendJson(res, 200, out);
       return;
     }
@@ -188,7 +189,7 @@ export function kubeRequestHandler(
     }
     const table = wantsTable(req.headers.accept);
     const done = (code: number, body: unknown): void => {
-      if (isWrite(verb) && api.store.currentRV() !== rvBefore) counters.recordChange();
+      if (isWrite(verb) && api.store.currentRV() !== rvBefore) counters.recordChange(client);
       sendJson(res, code, body);
     };
     const asTable = (obj: JsonObject): JsonObject => {
@@ -330,10 +331,10 @@ export function kubeRequestHandler(
     const parsed = parseApiPath(deps.api.registry, url.pathname);
     if (parsed.kind === 'resource') return handleResource(req, res, url, parsed.path);
     if (parsed.kind === 'unknown-resource') {
-      counters.recordDiscovery();
+      counters.recordDiscovery(req.headers['user-agent']);
       return sendStatus(res, new StatusError('NotFound', 'the server could not find the requested resource'));
     }
-    counters.recordDiscovery();
+    counters.recordDiscovery(req.headers['user-agent']);
     const doc = req.method === 'GET' ? nonResource(url.pathname) : undefined;
     if (!doc)
       return sendStatus(res, new StatusError('NotFound', 'the server could not find the requested resource'));
