@@ -15,7 +15,7 @@ import type {
   ReconcileReport,
   TargetResult,
 } from '../../src/model/index.js';
-import { countOutcomes } from '../../src/model/index.js';
+import { countOutcomes, emptyCounts } from '../../src/model/index.js';
 import { formatStatusFiles } from '../../src/report/format/status-files.js';
 import { snapshotAfterDrift, snapshotAfterReconcile } from '../../src/report/format/status-next.js';
 import { readStatusSnapshot, recordedHealth } from '../../src/report/format/status-read.js';
@@ -172,7 +172,13 @@ test('first apply, then the same commit again: same files (no commit), times and
       lastChange: eu?.lastChange,
       inventory: eu?.inventory,
     },
-    { state: 'Synced', appliedSha: SHA, counts: { created: 1 }, lastChange: T0, inventory: [key] },
+    {
+      state: 'Synced',
+      appliedSha: SHA,
+      counts: { ...emptyCounts(), create: 1 },
+      lastChange: T0,
+      inventory: [key],
+    },
   );
   const asia = first.clusters.find((c) => c.name === 'asia');
   assert.equal(asia?.state, 'Offline');
@@ -202,7 +208,10 @@ test('first apply, then the same commit again: same files (no commit), times and
     T2,
   );
   const eu3 = third?.clusters.find((c) => c.name === 'eu');
-  assert.deepEqual([eu3?.appliedSha, eu3?.counts, eu3?.lastChange], [SHA2, { created: 1 }, T2]);
+  assert.deepEqual(
+    [eu3?.appliedSha, eu3?.counts, eu3?.lastChange],
+    [SHA2, { ...emptyCounts(), create: 1 }, T2],
+  );
   assert.equal(third?.clusters.find((c) => c.name === 'asia')?.lastChange, T0, 'Offline all along');
 });
 
@@ -443,7 +452,7 @@ test('load balancers: one row per LoadBalancerPlan, state from its TargetResult,
       name: 'myingress',
       state: 'Synced',
       appliedSha: SHA,
-      counts: { created: 1, deleted: 1, unchanged: 1 },
+      counts: { ...emptyCounts(), create: 1, delete: 1, unchanged: 1 },
       ip: '203.0.113.7',
       backends: [{ cluster: 'eu', health: 'Healthy' }],
       resources: [

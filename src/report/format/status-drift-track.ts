@@ -3,9 +3,9 @@
 // failed) until a reconcile finds the object as Git has it again; a drift fedsync corrected is listed
 // once, as corrected, in the report that saw the correction, and is gone from the next reconcile's.
 import { refKey } from '../../model/index.js';
-import type { ActionResult, Drift, KubeAction, ObjectRef } from '../../model/index.js';
+import type { ActionResult, Drift, DriftHandling, KubeAction, ObjectRef } from '../../model/index.js';
 import type { PlannedDrift } from '../../plan/plan-drift.js';
-import type { DriftEntry, DriftHandling, DriftSubject } from './status-snapshot.js';
+import type { DriftEntry, DriftSubject } from './status-snapshot.js';
 
 export function subjectOf(ref: ObjectRef): DriftSubject {
   return {

@@ -23,7 +23,6 @@ import type {
   PreviewPlan,
   SnapshotProblem,
   StatusSnapshot,
-  TargetCounts,
   TargetState,
 } from './status-snapshot.js';
 
@@ -42,30 +41,11 @@ export type NextSnapshotInput = {
   recordHealth: boolean;
 };
 
-/** Nonzero outcome counts, the way a person reads them ("created: 3"). */
-function visibleCounts(c: Counts): TargetCounts {
-  const out: TargetCounts = {};
-  const words: [keyof Counts, string][] = [
-    ['create', 'created'],
-    ['update', 'updated'],
-    ['adopt', 'adopted'],
-    ['replace', 'replaced'],
-    ['delete', 'deleted'],
-    ['held', 'held'],
-    ['unchanged', 'unchanged'],
-    ['skip', 'skipped'],
-    ['failed', 'failed'],
-    ['notRun', 'notRun'],
-  ];
-  for (const [k, word] of words) if (c[k] > 0) out[word] = c[k];
-  return out;
-}
-
 /** A reconcile that wrote nothing keeps the counts of the last one that did (stable on a no-op). */
-function countsAfter(result: TargetResult, previous: TargetCounts | undefined): TargetCounts | undefined {
+function countsAfter(result: TargetResult, previous: Counts | undefined): Counts {
   const c = countOutcomes(result.results);
   const wrote = c.create + c.update + c.adopt + c.replace + c.delete + c.failed + c.notRun > 0;
-  return wrote || !previous ? visibleCounts(c) : previous;
+  return wrote || !previous ? c : previous;
 }
 
 function plural(n: number, word: string): string {

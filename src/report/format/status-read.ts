@@ -2,6 +2,8 @@
 // can carry forward what it does not know itself (an Offline cluster's last applied commit, drift
 // still outstanding, the health the agent recorded). Lenient: a file that does not parse only loses
 // what it held; the next publish writes it whole again.
+import { emptyCounts } from '../../model/index.js';
+import type { Counts } from '../../model/index.js';
 import { previewsIn } from './status-files.js';
 import { statusPaths } from './status-paths.js';
 import { TargetState } from './status-snapshot.js';
@@ -14,7 +16,6 @@ import type {
   RecordedHealth,
   SnapshotProblem,
   StatusSnapshot,
-  TargetCounts,
 } from './status-snapshot.js';
 
 type Json = Record<string, unknown>;
@@ -49,11 +50,15 @@ function common(e: Json): Pick<ClusterStatus, 'state' | 'message' | 'appliedSha'
   return out;
 }
 
-function counts(v: unknown): TargetCounts | undefined {
+function counts(v: unknown): Counts | undefined {
   const o = obj(v);
   if (!o) return undefined;
-  const entries = Object.entries(o).filter((e): e is [string, number] => typeof e[1] === 'number');
-  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  const out = emptyCounts();
+  for (const key of Object.keys(out) as (keyof Counts)[]) {
+    const n = o[key];
+    if (typeof n === 'number' && Number.isInteger(n) && n >= 0) out[key] = n;
+  }
+  return out;
 }
 
 function driftEntries(text: string | undefined): DriftEntry[] | undefined {
