@@ -1,6 +1,8 @@
 // `fedsync apply` (same inputs as `plan`): one reconcile of that ref: reads the repository, observes
 // the clusters, plans, applies, and prints what it did: one line per object as it finishes when
 // stdout is a terminal, failures and problems always, and always a summary line.
+// Then it reports the run into Git (status branch, commit statuses where a forge is configured)
+// unless --no-report; a report that cannot be written is said on stderr and changes no exit code.
 // Exit codes: 0 converged, 1 otherwise (repository problems, a failed write, held deletes, errors).
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/index.js';
@@ -8,13 +10,31 @@ import { reconcileOnce } from '../../agent/reconcile-once.js';
 import { outcomeSummary, resultLine } from '../../report/format/outcome-text.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
-import { addRepoOptions } from '../git-options.js';
+import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { addReportOptions, reportEventLine, reporterFor } from '../report-options.js';
+import type { ReportCliOptions } from '../report-options.js';
 
-export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
+export async function applyCommand(
+  opts: ClusterCommandOptions & ReportCliOptions,
+  deps: ClusterCommandDeps,
+): Promise<number> {
   checkOutput(opts.output, ['text', 'json']);
   const json = opts.output === 'json';
   const loaded = await readRepo(opts);
+  const reportLines: string[] = [];
+  const report = await reporterFor({
+    opts,
+    repo: loadRepoOptionsFrom(opts),
+    sha: loaded.revision?.sha,
+    recordHealth: false,
+    clock: deps.clock,
+    onEvent: (event) => {
+      const { line, failure } = reportEventLine(event);
+      if (failure) deps.stderr(`fedsync apply: ${line}\n`);
+      else reportLines.push(line);
+    },
+  });
   const fleet = loaded.ok
     ? await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient })
     : undefined;
@@ -32,6 +52,7 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
         },
       },
       clock: deps.clock,
+      ...(report.reporter ? { reporter: report.reporter } : {}),
       ...(progress
         ? {
             observer: {
@@ -52,6 +73,7 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
         for (const r of t.results) if (r.outcome === 'failed') deps.stdout(`${resultLine(t, r)}\n`);
     }
     for (const p of outcome.problems) deps.stderr(`${formatProblem(p)}\n`);
+    for (const line of reportLines) deps.stdout(`${line}\n`);
     deps.stdout(`${outcomeSummary(outcome)}\n`);
     return exit;
   } finally {
@@ -60,12 +82,12 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
 }
 
 export function registerApply(program: Command, deps: ClusterCommandDeps): void {
-  addFleetOptions(addRepoOptions(program.command('apply')))
+  addReportOptions(addFleetOptions(addRepoOptions(program.command('apply'))))
     .description(
       'reconcile the clusters once to the ref (apply, adopt, prune); exit 0 converged, 1 otherwise',
     )
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (opts: ClusterCommandOptions) => {
+    .action(async (opts: ClusterCommandOptions & ReportCliOptions) => {
       process.exitCode = await applyCommand(opts, deps);
     });
 }
