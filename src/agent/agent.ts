@@ -2,7 +2,7 @@
 // repository, trigger-now, and the plan's own "look again after N seconds" (a pending pod).
 import type { LoadedRepo } from '../source/load-repo.js';
 import { reconcileOnce } from './reconcile-once.js';
-import type { ReconcileOutcome } from '../model/index.js';
+import type { ReconcileOutcome, Reporter } from '../model/index.js';
 import type { Targets } from './reconcile-once.js';
 import { startTriggers } from './triggers.js';
 import type { RunOutcome, TriggerReason } from './triggers.js';
@@ -15,6 +15,8 @@ export type AgentOptions = {
   jitterSeconds?: number;
   /** A local repository directory to watch; a commit there triggers a reconcile at once. */
   watchDir?: string;
+  /** Told of every reconcile (status branch, commit statuses); absent: nothing is reported. */
+  reporter?: Reporter;
   onOutcome: (outcome: ReconcileOutcome, reasons: TriggerReason[]) => void;
   onError: (error: unknown) => void;
 };
@@ -43,7 +45,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     run: async (reasons) => {
       if (requeue) clearTimeout(requeue);
       requeue = undefined;
-      const outcome = await reconcileOnce({ read: options.read, targets: options.targets });
+      const outcome = await reconcileOnce({
+        read: options.read,
+        targets: options.targets,
+        ...(options.reporter ? { reporter: options.reporter } : {}),
+      });
       last = outcome;
       options.onOutcome(outcome, reasons);
       const after = outcome.requeueAfterSeconds;
