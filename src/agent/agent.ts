@@ -1,9 +1,11 @@
 // The long-lived agent: one reconcile at a time, woken by the schedule, a watch of a local
-// repository, trigger-now, and the plan's own "look again after N seconds" (a pending pod).
+// repository, trigger-now, and the plan's own "look again after N seconds" (a pending pod). After
+// each reconcile it previews the new heads of the preview refs, when it has any (read-only).
 import type { LoadedRepo } from '../source/load-repo.js';
 import { reconcileOnce } from './reconcile-once.js';
 import type { ReconcileOutcome, Reporter } from '../model/index.js';
 import type { Targets } from './reconcile-once.js';
+import type { PreviewHead, PreviewRunner } from './preview.js';
 import { startTriggers } from './triggers.js';
 import type { RunOutcome, TriggerReason } from './triggers.js';
 
@@ -17,6 +19,8 @@ export type AgentOptions = {
   watchDir?: string;
   /** Told of every reconcile (status branch, commit statuses); absent: nothing is reported. */
   reporter?: Reporter;
+  /** Pull-request previews: the heads of the preview refs now, and the runner that plans new ones. */
+  previews?: { heads: () => Promise<PreviewHead[]>; runner: PreviewRunner };
   onOutcome: (outcome: ReconcileOutcome, reasons: TriggerReason[]) => void;
   onError: (error: unknown) => void;
 };
@@ -52,6 +56,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       });
       last = outcome;
       options.onOutcome(outcome, reasons);
+      // A preview that cannot list or plan is the next run's to retry; it never fails this one.
+      if (options.previews)
+        await options.previews
+          .heads()
+          .then((heads) => options.previews?.runner.run(heads))
+          .catch((err: unknown) => options.onError(err));
       const after = outcome.requeueAfterSeconds;
       if (after !== undefined && !stopped)
         requeue = setTimeout(() => void triggers.now('requeue'), Math.max(1, after) * 1000);

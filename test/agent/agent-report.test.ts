@@ -1,11 +1,14 @@
 // The long-lived agent reports every reconcile through its reporter: the first one commits the
 // status branch (in a local repository, directly) and posts statuses; a reconcile that changes
-// nothing makes no commit and posts no status; the cluster health the agent probed is recorded.
+// nothing makes no commit and posts no status; the cluster health the agent probed is recorded;
+// given preview refs, it previews their new heads after a reconcile.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startAgent } from '../../src/agent/agent.js';
+import { createPreviewRunner } from '../../src/agent/preview.js';
+import { listHeads } from '../../src/source/list-heads.js';
 import type { Agent } from '../../src/agent/agent.js';
 import type { Fleet } from '../../src/kube/fleet.js';
 import type { ReconcileOutcome } from '../../src/model/index.js';
@@ -109,4 +112,44 @@ test('the agent reports a reconcile; a no-op reconcile makes no commit and posts
   assert.match(await git(work, 'log', '-1', '--format=%B', 'fedsync/status'), new RegExp(next));
   assert.equal(forge.statuses.get(next)?.find((x) => x.context === 'fedsync')?.state, 'success');
   assert.equal(await git(work, 'status', '--porcelain'), '', 'the working tree is untouched');
+});
+
+test('given preview refs, the agent previews each new head after a reconcile', async () => {
+  const main = await git(work, 'rev-parse', 'HEAD');
+  await writeFile(join(work, 'apps', 'app.yaml'), CM('nine'));
+  await git(work, 'commit', '-q', '-am', 'mode nine');
+  const head = await git(work, 'rev-parse', 'HEAD');
+  await git(work, 'update-ref', 'refs/pull/9/head', head);
+  await git(work, 'reset', '-q', '--hard', main);
+  const errors: unknown[] = [];
+  const read = (ref?: string) =>
+    loadRepo({ repo: work, cacheDir: join(tmp.path, 'cache'), ...(ref ? { ref } : {}) });
+  const previewing = await startAgent({
+    read: () => read(),
+    targets: { cluster: fleet },
+    intervalSeconds: 3600,
+    reporter,
+    previews: {
+      heads: () => listHeads({ repo: work, patterns: ['refs/pull/*/head'] }),
+      runner: createPreviewRunner({
+        readAt: read,
+        targets: { cluster: fleet },
+        reporter,
+        onError: (ref, e) => errors.push(`${ref}: ${e}`),
+      }),
+    },
+    onOutcome: () => undefined,
+    onError: (e) => errors.push(e),
+  });
+  try {
+    assert.deepEqual(await previewing.reconcileNow(), { ok: true });
+    assert.deepEqual(errors, []);
+    assert.match(await git(work, 'show', `fedsync/status:previews/${head}.md`), /^### fedsync plan/);
+    assert.equal(forge.statuses.get(head)?.[0]?.context, 'fedsync/plan');
+    const tip = await git(work, 'rev-parse', 'fedsync/status');
+    assert.deepEqual(await previewing.reconcileNow(), { ok: true });
+    assert.equal(await git(work, 'rev-parse', 'fedsync/status'), tip, 'a head is previewed once');
+  } finally {
+    await previewing.stop();
+  }
 });
