@@ -6,26 +6,6 @@ import type { ObservedCluster } from './observed.js';
 import type { Plan, TargetKind } from './plan.js';
 import type { ReconcileOutcome } from './reconcile.js';
 
-/** Backend health of a load balancer in one member cluster, as Google Cloud reports it. */
-export type LoadBalancerBackendView = {
-  cluster: string;
-  health: 'Healthy' | 'Unhealthy' | 'Unknown';
-  /** Healthy endpoints out of all, when known. */
-  healthyEndpoints?: number;
-  endpoints?: number;
-  detail?: string;
-};
-
-/** What the load-balancer target knows after apply that its TargetResult does not carry. */
-export type LoadBalancerView = {
-  /** `<namespace>/<name>`, as in its LoadBalancerPlan. */
-  name: string;
-  ip?: string;
-  backends?: LoadBalancerBackendView[];
-  /** Still converging (e.g. backends not healthy yet): the target shows as Progressing. */
-  converging?: string;
-};
-
 /** Everything one reconcile knows, for its reporter. */
 export type ReconcileReport = {
   outcome: ReconcileOutcome;
@@ -33,7 +13,6 @@ export type ReconcileReport = {
   plan?: Plan;
   /** The clusters as observed before apply (health, live objects, inventories, workloads). */
   observed?: ObservedCluster[];
-  loadBalancers?: LoadBalancerView[];
   /**
    * How many of `outcome.drift` (the first ones) the watch found before this reconcile planned; the
    * rest came while or after it applied. Absent: all of it came before.

@@ -411,41 +411,52 @@ test('the agent records the health it probed; Offline since when it was first se
   assert.deepEqual(cli?.clusters[0]?.health, { state: 'Offline', since: T1 });
 });
 
-test('load balancers: one row per LoadBalancerPlan, state from its TargetResult, resources from its actions', () => {
+test('load balancers: one row per federated Ingress, state from its TargetResult, IP and health from its view', () => {
+  // Only what the mapping reads of an Ingress design: its key and whether it is held.
+  const ingress = { key: 'default/myingress', held: false } as LoadBalancerPlan['ingresses'][number];
   const lbPlan: LoadBalancerPlan = {
     kind: 'loadBalancer',
-    name: 'default/myingress',
-    actions: [
-      { action: 'create', key: 'urlMaps/k8s-um-default-myingress--0123' },
-      { action: 'unchanged', key: 'healthChecks/k8s-be-30080--0123' },
-      { action: 'delete', key: 'targetHttpProxies/k8s-tp-old--0123' },
-    ],
+    name: 'fedsync-demo',
+    uid: '0123',
+    actions: [],
+    ingresses: [ingress],
+    orphans: [],
   };
+  const results: ActionResult[] = [
+    { key: 'urlMaps/k8s-um-default-myingress--0123', action: 'create', outcome: 'done' },
+    { key: 'healthChecks/k8s-be-30080--0123', action: 'unchanged', outcome: 'noop' },
+    { key: 'targetHttpProxies/k8s-tp-old--0123', action: 'delete', outcome: 'done' },
+  ].map((r) => ({ ...r, subject: r.key }) as ActionResult);
+  const view = {
+    ingress: 'default/myingress',
+    ip: '203.0.113.7',
+    resources: [
+      { kind: 'healthCheck', name: 'k8s-be-30080--0123' },
+      { kind: 'urlMap', name: 'k8s-um-default-myingress--0123' },
+      { kind: 'instanceGroup', name: 'k8s-ig--0123', zone: 'europe-west1-b' },
+    ],
+    backends: [
+      {
+        cluster: 'eu',
+        zone: 'europe-west1-b',
+        backendService: 'k8s-be-30080--0123',
+        group: 'k8s-ig--0123',
+        health: 'HEALTHY',
+        drained: false,
+      },
+    ],
+  } as NonNullable<TargetResult['loadBalancers']>[number];
   const ok: TargetResult = {
     kind: 'loadBalancer',
-    name: 'default/myingress',
-    results: lbPlan.actions.map((a) => ({
-      key: a.key,
-      subject: a.key,
-      action: a.action,
-      outcome: a.action === 'unchanged' ? 'noop' : 'done',
-    })),
+    name: 'fedsync-demo',
+    results,
     bookkeepingWrites: 0,
+    loadBalancers: [view],
   };
   const r = report([{ name: 'eu', actions: [create], inventory: [] }], {
     lbs: [{ plan: lbPlan, result: ok }],
   });
-  const s = snapshotAfterReconcile({
-    previous: undefined,
-    report: {
-      ...r,
-      loadBalancers: [
-        { name: 'default/myingress', ip: '203.0.113.7', backends: [{ cluster: 'eu', health: 'Healthy' }] },
-      ],
-    },
-    now: T0,
-    recordHealth: false,
-  });
+  const s = snapshotAfterReconcile({ previous: undefined, report: r, now: T0, recordHealth: false });
   assert.deepEqual(s?.loadBalancers, [
     {
       namespace: 'default',
@@ -456,8 +467,9 @@ test('load balancers: one row per LoadBalancerPlan, state from its TargetResult,
       ip: '203.0.113.7',
       backends: [{ cluster: 'eu', health: 'Healthy' }],
       resources: [
-        { kind: 'urlMaps', name: 'k8s-um-default-myingress--0123' },
-        { kind: 'healthChecks', name: 'k8s-be-30080--0123' },
+        { kind: 'healthCheck', name: 'k8s-be-30080--0123' },
+        { kind: 'urlMap', name: 'k8s-um-default-myingress--0123' },
+        { kind: 'instanceGroup', name: 'europe-west1-b/k8s-ig--0123' },
       ],
       lastChange: T0,
     },
@@ -468,8 +480,9 @@ test('load balancers: one row per LoadBalancerPlan, state from its TargetResult,
     /\| load balancer `default\/myingress` \| ✅ Synced \| `111111111111` \| 0 \| `203\.0\.113\.7` \|/,
   );
   // The IP stays known on a later reconcile that does not say it; a failure keeps the applied commit.
+  const { loadBalancers: _dropped, ...withoutView } = ok;
   const failed: TargetResult = {
-    ...ok,
+    ...withoutView,
     results: [],
     error: { code: 'gcp.quota', message: 'quota BACKEND_SERVICES exceeded' },
   };

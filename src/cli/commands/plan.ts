@@ -1,7 +1,9 @@
 // `fedsync plan --repo <r> [--ref <ref>] (--kubeconfig <file> | --sim <dir>) [-o text|json|markdown]`:
-// reads the live clusters read-only and prints the Plan for that commit. With --preview it also
-// publishes it as a pull-request preview: `previews/<sha>.md` on the status branch and a
-// `fedsync/plan` commit status where a forge is configured (the page is what -o markdown prints).
+// reads the live clusters and the load balancer (Google Cloud) read-only and prints the Plan for
+// that commit.
+// With --preview it also publishes the plan as a pull-request preview: `previews/<sha>.md` on the
+// status branch and a `fedsync/plan` commit status where a forge is configured (the page is what
+// -o markdown prints).
 // Exit codes: 0 no changes, 2 changes (held deletes included), 1 error (repository problems, a
 // cluster that could not be observed, any error-severity problem).
 import type { Command } from 'commander';
@@ -16,6 +18,7 @@ import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
 import { addReportOptions, reportEventLine, reporterFor } from '../report-options.js';
 import type { ReportCliOptions } from '../report-options.js';
 
@@ -74,12 +77,18 @@ export async function planCommand(opts: PlanOptions, deps: ClusterCommandDeps): 
     return 1;
   }
   const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
+  const lb = await loadBalancerFor({ opts, repo: loaded.value, members: fleet.memberIngresses }).catch(
+    async (err: unknown) => {
+      await fleet.stop();
+      throw err;
+    },
+  );
   try {
     for (const name of fleet.missingContexts)
       deps.stderr(`fedsync plan: cluster ${name}: its kubeconfigContext is not in the kubeconfig\n`);
     const planned = await planOnce({
       read: () => Promise.resolve(loaded),
-      targets: { cluster: fleet },
+      targets: { cluster: fleet, ...(lb ? { loadBalancer: lb } : {}) },
       clock: deps.clock,
     });
     if (!planned.ok) {
@@ -91,13 +100,16 @@ export async function planCommand(opts: PlanOptions, deps: ClusterCommandDeps): 
     if (planned.plan.problems.some((p) => p.severity === 'error')) return 1;
     return hasChanges(planCounts(planned.plan)) ? 2 : 0;
   } finally {
+    await lb?.close();
     await fleet.stop();
   }
 }
 
 export function registerPlan(program: Command, deps: ClusterCommandDeps): void {
-  addReportOptions(addFleetOptions(addRepoOptions(program.command('plan'))))
-    .description('show what apply would change in every cluster (read-only); exit 0 none, 2 changes, 1 error')
+  addReportOptions(addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('plan')))))
+    .description(
+      'show what apply would change in every cluster and the load balancer (read-only); exit 0 none, 2 changes, 1 error',
+    )
     .option('-o, --output <format>', 'text, json or markdown', 'text')
     .option('--preview', 'publish the plan as a preview: previews/<sha>.md and a fedsync/plan status')
     .action(async (opts: PlanOptions) => {

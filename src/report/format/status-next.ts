@@ -19,6 +19,7 @@ import { plannedDrift } from '../../plan/plan-drift.js';
 import { driftAfterReconcile, driftAfterWatch } from './status-drift-track.js';
 import type {
   ClusterStatus,
+  LoadBalancerBackend,
   LoadBalancerStatus,
   PreviewPlan,
   SnapshotProblem,
@@ -175,43 +176,64 @@ function splitName(name: string): { namespace: string; name: string } {
   return i < 0 ? { namespace: 'default', name } : { namespace: name.slice(0, i), name: name.slice(i + 1) };
 }
 
-function loadBalancerAfter(options: {
+const HEALTH: Record<string, LoadBalancerBackend['health']> = {
+  HEALTHY: 'Healthy',
+  UNHEALTHY: 'Unhealthy',
+};
+
+function backendsOf(view: LoadBalancerView): LoadBalancerBackend[] {
+  return view.backends.map((b) => ({
+    cluster: b.cluster,
+    health: HEALTH[b.health] ?? 'Unknown',
+    ...(b.drained ? { detail: 'drained: no traffic is sent' } : {}),
+  }));
+}
+
+/** One row per federated Ingress the load-balancer target serves; the target's result is theirs. */
+function loadBalancersAfter(options: {
   plan: LoadBalancerPlan;
   result: TargetResult | undefined;
-  view: LoadBalancerView | undefined;
-  previous: LoadBalancerStatus | undefined;
+  previous: ReadonlyMap<string, LoadBalancerStatus>;
   problems: readonly Problem[];
   input: NextSnapshotInput;
   sha: string;
-}): LoadBalancerStatus {
-  const { plan, result, view, previous } = options;
-  const { state, message } = appliedState(
-    result,
-    options.problems.filter((p) => p.cluster === plan.name && p.severity === 'error'),
-    view?.converging ? { state: 'Progressing', message: view.converging } : { state: 'Synced' },
-  );
-  const next: LoadBalancerStatus = { ...splitName(plan.name), state };
-  if (message) next.message = message;
-  const fully = state === 'Synced' || state === 'Progressing';
-  const appliedSha = fully ? options.sha : previous?.appliedSha;
-  if (appliedSha) next.appliedSha = appliedSha;
-  const counts = result ? countsAfter(result, previous?.counts) : previous?.counts;
-  if (counts) next.counts = counts;
-  const ip = view?.ip ?? previous?.ip;
-  if (ip) next.ip = ip;
-  const backends = view?.backends ?? previous?.backends;
-  if (backends) next.backends = backends.map((b) => ({ ...b }));
-  // What fedsync keeps for it once this plan is applied: every resource not being deleted.
-  next.resources = plan.actions
-    .filter((a) => a.action !== 'delete')
-    .map((a) => {
-      const i = a.key.indexOf('/');
-      return i < 0
-        ? { kind: 'resource', name: a.key }
-        : { kind: a.key.slice(0, i), name: a.key.slice(i + 1) };
-    });
-  if (previous?.drift) next.drift = previous.drift;
-  return withLastChange(next, previous, options.input.now);
+}): LoadBalancerStatus[] {
+  const { plan, result } = options;
+  const views = new Map((result?.loadBalancers ?? []).map((v) => [v.ingress, v]));
+  return plan.ingresses.map((ingress) => {
+    const previous = options.previous.get(ingress.key);
+    const view = views.get(ingress.key);
+    const waiting = view?.backends.filter((b) => !b.drained && b.health !== 'HEALTHY').length ?? 0;
+    const { state, message } = ingress.held
+      ? {
+          state: 'OutOfSync' as const,
+          message: 'its Ingress has an error: its resources are left as they are',
+        }
+      : appliedState(
+          result,
+          [],
+          waiting > 0
+            ? { state: 'Progressing', message: `${plural(waiting, 'backend')} not healthy yet` }
+            : { state: 'Synced' },
+        );
+    const next: LoadBalancerStatus = { ...splitName(ingress.key), state };
+    if (message) next.message = message;
+    const fully = state === 'Synced' || state === 'Progressing';
+    const appliedSha = fully ? options.sha : previous?.appliedSha;
+    if (appliedSha) next.appliedSha = appliedSha;
+    const counts = result ? countsAfter(result, previous?.counts) : previous?.counts;
+    if (counts) next.counts = counts;
+    const ip = view?.ip ?? previous?.ip;
+    if (ip) next.ip = ip;
+    const backends = view ? backendsOf(view) : previous?.backends;
+    if (backends) next.backends = backends.map((b) => ({ ...b }));
+    const resources = view
+      ? view.resources.map((r) => ({ kind: r.kind, name: r.zone ? `${r.zone}/${r.name}` : r.name }))
+      : previous?.resources;
+    if (resources) next.resources = resources;
+    if (previous?.drift) next.drift = previous.drift;
+    return withLastChange(next, previous, options.input.now);
+  });
 }
 
 function snapshotProblems(problems: readonly Problem[]): SnapshotProblem[] {
@@ -260,7 +282,6 @@ export function snapshotAfterReconcile(input: NextSnapshotInput): StatusSnapshot
     (input.previous?.loadBalancers ?? []).map((lb) => [`${lb.namespace}/${lb.name}`, lb]),
   );
   const observed = new Map((input.report.observed ?? []).map((o) => [o.name, o]));
-  const views = new Map((input.report.loadBalancers ?? []).map((v) => [v.name, v]));
   const clusters: ClusterStatus[] = [];
   const loadBalancers: LoadBalancerStatus[] = [];
   if (plan) {
@@ -282,11 +303,10 @@ export function snapshotAfterReconcile(input: NextSnapshotInput): StatusSnapshot
         );
       else
         loadBalancers.push(
-          loadBalancerAfter({
+          ...loadBalancersAfter({
             plan: t,
             result,
-            view: views.get(t.name),
-            previous: prevLbs.get(t.name),
+            previous: prevLbs,
             problems: outcome.problems,
             input,
             sha,
