@@ -15,6 +15,7 @@ import { backoffDelayMs, type Backoff } from './backoff.js';
 import { planOnce, reconcileOnce, type Targets } from './reconcile-once.js';
 import { startTriggers, type RunOutcome, type TriggerReason } from './triggers.js';
 import type { GateVerdict, Suspension, WriteGate } from './write-gate.js';
+import type { PreviewHead, PreviewRunner } from './preview.js';
 
 /** Triggers that look at a commit again even when its last outcome was terminal. */
 const LOOK_AGAIN: ReadonlySet<string> = new Set(['manual', 'drift', 'leader', 'resume', 'start', 'now']);
@@ -58,6 +59,8 @@ export type AgentOptions = {
   owns?: (target: { kind: TargetPlan['kind']; name: string }) => boolean;
   /** More options for each reconcile (e.g. a reporter), passed through as they are. */
   reconcileOptions?: Omit<Parameters<typeof reconcileOnce>[0], 'read' | 'targets' | 'owns' | 'observer'>;
+  /** Pull-request previews: the heads of the preview refs now, and the runner that plans new ones. */
+  previews?: { heads: () => Promise<PreviewHead[]>; runner: PreviewRunner };
   observer?: ApplyObserver;
   clock?: Clock;
   random?: () => number;
@@ -218,6 +221,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         state.runs++;
         classify(run);
         options.onRun(run);
+        // A preview that cannot list or plan is the next run's to retry; it never fails this one.
+        if (options.previews)
+          await options.previews
+            .heads()
+            .then((heads) => options.previews?.runner.run(heads))
+            .catch((err: unknown) => options.onError(err));
       } finally {
         state.running = false;
         state.suspensions = gate.suspensions();

@@ -18,7 +18,9 @@ import type {
   Plan,
   Problem,
   ReconcileOutcome,
+  ReconcileReport,
   ReconcileStatus,
+  Reporter,
   Revision,
   TargetPlan,
   TargetPort,
@@ -57,10 +59,13 @@ function failure(code: string, err: unknown): Problem {
   return { code, severity: 'error', message: err instanceof Error ? err.message : String(err) };
 }
 
-/** Reads, observes and plans; nothing is written anywhere. */
+/** Reads, observes and plans; nothing is written anywhere (only `observe` is ever called). */
 export async function planOnce(options: {
   read: () => Promise<LoadedRepo>;
-  targets: Pick<Targets, 'cluster' | 'loadBalancer'>;
+  targets: {
+    cluster: Pick<Targets['cluster'], 'observe'>;
+    loadBalancer?: Pick<NonNullable<Targets['loadBalancer']>, 'observe'>;
+  };
   clock?: Clock;
 }): Promise<Planned> {
   let loaded: LoadedRepo;
@@ -148,6 +153,15 @@ function isTerminal(status: ReconcileStatus, counts: Counts): boolean {
   return counts.failed === 0 && counts.notRun === 0;
 }
 
+/** Calls a reporter without ever letting it fail or throw into the reconcile. */
+async function tell(call: () => Promise<void> | undefined): Promise<void> {
+  try {
+    await call();
+  } catch {
+    // A reporter logs and counts its own failures; reconciliation never depends on them.
+  }
+}
+
 export async function reconcileOnce(options: {
   read: () => Promise<LoadedRepo>;
   targets: Targets;
@@ -161,27 +175,52 @@ export async function reconcileOnce(options: {
    * are applied and reported. Default: all.
    */
   owns?: (target: { kind: TargetPlan['kind']; name: string }) => boolean;
+  /**
+   * Told when the commit is picked up (before apply) and how the reconcile ended (after it, planned
+   * or not). Awaited, never failing the reconcile: a reporter that cannot publish says so itself.
+   */
+  reporter?: Reporter;
 }): Promise<ReconcileOutcome> {
+  const { reporter } = options;
+  const takeDrift = (): Drift[] => options.targets.cluster.takeDrift?.() ?? [];
+  // Drift found before planning is what this plan may correct; drift after apply is news.
+  const early = takeDrift();
   const planned = await planOnce({
     read: options.read,
     targets: options.targets,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const takeDrift = (): Drift[] => options.targets.cluster.takeDrift?.() ?? [];
+  const finish = async (outcome: ReconcileOutcome, report: Omit<ReconcileReport, 'outcome'>) => {
+    if (reporter)
+      await tell(() => reporter.reconciled({ outcome, ...report, driftBeforePlan: early.length }));
+    return outcome;
+  };
   if (!planned.ok) {
     const problems = planned.problems;
-    return {
-      status: 'failed',
-      sha: planned.revision?.sha ?? 'unknown',
-      ...(planned.revision?.ref ? { ref: planned.revision.ref } : {}),
-      targets: [],
-      problems,
-      terminal: !planned.transient,
-      drift: takeDrift(),
-    };
+    return finish(
+      {
+        status: 'failed',
+        sha: planned.revision?.sha ?? 'unknown',
+        ...(planned.revision?.ref ? { ref: planned.revision.ref } : {}),
+        targets: [],
+        problems,
+        terminal: !planned.transient,
+        drift: [...early, ...takeDrift()],
+      },
+      {},
+    );
   }
   const { plan, revision } = planned;
   const observed = { clusters: planned.observed, loadBalancers: planned.observedLoadBalancers ?? [] };
+  if (reporter)
+    await tell(() =>
+      reporter.pickedUp?.({
+        sha: revision.sha,
+        ...(revision.ref ? { ref: revision.ref } : {}),
+        federation: plan.federation,
+        targets: plan.targets.map((t) => ({ kind: t.kind, name: t.name })),
+      }),
+    );
   const limit = pLimit(options.targetConcurrency ?? 16);
   const owned = options.owns ? plan.targets.filter((t) => options.owns!(t)) : plan.targets;
   const apply = (t: TargetPlan) => applyTarget(t, options.targets, observed, options.observer);
@@ -211,17 +250,20 @@ export async function reconcileOnce(options: {
   const applied = counts.failed === 0 && counts.notRun === 0 && results.every((r) => !r.error);
   const status: ReconcileStatus =
     applied && counts.held === 0 && !problems.some(isError) ? 'converged' : applied ? 'incomplete' : 'failed';
-  return {
-    status,
-    sha: revision.sha,
-    ...(revision.ref ? { ref: revision.ref } : {}),
-    federation: plan.federation,
-    plan: { digest: plan.digest, counts: planCounts(plan) },
-    targets: results,
-    counts,
-    problems,
-    terminal: isTerminal(status, counts),
-    ...(plan.requeueAfterSeconds !== undefined ? { requeueAfterSeconds: plan.requeueAfterSeconds } : {}),
-    drift: takeDrift(),
-  };
+  return finish(
+    {
+      status,
+      sha: revision.sha,
+      ...(revision.ref ? { ref: revision.ref } : {}),
+      federation: plan.federation,
+      plan: { digest: plan.digest, counts: planCounts(plan) },
+      targets: results,
+      counts,
+      problems,
+      terminal: isTerminal(status, counts),
+      ...(plan.requeueAfterSeconds !== undefined ? { requeueAfterSeconds: plan.requeueAfterSeconds } : {}),
+      drift: [...early, ...takeDrift()],
+    },
+    { plan, observed: planned.observed },
+  );
 }

@@ -12,3 +12,4 @@ export * from './clock.js';
 export * from './target.js';
 export * from './reconcile.js';
 export * from './tenancy.js';
+export * from './report.js';

@@ -3,6 +3,8 @@
 // write-back to every member Ingress), and prints what it did: one line per object as it finishes
 // when stdout is a terminal, failures and problems always, the load balancers' IPs, and always a
 // summary line.
+// Then it reports the run into Git (status branch, commit statuses where a forge is configured)
+// unless --no-report; a report that cannot be written is said on stderr and changes no exit code.
 // Exit codes: 0 converged, 1 otherwise (repository problems, a failed write, held deletes, errors).
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/index.js';
@@ -11,14 +13,32 @@ import { outcomeSummary, resultLine } from '../../report/format/outcome-text.js'
 import { loadBalancerLine } from '../../report/format/load-balancer-text.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
-import { addRepoOptions } from '../git-options.js';
+import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { addReportOptions, reportEventLine, reporterFor } from '../report-options.js';
+import type { ReportCliOptions } from '../report-options.js';
 import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
 
-export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
+export async function applyCommand(
+  opts: ClusterCommandOptions & ReportCliOptions,
+  deps: ClusterCommandDeps,
+): Promise<number> {
   checkOutput(opts.output, ['text', 'json']);
   const json = opts.output === 'json';
   const loaded = await readRepo(opts);
+  const reportLines: string[] = [];
+  const report = await reporterFor({
+    opts,
+    repo: loadRepoOptionsFrom(opts),
+    sha: loaded.revision?.sha,
+    recordHealth: false,
+    clock: deps.clock,
+    onEvent: (event) => {
+      const { line, failure } = reportEventLine(event);
+      if (failure) deps.stderr(`fedsync apply: ${line}\n`);
+      else reportLines.push(line);
+    },
+  });
   const fleet = loaded.ok
     ? await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient })
     : undefined;
@@ -46,6 +66,7 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
         ...(lb ? { loadBalancer: lb } : {}),
       },
       clock: deps.clock,
+      ...(report.reporter ? { reporter: report.reporter } : {}),
       ...(progress
         ? {
             observer: {
@@ -68,6 +89,7 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
     for (const p of outcome.problems) deps.stderr(`${formatProblem(p)}\n`);
     for (const t of outcome.targets)
       for (const v of t.loadBalancers ?? []) deps.stdout(`${loadBalancerLine(v)}\n`);
+    for (const line of reportLines) deps.stdout(`${line}\n`);
     deps.stdout(`${outcomeSummary(outcome)}\n`);
     return exit;
   } finally {
@@ -77,12 +99,12 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
 }
 
 export function registerApply(program: Command, deps: ClusterCommandDeps): void {
-  addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('apply'))))
+  addReportOptions(addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('apply')))))
     .description(
       'reconcile the clusters once to the ref (apply, adopt, prune); exit 0 converged, 1 otherwise',
     )
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (opts: ClusterCommandOptions) => {
+    .action(async (opts: ClusterCommandOptions & ReportCliOptions) => {
       process.exitCode = await applyCommand(opts, deps);
     });
 }

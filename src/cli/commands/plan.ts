@@ -1,20 +1,28 @@
 // `fedsync plan --repo <r> [--ref <ref>] (--kubeconfig <file> | --sim <dir>) [-o text|json|markdown]`:
 // reads the live clusters and the load balancer (Google Cloud) read-only and prints the Plan for
 // that commit.
+// With --preview it also publishes the plan as a pull-request preview: `previews/<sha>.md` on the
+// status branch and a `fedsync/plan` commit status where a forge is configured (the page is what
+// -o markdown prints).
 // Exit codes: 0 no changes, 2 changes (held deletes included), 1 error (repository problems, a
 // cluster that could not be observed, any error-severity problem).
 import type { Command } from 'commander';
 import { formatProblem, hasChanges, planCounts } from '../../model/index.js';
-import type { Plan } from '../../model/index.js';
+import type { Plan, Problem } from '../../model/index.js';
 import { planOnce } from '../../agent/reconcile-once.js';
 import { formatPlanJson } from '../../report/format/plan-json.js';
 import { formatPlanMarkdown } from '../../report/format/plan-markdown.js';
 import { formatPlanText } from '../../report/format/plan-text.js';
+import { planPreview } from '../../report/format/plan-preview.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
-import { addRepoOptions } from '../git-options.js';
+import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
 import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
+import { addReportOptions, reportEventLine, reporterFor } from '../report-options.js';
+import type { ReportCliOptions } from '../report-options.js';
+
+type PlanOptions = ClusterCommandOptions & ReportCliOptions & { preview?: boolean };
 
 const OUTPUTS = ['text', 'json', 'markdown'] as const;
 
@@ -24,7 +32,40 @@ function formatPlan(plan: Plan, output: string): string {
   return formatPlanText(plan);
 }
 
-export async function planCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
+/** Publishes the preview of the commit read (a plan, or why there is none); failures go to stderr. */
+async function publishPreview(
+  opts: PlanOptions,
+  deps: ClusterCommandDeps,
+  loaded: Awaited<ReturnType<typeof readRepo>>,
+  input: { plan: Plan } | { problems: readonly Problem[] },
+): Promise<void> {
+  const sha = loaded.revision?.sha;
+  const report = await reporterFor({
+    opts,
+    repo: loadRepoOptionsFrom(opts),
+    sha,
+    recordHealth: false,
+    clock: deps.clock,
+    onEvent: (event) => {
+      const { line, failure } = reportEventLine(event);
+      if (failure) deps.stderr(`fedsync plan: ${line}\n`);
+    },
+  });
+  if (!report.reporter || !sha) {
+    deps.stderr(`fedsync plan: no preview published: ${'why' in report ? report.why : 'no commit'}\n`);
+    return;
+  }
+  const page =
+    'plan' in input ? planPreview({ plan: input.plan }) : planPreview({ sha, problems: input.problems });
+  await report.reporter.previewed({
+    sha,
+    ref: opts.ref ?? loaded.revision?.ref ?? 'HEAD',
+    ...('plan' in input ? { federation: input.plan.federation } : {}),
+    ...page,
+  });
+}
+
+export async function planCommand(opts: PlanOptions, deps: ClusterCommandDeps): Promise<number> {
   checkOutput(opts.output, OUTPUTS);
   const loaded = await readRepo(opts);
   if (!loaded.ok) {
@@ -32,6 +73,7 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
     deps.stderr(
       `fedsync plan: the repository has problems at ${loaded.revision?.sha ?? '?'}: nothing planned\n`,
     );
+    if (opts.preview) await publishPreview(opts, deps, loaded, { problems: loaded.problems });
     return 1;
   }
   const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
@@ -54,6 +96,7 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
       return 1;
     }
     deps.stdout(formatPlan(planned.plan, opts.output));
+    if (opts.preview) await publishPreview(opts, deps, loaded, { plan: planned.plan });
     if (planned.plan.problems.some((p) => p.severity === 'error')) return 1;
     return hasChanges(planCounts(planned.plan)) ? 2 : 0;
   } finally {
@@ -63,12 +106,13 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
 }
 
 export function registerPlan(program: Command, deps: ClusterCommandDeps): void {
-  addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('plan'))))
+  addReportOptions(addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('plan')))))
     .description(
       'show what apply would change in every cluster and the load balancer (read-only); exit 0 none, 2 changes, 1 error',
     )
     .option('-o, --output <format>', 'text, json or markdown', 'text')
-    .action(async (opts: ClusterCommandOptions) => {
+    .option('--preview', 'publish the plan as a preview: previews/<sha>.md and a fedsync/plan status')
+    .action(async (opts: PlanOptions) => {
       process.exitCode = await planCommand(opts, deps);
     });
 }

@@ -92,12 +92,17 @@ export function commitStatusesFor(
     .filter((t) => t.state !== 'Synced')
     .map((t) => ('namespace' in t ? loadBalancerId(t) : t.name));
   const synced = targets.length - bad.length;
+  const broken = (snapshot.problems ?? []).filter((p) => p.severity === 'error');
+  const [first] = broken;
   out.push({
     context: prefix,
     state: commitStateOf(overall),
     description: description(
-      `${overall}: ${synced} of ${targets.length} targets synced at ${shortSha(snapshot.source.sha)}` +
-        (bad.length > 0 ? ` · not synced: ${bad.sort().join(', ')}` : ''),
+      first
+        ? `${overall}: ${shortSha(snapshot.source.sha)} not applied: ${first.text}` +
+            (broken.length > 1 ? ` (+${broken.length - 1} more)` : '')
+        : `${overall}: ${synced} of ${targets.length} targets synced at ${shortSha(snapshot.source.sha)}` +
+            (bad.length > 0 ? ` · not synced: ${bad.sort().join(', ')}` : ''),
     ),
     file: statusPaths.readme,
   });

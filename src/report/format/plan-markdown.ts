@@ -1,6 +1,6 @@
 // The Plan as Markdown for a pull-request comment: summary, a table of targets, details in
 // collapsible diff blocks, problems and what needs approval.
-import type { Plan } from '../../model/index.js';
+import type { Plan, Problem } from '../../model/index.js';
 import { changeSummary, formatProblem, planCounts } from '../../model/index.js';
 import { actionLines, changeWords, targetTitle } from './plan-text.js';
 
@@ -72,5 +72,20 @@ export function formatPlanMarkdown(plan: Plan): string {
       );
     }
   }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** A commit that could not be planned (it does not validate), as the same kind of comment. */
+export function formatInvalidMarkdown(input: { sha: string; problems: readonly Problem[] }): string {
+  const out = [
+    `### fedsync plan: \`${input.sha.slice(0, 12)}\` does not validate`,
+    '',
+    '**Nothing is planned or applied for this commit until these problems are fixed.**',
+    '',
+  ];
+  for (const p of input.problems)
+    out.push(
+      `- ${p.severity === 'error' ? '**error**' : 'warning'}: ${formatProblem(p).replace(/^warning: /, '')}`,
+    );
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -18,6 +18,9 @@ type Row = {
   links: [string, string][];
 };
 
+/** Problems listed in the dashboard; status.json holds them all. */
+const MAX_PROBLEMS = 20;
+
 function link(label: string, path: string): string {
   return `[${label}](${encodeURI(path)})`;
 }
@@ -73,6 +76,14 @@ export function formatDashboard(snapshot: StatusSnapshot): string {
       `${synced} of ${all.length} targets synced`,
     '',
   ];
+  const problems = snapshot.problems ?? [];
+  if (problems.length > 0) {
+    out.push(`## Problems of this commit`, '');
+    for (const p of problems.slice(0, MAX_PROBLEMS))
+      out.push(`- ${p.severity === 'error' ? '**error**' : 'warning'}: ${cell(p.text)}`);
+    if (problems.length > MAX_PROBLEMS) out.push(`- … and ${problems.length - MAX_PROBLEMS} more`);
+    out.push('');
+  }
   if (all.length === 0) out.push('No clusters or load balancers yet.');
   else {
     out.push(

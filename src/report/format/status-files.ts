@@ -59,6 +59,7 @@ function clusterJson(c: ClusterStatus, snapshot: StatusSnapshot): string {
     appliedSha: c.appliedSha,
     lastChange: c.lastChange,
     counts: c.counts,
+    health: c.health ? { ...c.health, seenBy: 'agent' } : undefined,
     drift: { ...drift, file: drift.total > 0 ? statusPaths.clusterDrift(c, 'json') : undefined },
     inventory: c.inventory
       ? { objects: new Set(c.inventory).size, file: statusPaths.inventory(c) }
@@ -72,6 +73,7 @@ function statusJson(snapshot: StatusSnapshot): string {
     federation: snapshot.federation,
     source: snapshot.source,
     state: overallState(snapshot),
+    problems: snapshot.problems && snapshot.problems.length > 0 ? snapshot.problems : undefined,
     clusters: [...snapshot.clusters].sort(byName).map((c) => ({
       name: c.name,
       state: c.state,
@@ -90,10 +92,17 @@ function statusJson(snapshot: StatusSnapshot): string {
       appliedSha: lb.appliedSha,
       lastChange: lb.lastChange,
       drift: lb.drift?.length ?? 0,
-      backends: [...(lb.backends ?? [])]
-        .sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0))
-        .map((b) => ({ cluster: b.cluster, health: b.health })),
+      counts: lb.counts,
+      backends: [...(lb.backends ?? [])].sort((a, b) =>
+        a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0,
+      ),
+      resources: lb.resources
+        ? [...lb.resources].sort((a, b) =>
+            a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+          )
+        : undefined,
       file: statusPaths.loadBalancer(lb),
+      driftFile: (lb.drift?.length ?? 0) > 0 ? statusPaths.loadBalancerDrift(lb, 'json') : undefined,
     })),
     previews: [...(snapshot.previews ?? [])]
       .map((p) => ({ sha: p.sha, ref: p.ref, file: statusPaths.preview(p.sha) }))

@@ -80,10 +80,22 @@ type TargetCommon = {
   drift?: DriftEntry[];
 };
 
+/**
+ * A cluster's health as the long-lived agent saw it: Offline after failed health probes, Ready after
+ * one that answered. Only an agent records it (a one-shot run carries it forward unchanged), so a
+ * one-shot run can tell "the agent sees it Offline" from "I cannot reach it from here".
+ */
+export type RecordedHealth = {
+  state: 'Ready' | 'Offline';
+  /** ISO-8601, when the agent first saw this state. */
+  since: string;
+};
+
 export type ClusterStatus = TargetCommon & {
   name: string;
   /** refKeys (`group/kind/namespace/name`) fedsync manages there; absent when not known. */
   inventory?: string[];
+  health?: RecordedHealth;
 };
 
 export const BackendHealth = { Healthy: 'Healthy', Unhealthy: 'Unhealthy', Unknown: 'Unknown' } as const;
@@ -119,16 +131,26 @@ export type PreviewPlan = {
 
 export const STATUS_SCHEMA_VERSION = 1;
 
+/** A problem of the source commit as one line (`file:line: message`), never with a Secret value. */
+export type SnapshotProblem = { severity: 'error' | 'warning'; text: string };
+
 export type StatusSnapshot = {
   federation: string;
   /** The source commit this snapshot is about (the newest one attempted). */
   source: { sha: string; ref?: string };
   clusters: ClusterStatus[];
   loadBalancers: LoadBalancerStatus[];
+  /** What is wrong with the source commit (e.g. it does not validate); empty or absent when nothing. */
+  problems?: SnapshotProblem[];
   previews?: PreviewPlan[];
 };
 
-/** Every target's state, for roll-ups. */
+/**
+ * Every target's state, for roll-ups. A commit with error problems is at least OutOfSync: its
+ * targets may all be Synced to an older commit, but this one was not applied as it is.
+ */
 export function overallState(snapshot: StatusSnapshot): TargetState {
-  return worstState([...snapshot.clusters, ...snapshot.loadBalancers].map((t) => t.state));
+  const targets = worstState([...snapshot.clusters, ...snapshot.loadBalancers].map((t) => t.state));
+  const broken = (snapshot.problems ?? []).some((p) => p.severity === 'error');
+  return broken ? worstState([targets, TargetState.OutOfSync]) : targets;
 }

@@ -79,6 +79,8 @@ export type StatusBranchWriter = {
   /** Repository as shown in messages (URL without credentials, or path). */
   readonly description: string;
   publish(render: RenderStatus): Promise<PublishResult>;
+  /** What the branch holds now (no files when it does not exist yet). Throws StatusBranchError. */
+  read(): Promise<PreviousStatus>;
 };
 
 const DEFAULT_TOKEN_ENV = 'FEDSYNC_GIT_TOKEN';
@@ -253,26 +255,34 @@ export function openStatusBranch(options: StatusBranchOptions): StatusBranchWrit
   let backend: Promise<Backend> | undefined;
   let running: Promise<unknown> = Promise.resolve();
 
+  const messages: string[] = [];
+  const open = async (): Promise<Backend> => {
+    backend ??=
+      location.kind === 'remote'
+        ? remoteBackend(location.url, ref, options, cache, messages)
+        : localBackend(location.path, ref);
+    return backend.catch((err: unknown) => {
+      backend = undefined;
+      throw err;
+    });
+  };
+  const readTip = async (b: Backend): Promise<{ tip: Tip; previous: PreviousStatus }> => {
+    const tip = await describeTip(b.gitdir, await b.readTip(), cache);
+    const previous: PreviousStatus = {
+      files: tip.commit ? await readFileTree(b.gitdir, tip.commit, cache) : new Map(),
+      ...(tip.commit ? { commit: tip.commit } : {}),
+    };
+    return { tip, previous };
+  };
+
   const once = async (render: RenderStatus): Promise<PublishResult> => {
-    const messages: string[] = [];
     let attempts = 0;
     try {
-      backend ??=
-        location.kind === 'remote'
-          ? remoteBackend(location.url, ref, options, cache, messages)
-          : localBackend(location.path, ref);
-      const b = await backend.catch((err: unknown) => {
-        backend = undefined;
-        throw err;
-      });
+      const b = await open();
       while (attempts < maxAttempts) {
         attempts++;
         messages.length = 0;
-        const tip = await describeTip(b.gitdir, await b.readTip(), cache);
-        const previous: PreviousStatus = {
-          files: tip.commit ? await readFileTree(b.gitdir, tip.commit, cache) : new Map(),
-          ...(tip.commit ? { commit: tip.commit } : {}),
-        };
+        const { tip, previous } = await readTip(b);
         let content: StatusContent;
         try {
           content = await render(previous);
@@ -332,6 +342,17 @@ export function openStatusBranch(options: StatusBranchOptions): StatusBranchWrit
     // One publish at a time per writer: the branch has one writer, and a second call would only race it.
     publish(render) {
       const next = running.then(() => once(render));
+      running = next.catch(() => undefined);
+      return next;
+    },
+    read() {
+      const next = running.then(async () => {
+        try {
+          return (await readTip(await open())).previous;
+        } catch (err) {
+          throw classifyPublishError(err, where, branch);
+        }
+      });
       running = next.catch(() => undefined);
       return next;
     },

@@ -28,12 +28,13 @@ export type PublishStatusesResult = {
 export type CommitStatusPublisher = {
   /**
    * Brings the statuses of `sha` to `statuses`. `statusCommit` is the status-branch commit that
-   * `file` links point into (no links without it, or without a known web URL).
+   * `file` links point into (no links without it, or without a known web URL). `onlyAbsent` posts
+   * only contexts the commit has no status for yet (a `pending` must not replace a final state).
    */
   publish(
     sha: string,
     statuses: readonly CommitStatus[],
-    options?: { statusCommit?: string },
+    options?: { statusCommit?: string; onlyAbsent?: boolean },
   ): Promise<PublishStatusesResult>;
   readonly stats: { posted: number; unchanged: number; deferred: number; failed: number; listed: number };
 };
@@ -87,6 +88,7 @@ export function createCommitStatusPublisher(options: {
     sha: string,
     statuses: readonly CommitStatus[],
     statusCommit: string | undefined,
+    onlyAbsent: boolean,
   ): Promise<PublishStatusesResult> => {
     const result: PublishStatusesResult = { posted: [], unchanged: [], deferred: [], failed: [] };
     const fail = (error: ForgeError, context?: string) => {
@@ -129,7 +131,7 @@ export function createCommitStatusPublisher(options: {
       const state = provider.forgeState(s.state);
       const key = s.context.toLowerCase();
       const before = posted.get(key);
-      if (before && before.state === state && before.description === s.description) {
+      if (before && (onlyAbsent || (before.state === state && before.description === s.description))) {
         result.unchanged.push(s.context);
         stats.unchanged++;
         continue;
@@ -176,7 +178,7 @@ export function createCommitStatusPublisher(options: {
     // One publish at a time: the forge asks for serial requests, and memory stays consistent.
     publish(sha, statuses, opts = {}) {
       const next = running.then(() =>
-        once(sha, statuses, opts.statusCommit).catch((err: unknown) => {
+        once(sha, statuses, opts.statusCommit, opts.onlyAbsent === true).catch((err: unknown) => {
           const error = new ForgeError(
             ForgeErrorCode.server,
             `publishing commit statuses failed: ${String(err)}`,
