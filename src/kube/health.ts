@@ -22,6 +22,8 @@ export type HealthChange = { cluster: ClusterName; health: ClusterHealth; previo
 
 export type HealthMonitor = {
   health(cluster: ClusterName): ClusterHealth;
+  /** Why the newest probe of `cluster` failed (undefined after a success). */
+  lastFailure(cluster: ClusterName): unknown;
   all(): Record<ClusterName, ClusterHealth>;
   onChange(listener: (change: HealthChange) => void): () => void;
   /** One probe of every cluster (those not already being probed); resolves when all answered. */
@@ -33,7 +35,7 @@ export type HealthMonitor = {
   stop(): void;
 };
 
-type State = { health: ClusterHealth; failures: number; probing: boolean };
+type State = { health: ClusterHealth; failures: number; probing: boolean; lastFailure?: unknown };
 
 export function createHealthMonitor(options: {
   clients: readonly Pick<ClusterClient, 'name' | 'probe'>[];
@@ -64,11 +66,13 @@ export function createHealthMonitor(options: {
     const state = states.get(client.name);
     if (!state || state.probing) return;
     state.probing = true;
-    let ok: boolean;
+    let ok = true;
     try {
-      ok = await client.probe();
-    } catch {
+      await client.probe();
+      delete state.lastFailure;
+    } catch (err) {
       ok = false;
+      state.lastFailure = err;
     }
     state.probing = false;
     if (states.get(client.name) !== state) return; // removed meanwhile
@@ -83,6 +87,7 @@ export function createHealthMonitor(options: {
 
   const monitor: HealthMonitor = {
     health: (cluster) => states.get(cluster)?.health ?? ClusterHealth.Offline,
+    lastFailure: (cluster) => states.get(cluster)?.lastFailure,
     all: () => Object.fromEntries([...states].map(([name, s]) => [name, s.health])),
     onChange(listener) {
       listeners.add(listener);

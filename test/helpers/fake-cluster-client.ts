@@ -40,6 +40,6 @@ export function fakeClusterClient(name: string, initial: KubeObject[] = []): Fak
     get: (ref) => Promise.resolve(objects.get(refKey(ref))),
     list: () => Promise.resolve({ items: [...objects.values()], resourceVersion: '1' }),
     watch: () => Promise.resolve({ stop() {} }),
-    probe: () => Promise.resolve(true),
+    probe: () => Promise.resolve(),
   };
 }

@@ -29,6 +29,7 @@ before(async () => {
     federation: loaded.value.federation.name,
     createClient: s.createClient,
     live: { healthIntervalMs: 50, onDrift: (d) => drifts.push(d), onHealthChange: (c) => changes.push(c) },
+    breaker: { halfOpenAfterMs: 50 },
   });
 });
 after(async () => {
@@ -70,7 +71,12 @@ test('down: Offline after 3 failed probes and the replicas move; up: Ready and t
   await s.world.cluster(down)!.setFault({ fault: 'down' });
   await waitFor('Offline', () => changes.some((c) => c.cluster === down && c.health === 'Offline'));
   const moved = await reconcileOnce({ read, targets: { cluster: fleet } });
-  assert.equal(moved.status, 'converged', JSON.stringify(moved.problems));
+  assert.equal(moved.status, 'incomplete', 'the Offline cluster does not hold the commit');
+  assert.equal(moved.targets.find((t) => t.name === down)?.skipped, 'offline');
+  assert.deepEqual(
+    moved.problems.map((p) => [p.code, p.cluster]),
+    [['cluster.offline', down]],
+  );
   assert.equal(
     spread().reduce((a, b) => a + b, 0),
     othersBefore.reduce((a, b) => a + b, 0) + share,

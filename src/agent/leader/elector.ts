@@ -4,7 +4,14 @@
 // over once the leader's Lease expires or is released. @kubernetes/client-node ships no leader
 // election of its own; this follows client-go's algorithm on the LeaseLock.
 import type { LeaseLock } from '../../kube/lease.js';
-import { checkLeaseTiming, holdLease, sleep, type HeldLease, type LeaseTiming, type Sleep } from './hold.js';
+import {
+  checkLeaseTiming,
+  holdLease,
+  sleep,
+  type HeldLease,
+  type LeaseTiming,
+  type Sleep,
+} from '../../kube/lease-hold.js';
 
 export type LeadershipEnd = { reason: 'lost' | 'stopped'; message: string };
 
