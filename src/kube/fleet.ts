@@ -61,6 +61,8 @@ export type ClientFactory = (options: {
   name: ClusterName;
   kubeconfigPath: string;
   context: string;
+  /** The per-request timeout, when the user set one. */
+  timeoutMs?: number;
 }) => ClusterClient;
 
 /** Default deadline of one cluster's apply (a slow cluster; a hung one is cut off much earlier). */

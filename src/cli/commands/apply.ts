@@ -1,22 +1,35 @@
-// `fedsync apply` (same inputs as `plan`): one reconcile of that ref: reads the repository, observes
-// the clusters, plans, applies, and prints what it did: one line per object as it finishes when
-// stdout is a terminal, failures and problems always, and always a summary line.
-// Exit codes: 0 converged, 1 otherwise (repository problems, a failed write, held deletes, errors).
+// `fedsync apply` (same inputs as `plan`): one reconcile of that ref: takes the federation's writer
+// lock in each cluster, reads the repository, observes the clusters, plans, applies, and prints what
+// it did: one line per object as it finishes when stdout is a terminal, failures and problems
+// always, the clusters left behind, and always a summary line.
+// Exit codes (README): 0 every cluster holds the commit, 1 error, 2 deletes held for approval,
+// 3 a cluster left behind (Unreachable, Offline, another writer's lock), 4 repository unreadable.
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/index.js';
 import { reconcileOnce } from '../../agent/reconcile-once.js';
 import { outcomeSummary, resultLine } from '../../report/format/outcome-text.js';
-import { checkOutput, readRepo } from '../cluster-command.js';
+import { checkOutput, parsedOptions, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
+import { applyExitCode, leftBehind } from '../exit-codes.js';
 import { addRepoOptions } from '../git-options.js';
-import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { addFleetOptions, addLockOptions, fleetFor } from '../fleet-options.js';
 
 export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
   checkOutput(opts.output, ['text', 'json']);
   const json = opts.output === 'json';
-  const loaded = await readRepo(opts);
+  const loaded = await readRepo('apply', opts, deps);
+  if ('exit' in loaded) return loaded.exit;
   const fleet = loaded.ok
-    ? await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient })
+    ? await fleetFor({
+        opts,
+        repo: loaded.value,
+        createClient: deps.createClient,
+        writer: {
+          command: 'apply',
+          onWait: (cluster, holder) =>
+            deps.stderr(`fedsync apply: cluster ${cluster}: waiting for the writer lock held by ${holder}\n`),
+        },
+      })
     : undefined;
   try {
     for (const name of fleet?.missingContexts ?? [])
@@ -42,7 +55,7 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
           }
         : {}),
     });
-    const exit = outcome.status === 'converged' ? 0 : 1;
+    const exit = applyExitCode(outcome);
     if (json) {
       deps.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
       return exit;
@@ -52,6 +65,8 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
         for (const r of t.results) if (r.outcome === 'failed') deps.stdout(`${resultLine(t, r)}\n`);
     }
     for (const p of outcome.problems) deps.stderr(`${formatProblem(p)}\n`);
+    for (const b of leftBehind(outcome))
+      deps.stderr(`fedsync apply: cluster ${b.cluster} does not hold this commit: ${b.why}\n`);
     deps.stdout(`${outcomeSummary(outcome)}\n`);
     return exit;
   } finally {
@@ -60,12 +75,12 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
 }
 
 export function registerApply(program: Command, deps: ClusterCommandDeps): void {
-  addFleetOptions(addRepoOptions(program.command('apply')))
+  addLockOptions(addFleetOptions(addRepoOptions(program.command('apply'))))
     .description(
-      'reconcile the clusters once to the ref (apply, adopt, prune); exit 0 converged, 1 otherwise',
+      'reconcile the clusters once to the ref (apply, adopt, prune); exit 0 every cluster holds it, 1 error, 2 held, 3 a cluster left behind, 4 unreadable',
     )
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (opts: ClusterCommandOptions) => {
-      process.exitCode = await applyCommand(opts, deps);
+    .action(async (opts: ClusterCommandOptions, cmd: Command) => {
+      process.exitCode = await applyCommand(parsedOptions(opts, cmd), deps);
     });
 }

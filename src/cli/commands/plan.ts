@@ -1,15 +1,17 @@
 // `fedsync plan --repo <r> [--ref <ref>] (--kubeconfig <file> | --sim <dir>) [-o text|json|markdown]`:
 // reads the live clusters read-only and prints the Plan for that commit.
-// Exit codes: 0 no changes, 2 changes (held deletes included), 1 error (repository problems, a
-// cluster that could not be observed, any error-severity problem).
+// Exit codes (README): 0 no changes, 1 error (repository problems, any error-severity problem),
+// 2 changes (held deletes included), 3 a cluster could not be planned (Unreachable, Offline),
+// 4 repository unreadable.
 import type { Command } from 'commander';
-import { formatProblem, hasChanges, planCounts } from '../../model/index.js';
+import { formatProblem } from '../../model/index.js';
 import type { Plan } from '../../model/index.js';
 import { planOnce } from '../../agent/reconcile-once.js';
 import { formatPlanJson } from '../../report/format/plan-json.js';
 import { formatPlanMarkdown } from '../../report/format/plan-markdown.js';
 import { formatPlanText } from '../../report/format/plan-text.js';
-import { checkOutput, readRepo } from '../cluster-command.js';
+import { checkOutput, parsedOptions, readRepo } from '../cluster-command.js';
+import { ExitCode, planExitCode } from '../exit-codes.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
@@ -24,13 +26,14 @@ function formatPlan(plan: Plan, output: string): string {
 
 export async function planCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
   checkOutput(opts.output, OUTPUTS);
-  const loaded = await readRepo(opts);
+  const loaded = await readRepo('plan', opts, deps);
+  if ('exit' in loaded) return loaded.exit;
   if (!loaded.ok) {
     deps.stderr(loaded.problems.map((p) => `${formatProblem(p)}\n`).join(''));
     deps.stderr(
       `fedsync plan: the repository has problems at ${loaded.revision?.sha ?? '?'}: nothing planned\n`,
     );
-    return 1;
+    return ExitCode.error;
   }
   const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
   try {
@@ -43,11 +46,15 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
     });
     if (!planned.ok) {
       deps.stderr(planned.problems.map((p) => `${formatProblem(p)}\n`).join(''));
-      return 1;
+      return ExitCode.error;
     }
     deps.stdout(formatPlan(planned.plan, opts.output));
-    if (planned.plan.problems.some((p) => p.severity === 'error')) return 1;
-    return hasChanges(planCounts(planned.plan)) ? 2 : 0;
+    for (const t of planned.plan.targets)
+      if (t.kind === 'cluster' && t.health !== 'Ready')
+        deps.stderr(
+          `fedsync plan: cluster ${t.name} is ${t.health}${t.cause ? ` (${t.cause.reason}: ${t.cause.message})` : ''}: nothing is planned there\n`,
+        );
+    return planExitCode(planned.plan);
   } finally {
     await fleet.stop();
   }
@@ -55,9 +62,11 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
 
 export function registerPlan(program: Command, deps: ClusterCommandDeps): void {
   addFleetOptions(addRepoOptions(program.command('plan')))
-    .description('show what apply would change in every cluster (read-only); exit 0 none, 2 changes, 1 error')
+    .description(
+      'show what apply would change in every cluster (read-only); exit 0 none, 1 error, 2 changes, 3 a cluster left out, 4 unreadable',
+    )
     .option('-o, --output <format>', 'text, json or markdown', 'text')
-    .action(async (opts: ClusterCommandOptions) => {
-      process.exitCode = await planCommand(opts, deps);
+    .action(async (opts: ClusterCommandOptions, cmd: Command) => {
+      process.exitCode = await planCommand(parsedOptions(opts, cmd), deps);
     });
 }
