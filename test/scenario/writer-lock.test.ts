@@ -123,9 +123,14 @@ test('two applies at once: the second waits for the first, then observes its wri
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
   let inventoriesRead = 0;
+  // Only the federation's objects wait: the lock's own namespace is created before the lock exists.
   const gated: ClientFactory = (o) => {
     const c = cliClient(o);
-    return { ...c, apply: (obj, opts) => gate.then(() => c.apply(obj, opts)) };
+    return {
+      ...c,
+      apply: (obj, opts) =>
+        obj.kind === 'Namespace' ? c.apply(obj, opts) : gate.then(() => c.apply(obj, opts)),
+    };
   };
   const watched: ClientFactory = (o) => {
     const c = cliClient(o);
@@ -166,6 +171,13 @@ test('two applies at once: the second waits for the first, then observes its wri
 });
 
 test('a lock another writer keeps: that cluster is left behind (exit 3, naming the holder)', async () => {
+  await s
+    .createClient({
+      name: 'gce-us-central1c',
+      kubeconfigPath: s.world.files!.kubeconfig,
+      context: 'gce-us-central1c',
+    })
+    .apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fedsync-system' } });
   const held = await acquireWriterLock({ api: leaseOf('gce-us-central1c'), identity: 'agent-7f on node-2' });
   try {
     await writeFiles(join(s.dir, 'repo-b'), { 'b2.yaml': configMap('from-b2') });
@@ -173,7 +185,7 @@ test('a lock another writer keeps: that cluster is left behind (exit 3, naming t
     assert.equal(r.code, 3, r.err);
     assert.match(
       r.err,
-      /cluster gce-us-central1c does not hold this commit: another writer has the lock: Lease fedsync-system\/fedsync-writer-locked in cluster gce-us-central1c is held by agent-7f on node-2 \(renewed .*\); waited 0\.3 s/,
+      /cluster gce-us-central1c does not hold this commit: nothing written: another writer has the lock: Lease fedsync-system\/fedsync-writer-locked in cluster gce-us-central1c is held by agent-7f on node-2 \(renewed .*\); waited 0\.3 s/,
     );
     const has = (c: string) => {
       const sim = s.world.cluster(c)!;
@@ -219,27 +231,39 @@ spec:
       },
     };
   };
+  // The writer's own reads of the Lease: the renewal that finds it taken over ends the lock.
+  let sawThief = false;
   const fleet = await s.fleetFor(loaded.value, {
     createClient: blocking,
     writerLock: {
       identity: 'writer-one',
       timing: { leaseDurationSeconds: 1, renewDeadlineMs: 600, retryPeriodMs: 100 },
+      leaseApi: (c) => {
+        const api = leaseOf(c);
+        return {
+          ...api,
+          get: async (signal) => {
+            const snap = await api.get(signal);
+            if (c === cluster && snap?.spec.holderIdentity === 'writer-two') sawThief = true;
+            return snap;
+          },
+        };
+      },
     },
   });
   const running = reconcileOnce({ read: () => Promise.resolve(loaded), targets: { cluster: fleet } });
   await waitFor('the apply to reach the blocked write', () => blocked);
-  // Someone takes the Lease over (as after an expiry): the next renewal sees it and gives up.
+  // Someone takes the Lease over (as after an expiry); the holder's renewals may race the update.
   const lease = leaseOf(cluster);
-  const current = (await lease.get())!;
-  await lease.update(
-    { ...current.spec, holderIdentity: 'writer-two', leaseDurationSeconds: 30 },
-    current.resourceVersion,
-  );
-  await waitFor('the lock to be lost', async () => (await lease.get())?.spec.holderIdentity === 'writer-two');
-  const lost = await waitFor('the renewal to notice', () =>
-    fleet.clients.get(cluster) ? new Promise<true>((r) => setTimeout(() => r(true), 0)) : false,
-  );
-  assert.equal(lost, true);
+  await waitFor('the Lease to be taken over', async () => {
+    const current = (await lease.get())!;
+    await lease.update(
+      { ...current.spec, holderIdentity: 'writer-two', leaseDurationSeconds: 30 },
+      current.resourceVersion,
+    );
+    return true;
+  });
+  await waitFor('the next renewal to find the Lease taken over', () => sawThief);
   release();
   const outcome = await running;
   const target = outcome.targets.find((t) => t.name === cluster)!;
