@@ -9,8 +9,10 @@
 import { readFile } from 'node:fs/promises';
 import { load } from 'js-yaml';
 import pLimit from 'p-limit';
+import { systemClock } from '../clock.js';
 import { ClusterHealth, WRITING_ACTIONS, actionKey, actionSubject, refKey, refOf } from '../model/index.js';
 import type {
+  Clock,
   ClusterName,
   ClusterPlan,
   ClusterRegistration,
@@ -107,7 +109,7 @@ export type FleetOptions = {
   breaker?: Partial<BreakerOptions>;
   /** Timeout of each Lease request (default 10 s, the request timeout). */
   leaseTimeoutMs?: number;
-  clock?: { now(): Date };
+  clock?: Clock;
 };
 
 /** Context names in a kubeconfig file (no credentials are read into anything we print). */
@@ -186,7 +188,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     if (options.live.onHealthChange) monitor.onChange(options.live.onHealthChange);
     monitor.start();
   }
-  const now = (): Date => (options.clock ?? { now: () => new Date() }).now();
+  const now = (): Date => (options.clock ?? systemClock).now();
   // When each cluster was first seen Offline by this agent (kept across cycles for the record).
   const offlineSince = new Map<ClusterName, string>();
 

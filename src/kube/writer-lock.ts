@@ -9,6 +9,7 @@ import {
   type LeaseTiming,
   type Sleep,
 } from './lease-hold.js';
+import type { Clock } from '../model/clock.js';
 
 /** The namespace fedsync keeps its own objects in, in every cluster it manages. */
 export const FEDSYNC_NAMESPACE = 'fedsync-system';
@@ -26,7 +27,7 @@ export type WriterLockOptions = {
   /** How long a second writer waits before giving up (default 30 s). */
   waitMs?: number;
   timing?: LeaseTiming;
-  now?: () => number;
+  clock?: Clock;
   sleep?: Sleep;
   signal?: AbortSignal;
   /** Fail at once when the cluster does not answer (default: keep trying for the whole wait). */
@@ -44,13 +45,13 @@ export function acquireWriterLock(options: WriterLockOptions): Promise<HeldLease
     api: options.api,
     identity: options.identity,
     leaseDurationSeconds: timing.leaseDurationSeconds,
-    ...(options.now ? { now: options.now } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return acquireLease({
     lock,
     timing,
     waitMs: options.waitMs ?? 30_000,
-    ...(options.now ? { now: options.now } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.failWhenUnavailable ? { failWhenUnavailable: true } : {}),

@@ -39,7 +39,11 @@ export function withFakeTime(
   ft: FakeTime,
   extra: Partial<ClusterClientOptions> = {},
 ): Partial<ClusterClientOptions> {
-  return { ...extra, now: ft.now, retry: { sleep: ft.sleep, random: () => 0.5, ...extra.retry } };
+  return {
+    ...extra,
+    clock: { now: () => new Date(ft.now()) },
+    retry: { sleep: ft.sleep, random: () => 0.5, ...extra.retry },
+  };
 }
 
 export const configMap = (

@@ -3,6 +3,7 @@
 // moment leadership starts and stops. Only the leader writes; a follower keeps trying, so it takes
 // over once the leader's Lease expires or is released. @kubernetes/client-node ships no leader
 // election of its own; this follows client-go's algorithm on the LeaseLock.
+import { millisOf } from '../../clock.js';
 import type { LeaseLock } from '../../kube/lease.js';
 import {
   checkLeaseTiming,
@@ -12,6 +13,7 @@ import {
   type LeaseTiming,
   type Sleep,
 } from '../../kube/lease-hold.js';
+import type { Clock } from '../../model/index.js';
 
 export type LeadershipEnd = { reason: 'lost' | 'stopped'; message: string };
 
@@ -36,7 +38,7 @@ export type LeaderElectorOptions = {
   onNewLeader?: (identity: string) => void;
   /** An attempt or renewal that failed (the API did not answer); the elector keeps going. */
   onError?: (err: unknown) => void;
-  now?: () => number;
+  clock?: Clock;
   sleep?: Sleep;
   random?: () => number;
 };
@@ -44,7 +46,7 @@ export type LeaderElectorOptions = {
 export function startLeaderElector(options: LeaderElectorOptions): LeaderElector {
   checkLeaseTiming(options.timing);
   const { lock, timing } = options;
-  const now = options.now ?? Date.now;
+  const now = millisOf(options.clock);
   const pause = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
   const stopping = new AbortController();
@@ -73,7 +75,7 @@ export function startLeaderElector(options: LeaderElectorOptions): LeaderElector
             lock,
             timing,
             acquiredAtMs: start,
-            now,
+            clock: options.clock,
             sleep: pause,
             ...(options.onError ? { onRenewError: options.onError } : {}),
           });
