@@ -3,7 +3,13 @@
 // kube.circuitOpen instead of waiting out its timeout — until `halfOpenAfterMs` has passed; then one
 // request goes through as a trial (the others wait for it) and its answer closes or re-opens the
 // circuit. An answer of any kind, an error status included, is an answer: only silence counts.
-import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import {
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  isBrokenCircuitError,
+} from 'cockatiel';
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { ClusterName } from '../model/index.js';
 import { KubeError, KubeErrorCode } from './port.js';
@@ -75,10 +81,22 @@ export function createClusterBreaker(
     cluster,
     async run(call) {
       try {
-        return await policy.execute(() => call());
+        // An answered error goes through the policy as a value: cockatiel would neither count it nor
+        // reset the count of failures in a row, and any answer proves the cluster is there.
+        const r = await policy.execute(
+          async (): Promise<{ value: Awaited<ReturnType<typeof call>> } | { answered: unknown }> => {
+            try {
+              return { value: await call() };
+            } catch (err) {
+              if (isNoAnswer(err)) throw err;
+              return { answered: err };
+            }
+          },
+        );
+        if ('answered' in r) throw r.answered;
+        return r.value;
       } catch (err) {
-        if (err instanceof KubeError) throw err;
-        if (policy.state === CircuitState.Open || policy.state === CircuitState.HalfOpen) throw openError();
+        if (isBrokenCircuitError(err)) throw openError();
         throw err;
       }
     },
