@@ -1,6 +1,7 @@
 // The agent's long-lived fleet on the demo world: drift is found from the caches' watch events and
 // corrected without a reconcile; a cluster that stops answering goes Offline after 3 failed probes
-// and Ready after 1 success, and the next reconcile moves its replicas away and back.
+// and Ready after 1 success, and the next reconcile moves its replicas away and back; a one-shot run
+// meanwhile reads the agent's Offline verdict from the clusters it reaches.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -81,6 +82,21 @@ test('down: Offline after 3 failed probes and the replicas move; up: Ready and t
     spread().reduce((a, b) => a + b, 0),
     othersBefore.reduce((a, b) => a + b, 0) + share,
     'the Offline cluster share moved to the others',
+  );
+  // A one-shot run (a workstation's `apply`) cannot reach it either, and reads the agent's verdict
+  // from a cluster it can reach: Offline, not merely Unreachable, so it plans the same failover.
+  const oneShot = await s.reconcile('fixtures/repos/demo');
+  assert.equal(oneShot.targets.find((t) => t.name === down)?.skipped, 'offline');
+  assert.match(
+    oneShot.problems.find((p) => p.cluster === down)?.message ?? '',
+    /the agent fedsync agent has seen it fail its health probes since \d{4}-\d\d-\d\dT.*\(this run: .*ECONNREFUSED/,
+  );
+  assert.deepEqual(
+    oneShot.targets
+      .filter((t) => t.name !== down)
+      .map((t) => t.results.filter((r) => r.action !== 'unchanged')),
+    [[], []],
+    'the one-shot run agrees with the agent: nothing to move back',
   );
   await s.world.cluster(down)!.setFault({ fault: 'up' });
   await waitFor('Ready', () => changes.some((c) => c.cluster === down && c.health === 'Ready'));
