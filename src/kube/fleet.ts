@@ -356,7 +356,14 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     clients,
     missingContexts,
     async observe({ repo }) {
-      const results = await Promise.all([...members.values()].map((m) => limit(() => observeOne(m, repo))));
+      let results: Awaited<ReturnType<typeof observeOne>>[];
+      try {
+        results = await Promise.all([...members.values()].map((m) => limit(() => observeOne(m, repo))));
+      } catch (err) {
+        // No plan will be applied: a lock kept now would hold every other writer back.
+        await Promise.all([...members.values()].map(releaseLock));
+        throw err;
+      }
       const observed = results.map((r) => r.observed);
       if (monitor) {
         await recordVerdicts(observed);

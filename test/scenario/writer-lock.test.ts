@@ -275,4 +275,42 @@ spec:
   const sim = s.world.cluster(cluster)!;
   assert.equal(sim.store.get(sim.resource('apps/v1', 'ReplicaSet'), 'default', 'late'), undefined);
   assert.equal(outcome.status, 'failed');
+  // writer-two lets go, as a writer does when it is done.
+  const taken = (await lease.get())!;
+  await lease.update({ ...taken.spec, holderIdentity: '' }, taken.resourceVersion);
+});
+
+test('a running agent holds the lock only while it reconciles: an apply beside it does not wait', async () => {
+  const loaded = await readRepoDir(join(s.dir, 'repo-b'), join(s.dir, 'cache'));
+  assert.ok(loaded.ok);
+  let holders: string[] = [];
+  const peeking: ClientFactory = (o) => {
+    const c = s.createClient(o);
+    return {
+      ...c,
+      apply: async (obj, opts) => {
+        if (obj.kind !== 'Namespace' && o.name === CLUSTERS[0])
+          holders.push((await leaseOf(o.name).get())?.spec.holderIdentity ?? '');
+        return c.apply(obj, opts);
+      },
+    };
+  };
+  const agent = await s.fleetFor(loaded.value, {
+    createClient: peeking,
+    writerLock: { identity: 'agent-1' },
+    live: { healthIntervalMs: 60_000 },
+  });
+  await writeFiles(join(s.dir, 'repo-b'), { 'b4.yaml': configMap('from-b4') });
+  const read = () => readRepoDir(join(s.dir, 'repo-b'), join(s.dir, 'cache'));
+  const first = await reconcileOnce({ read, targets: { cluster: agent } });
+  assert.equal(first.status, 'converged', JSON.stringify(first.problems));
+  assert.ok(holders.length > 0, 'the agent wrote');
+  assert.deepEqual([...new Set(holders)], ['agent-1'], 'every write made under the agent lock');
+  for (const c of CLUSTERS) assert.equal((await leaseOf(c).get())?.spec.holderIdentity, '', `${c}: released`);
+  const beside = await apply('repo-b', cliClient, { extra: ['--lock-wait', '0'] });
+  assert.equal(beside.code, 0, beside.err);
+  assert.doesNotMatch(beside.err, /waiting for the writer lock/);
+  holders = [];
+  assert.equal((await reconcileOnce({ read, targets: { cluster: agent } })).status, 'converged');
+  await agent.stop();
 });
