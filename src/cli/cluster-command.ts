@@ -10,6 +10,7 @@ import type { ClientFactory } from '../kube/fleet.js';
 import { loadRepo } from '../source/load-repo.js';
 import type { LoadedRepo } from '../source/load-repo.js';
 import type { FleetCliOptions } from './fleet-options.js';
+import type { LoadBalancerCliOptions } from './load-balancer-options.js';
 import { loadRepoOptionsFrom } from './git-options.js';
 import type { RepoCliOptions } from './git-options.js';
 
@@ -22,7 +23,8 @@ export type ClusterCommandDeps = {
 };
 
 export type ClusterCommandOptions = RepoCliOptions &
-  FleetCliOptions & {
+  FleetCliOptions &
+  LoadBalancerCliOptions & {
     output: string;
     /** `--repo` was not given: its default, the current directory, is only a guess. */
     repoGuessed?: boolean;

@@ -115,6 +115,8 @@ export function guardedClient(client: ClusterClient, breaker: ClusterBreaker): C
     name: client.name,
     resource: (apiVersion, kind) => breaker.run(() => client.resource(apiVersion, kind)),
     apply: (object, options) => breaker.run(() => client.apply(object, options)),
+    patch: (...args) => breaker.run(() => client.patch(...args)),
+    create: (object) => breaker.run(() => client.create(object)),
     remove: (ref, options) => breaker.run(() => client.remove(ref, options)),
     get: (ref) => breaker.run(() => client.get(ref)),
     list: (options) => breaker.run(() => client.list(options)),

@@ -20,6 +20,7 @@ import type {
   FederationRepo,
   HealthCause,
   KubeObject,
+  MemberIngressPort,
   ObservedCluster,
   TargetPort,
   TargetResult,
@@ -46,6 +47,7 @@ import { observeCluster } from './observe.js';
 import type { DesiredRef } from './observe.js';
 import type { ClusterClient } from './port.js';
 import { causeOf, probeReachable } from './reachability.js';
+import { memberIngressPort } from './write-back.js';
 
 /** The member clusters as the cluster target port, plus what only clusters have. */
 export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
@@ -55,6 +57,8 @@ export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
   readonly missingContexts: ClusterName[];
   /** Drift the watch found since the last call (long-lived fleets; always empty otherwise). */
   takeDrift(): Drift[];
+  /** The member Ingresses as the load balancer's write-back reaches them. */
+  readonly memberIngresses: MemberIngressPort;
   /** Releases every writer lock still held, stops watches and probes. */
   stop(): Promise<void>;
 };
@@ -109,6 +113,7 @@ export type FleetOptions = {
   breaker?: Partial<BreakerOptions>;
   /** Timeout of each Lease request (default 10 s, the request timeout). */
   leaseTimeoutMs?: number;
+  /** The health record's and the write-back's times (default: the system clock). */
   clock?: Clock;
 };
 
@@ -193,10 +198,13 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   const offlineSince = new Map<ClusterName, string>();
 
   /** A cache is started only once its cluster answered: a hung cluster gets no list requests. */
+  /** The caches started so far (the write-back reads member Ingresses from them). */
+  const caches = new Map<ClusterName, ClusterCache>();
   const cacheOf = (m: Member): ClusterCache => {
     if (!m.cache) {
       m.cache = createClusterCache({ client: m.client, federation: options.federation, kinds: podsAndNodes });
       const cache = m.cache;
+      caches.set(m.name, cache);
       if (options.live && drift) cache.onEvent((e) => drift.onEvent(e.cluster, e));
     }
     return m.cache;
@@ -394,6 +402,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       }
     },
     takeDrift: () => drift?.takeDrift() ?? [],
+    memberIngresses: memberIngressPort({ clients, caches, clock: options.clock ?? systemClock }),
     async stop() {
       monitor?.stop();
       await Promise.all([...members.values()].map(releaseLock));

@@ -1,18 +1,21 @@
 // `fedsync apply` (same inputs as `plan`): one reconcile of that ref: takes the federation's writer
-// lock in each cluster, reads the repository, observes the clusters, plans, applies, and prints what
-// it did: one line per object as it finishes when stdout is a terminal, failures and problems
-// always, the clusters left behind, and always a summary line.
+// lock in each cluster, reads the repository, observes the clusters and the load balancer, plans,
+// applies (the clusters, then the load balancer and its write-back to every member Ingress), and
+// prints what it did: one line per object as it finishes when stdout is a terminal, failures and
+// problems always, the clusters left behind, the load balancers' IPs, and always a summary line.
 // Exit codes (README): 0 every cluster holds the commit, 1 error, 2 deletes held for approval,
 // 3 a cluster left behind (Unreachable, Offline, another writer's lock), 4 repository unreadable.
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/index.js';
 import { reconcileOnce } from '../../agent/reconcile-once.js';
 import { outcomeSummary, resultLine } from '../../report/format/outcome-text.js';
+import { loadBalancerLine } from '../../report/format/load-balancer-text.js';
 import { checkOutput, parsedOptions, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 import { applyExitCode, leftBehind } from '../exit-codes.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, addLockOptions, fleetFor } from '../fleet-options.js';
+import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
 
 export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
   checkOutput(opts.output, ['text', 'json']);
@@ -31,6 +34,15 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
         },
       })
     : undefined;
+  const lb =
+    loaded.ok && fleet
+      ? await loadBalancerFor({ opts, repo: loaded.value, members: fleet.memberIngresses }).catch(
+          async (err: unknown) => {
+            await fleet.stop();
+            throw err;
+          },
+        )
+      : undefined;
   try {
     for (const name of fleet?.missingContexts ?? [])
       deps.stderr(`fedsync apply: cluster ${name}: its kubeconfigContext is not in the kubeconfig\n`);
@@ -43,6 +55,7 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
           observe: () => Promise.resolve([]),
           apply: () => Promise.reject(new Error('no clusters')),
         },
+        ...(lb ? { loadBalancer: lb } : {}),
       },
       clock: deps.clock,
       ...(progress
@@ -67,15 +80,18 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
     for (const p of outcome.problems) deps.stderr(`${formatProblem(p)}\n`);
     for (const b of leftBehind(outcome))
       deps.stderr(`fedsync apply: cluster ${b.cluster} does not hold this commit: ${b.why}\n`);
+    for (const t of outcome.targets)
+      for (const v of t.loadBalancers ?? []) deps.stdout(`${loadBalancerLine(v)}\n`);
     deps.stdout(`${outcomeSummary(outcome)}\n`);
     return exit;
   } finally {
+    await lb?.close();
     await fleet?.stop();
   }
 }
 
 export function registerApply(program: Command, deps: ClusterCommandDeps): void {
-  addLockOptions(addFleetOptions(addRepoOptions(program.command('apply'))))
+  addLockOptions(addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('apply')))))
     .description(
       'reconcile the clusters once to the ref (apply, adopt, prune); exit 0 every cluster holds it, 1 error, 2 held, 3 a cluster left behind, 4 unreadable',
     )

@@ -1,5 +1,6 @@
 // `fedsync plan --repo <r> [--ref <ref>] (--kubeconfig <file> | --sim <dir>) [-o text|json|markdown]`:
-// reads the live clusters read-only and prints the Plan for that commit.
+// reads the live clusters and the load balancer (Google Cloud) read-only and prints the Plan for
+// that commit.
 // Exit codes (README): 0 no changes, 1 error (repository problems, any error-severity problem),
 // 2 changes (held deletes included), 3 a cluster could not be planned (Unreachable, Offline),
 // 4 repository unreadable.
@@ -15,6 +16,7 @@ import { ExitCode, planExitCode } from '../exit-codes.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
 
 const OUTPUTS = ['text', 'json', 'markdown'] as const;
 
@@ -36,12 +38,18 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
     return ExitCode.error;
   }
   const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
+  const lb = await loadBalancerFor({ opts, repo: loaded.value, members: fleet.memberIngresses }).catch(
+    async (err: unknown) => {
+      await fleet.stop();
+      throw err;
+    },
+  );
   try {
     for (const name of fleet.missingContexts)
       deps.stderr(`fedsync plan: cluster ${name}: its kubeconfigContext is not in the kubeconfig\n`);
     const planned = await planOnce({
       read: () => Promise.resolve(loaded),
-      targets: { cluster: fleet },
+      targets: { cluster: fleet, ...(lb ? { loadBalancer: lb } : {}) },
       clock: deps.clock,
     });
     if (!planned.ok) {
@@ -56,14 +64,15 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
         );
     return planExitCode(planned.plan);
   } finally {
+    await lb?.close();
     await fleet.stop();
   }
 }
 
 export function registerPlan(program: Command, deps: ClusterCommandDeps): void {
-  addFleetOptions(addRepoOptions(program.command('plan')))
+  addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('plan'))))
     .description(
-      'show what apply would change in every cluster (read-only); exit 0 none, 1 error, 2 changes, 3 a cluster left out, 4 unreadable',
+      'show what apply would change in every cluster and the load balancer (read-only); exit 0 none, 1 error, 2 changes, 3 a cluster left out, 4 unreadable',
     )
     .option('-o, --output <format>', 'text, json or markdown', 'text')
     .action(async (opts: ClusterCommandOptions, cmd: Command) => {
