@@ -237,7 +237,7 @@ spec:
     createClient: blocking,
     writerLock: {
       identity: 'writer-one',
-      timing: { leaseDurationSeconds: 1, renewDeadlineMs: 600, retryPeriodMs: 100 },
+      timing: { leaseDurationSeconds: 5, renewDeadlineMs: 4000, retryPeriodMs: 100 },
       leaseApi: (c) => {
         const api = leaseOf(c);
         return {

@@ -16,7 +16,6 @@ import { driftLine, outcomeLine } from '../../report/format/outcome-text.js';
 import { startWorld } from '../../sim/run-world.js';
 import { readWorld } from '../../sim/world.js';
 import { ensureDemoRepo } from '../demo/demo-repo.js';
-import { writerIdentity } from '../fleet-options.js';
 import { workloadLines } from '../demo/read-workloads.js';
 import { loadRepo } from '../../source/load-repo.js';
 import { loadBalancerLine } from '../../report/format/load-balancer-text.js';
@@ -116,8 +115,6 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       registrations: first.value.clusters,
       federation: first.value.federation.name,
       createClient: deps.createClient,
-      // The demo is a running agent: a `fedsync apply` beside it waits for its writes, and it for those.
-      writerLock: { identity: writerIdentity('demo') },
       live: {
         healthIntervalMs: 2000,
         onDrift: (d) => deps.stdout(`${driftLine(d, new Date())}\n`),
