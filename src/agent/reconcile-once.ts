@@ -148,8 +148,8 @@ function applyTarget(
  * Whether another try of the same commit cannot do better: decided here, once. Held changes and plan
  * problems wait for a new commit (an approval, a fix); failed or unrun writes may pass on a retry.
  */
-function isTerminal(status: ReconcileStatus, counts: Counts): boolean {
-  if (status !== 'incomplete') return false;
+function isTerminal(status: ReconcileStatus, counts: Counts, leftBehind: boolean): boolean {
+  if (status !== 'incomplete' || leftBehind) return false;
   return counts.failed === 0 && counts.notRun === 0;
 }
 
@@ -248,8 +248,14 @@ export async function reconcileOnce(options: {
   ];
   const counts = results.reduce((sum, r) => addCounts(sum, countOutcomes(r.results)), emptyCounts());
   const applied = counts.failed === 0 && counts.notRun === 0 && results.every((r) => !r.error);
+  // A cluster that was not contacted (Unreachable, Offline) does not hold the commit.
+  const leftBehind = results.some((r) => r.skipped !== undefined);
   const status: ReconcileStatus =
-    applied && counts.held === 0 && !problems.some(isError) ? 'converged' : applied ? 'incomplete' : 'failed';
+    applied && counts.held === 0 && !leftBehind && !problems.some(isError)
+      ? 'converged'
+      : applied
+        ? 'incomplete'
+        : 'failed';
   return finish(
     {
       status,
@@ -260,7 +266,7 @@ export async function reconcileOnce(options: {
       targets: results,
       counts,
       problems,
-      terminal: isTerminal(status, counts),
+      terminal: isTerminal(status, counts, leftBehind),
       ...(plan.requeueAfterSeconds !== undefined ? { requeueAfterSeconds: plan.requeueAfterSeconds } : {}),
       drift: [...early, ...takeDrift()],
     },

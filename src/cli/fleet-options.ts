@@ -5,14 +5,57 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FederationRepo } from '../model/index.js';
 import { createFleet } from '../kube/fleet.js';
-import type { ClientFactory, Fleet } from '../kube/fleet.js';
+import type { ClientFactory, Fleet, FleetOptions } from '../kube/fleet.js';
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 
-export type FleetCliOptions = { kubeconfig?: string; sim?: string };
+export type FleetCliOptions = {
+  kubeconfig?: string;
+  sim?: string;
+  assumeOffline?: string;
+  requestTimeout?: string;
+  lockWait?: string;
+};
 
 export function addFleetOptions(cmd: Command): Command {
   return cmd
     .option('--kubeconfig <file>', 'kubeconfig with a context per registered cluster (default $KUBECONFIG)')
-    .option('--sim <dir>', 'the running simulated world whose files `fedsync sim up --out <dir>` wrote');
+    .option('--sim <dir>', 'the running simulated world whose files `fedsync sim up --out <dir>` wrote')
+    .option(
+      '--assume-offline <clusters>',
+      'comma-separated clusters to treat as Offline: not contacted, their replicas move to the others',
+    )
+    .option(
+      '--request-timeout <seconds>',
+      'deadline of each request to a cluster; a cluster that misses it is Unreachable (default 10)',
+    );
+}
+
+/** `--lock-wait`, for the commands that write (`apply`). */
+export function addLockOptions(cmd: Command): Command {
+  return cmd.option(
+    '--lock-wait <seconds>',
+    'how long to wait for another writer of the federation to finish in a cluster (default 30)',
+  );
+}
+
+function seconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new Error(`${flag} must be a number of seconds (got ${text})`);
+  return Math.round(n * 1000);
+}
+
+/** The writer's identity in the Lease: who, where, and which run (two runs of one user differ). */
+export function writerIdentity(command: string): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the host and pid still tell runs apart.
+  }
+  return `fedsync ${command} ${user}@${hostname()} pid ${process.pid} (${randomUUID().slice(0, 8)})`;
 }
 
 /** The kubeconfig a running simulated world wrote (`fedsync sim up --out <dir>`). */
@@ -43,11 +86,30 @@ export async function fleetFor(options: {
   opts: FleetCliOptions;
   repo: FederationRepo;
   createClient: ClientFactory;
+  /** Set for a command that writes: take the writer lock in every cluster it observes. */
+  writer?: { command: string; onWait: (cluster: string, holder: string) => void };
 }): Promise<Fleet> {
-  return createFleet({
-    kubeconfigPath: await kubeconfigFrom(options.opts),
+  const { opts } = options;
+  const timeoutMs = seconds('--request-timeout', opts.requestTimeout);
+  const waitMs = seconds('--lock-wait', opts.lockWait);
+  const assumeOffline = (opts.assumeOffline ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const fleet: FleetOptions = {
+    kubeconfigPath: await kubeconfigFrom(opts),
     registrations: options.repo.clusters,
     federation: options.repo.federation.name,
-    createClient: options.createClient,
-  });
+    createClient:
+      timeoutMs === undefined ? options.createClient : (o) => options.createClient({ ...o, timeoutMs }),
+    ...(assumeOffline.length > 0 ? { assumeOffline } : {}),
+    ...(timeoutMs !== undefined ? { leaseTimeoutMs: timeoutMs } : {}),
+  };
+  if (options.writer)
+    fleet.writerLock = {
+      identity: writerIdentity(options.writer.command),
+      onWait: options.writer.onWait,
+      ...(waitMs !== undefined ? { waitMs } : {}),
+    };
+  return createFleet(fleet);
 }

@@ -2,5 +2,5 @@
 import type { ClientFactory } from '../kube/fleet.js';
 import { createClusterClient } from '../kube/client-node.js';
 
-export const createClient: ClientFactory = ({ name, kubeconfigPath, context }) =>
-  createClusterClient({ name, kubeconfigPath, context });
+export const createClient: ClientFactory = ({ name, kubeconfigPath, context, timeoutMs }) =>
+  createClusterClient({ name, kubeconfigPath, context, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });

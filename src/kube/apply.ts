@@ -48,7 +48,17 @@ export type ApplyClusterOptions = {
   objectConcurrency?: number;
   observer?: ApplyObserver;
   writes?: WriteListener;
+  /**
+   * Aborted when this writer must stop writing here (its lock was lost, the apply deadline passed):
+   * nothing more is started, and what was not started is reported notRun with the signal's reason.
+   */
+  signal?: AbortSignal;
 };
+
+function stopReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  return `not run: ${r instanceof Error ? r.message : typeof r === 'string' ? r : 'stopped'}`;
+}
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -116,7 +126,8 @@ async function runAction(
 export async function applyClusterPlan(options: ApplyClusterOptions): Promise<TargetResult> {
   const { plan, client } = options;
   const out: TargetResult = { kind: 'cluster', name: plan.name, results: [], bookkeepingWrites: 0 };
-  if (plan.health !== 'Ready') return { ...out, skipped: 'offline' };
+  if (plan.health !== 'Ready')
+    return { ...out, skipped: plan.health === 'Unreachable' ? 'unreachable' : 'offline' };
   const fail = (error: ActionError): TargetResult => ({
     ...out,
     error,
@@ -159,10 +170,14 @@ async function applyReady(
   const limit = pLimit(options.objectConcurrency ?? 8);
   let stopped: string | undefined;
   const undone = new Set<string>();
+  const { signal } = options;
+  const run = (a: KubeAction): Promise<ActionResult> =>
+    signal?.aborted ? Promise.resolve(notRun(a, stopReason(signal))) : runAction(a, client, options.writes);
   for (const phase of phasesOf(plan.actions)) {
+    if (!stopped && signal?.aborted) stopped = stopReason(signal);
     const results = stopped
       ? phase.map((a) => notRun(a, stopped!))
-      : await Promise.all(phase.map((a) => limit(() => runAction(a, client, options.writes))));
+      : await Promise.all(phase.map((a) => limit(() => run(a))));
     for (const r of results) {
       out.results.push(r);
       options.observer?.actionFinished?.({ kind: 'cluster', name: plan.name }, r);
@@ -170,6 +185,12 @@ async function applyReady(
     }
     const firstFailure = results.find((r) => r.outcome === 'failed');
     if (firstFailure && !stopped) stopped = `not run: ${firstFailure.subject} failed in an earlier phase`;
+  }
+  if (signal?.aborted) {
+    // Whoever stopped us may be writing here now: the inventory written before the creates (old ∪
+    // plan) stays, which never loses a prune candidate.
+    out.error = { code: 'apply.stopped', message: stopReason(signal).replace(/^not run: /, '') };
+    return out;
   }
   try {
     await writeIfChanged([...new Set([...plan.inventory, ...undone])]);

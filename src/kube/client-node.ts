@@ -14,7 +14,8 @@ import { openWatch } from './watch-stream.js';
 import { KubeError, KubeErrorCode, type ClusterClient, type ResourceInfo } from './port.js';
 import type { Clock } from '../model/index.js';
 
-export const defaultTimeoutMs = 30_000;
+/** Per request: a hung cluster costs a reconcile of the others at most this long. */
+export const defaultTimeoutMs = 10_000;
 export const listPageSize = 500;
 
 export type ClusterClientOptions = {
@@ -25,7 +26,7 @@ export type ClusterClientOptions = {
   /** ... or a kubeconfig file and the context to use in it (default: its current-context). */
   kubeconfigPath?: string;
   context?: string;
-  /** Per-request timeout; for a watch, until the response headers arrive (default 30 s). */
+  /** Per-request timeout; for a watch, until the response headers arrive (default 10 s). */
   timeoutMs?: number;
   rateLimit?: Partial<RateLimitOptions>;
   retry?: Partial<RetryPolicy>;
@@ -240,14 +241,10 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       const get = (path: string): Promise<unknown> => transport.send({ method: 'GET', path, timeoutMs });
       try {
         await get('/readyz');
-        return true;
       } catch (err) {
-        if (!isNotFound(err)) return false;
+        if (!isNotFound(err)) throw err;
+        await get('/healthz');
       }
-      return get('/healthz').then(
-        () => true,
-        () => false,
-      );
     },
   };
 }

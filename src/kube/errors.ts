@@ -122,14 +122,18 @@ export function timeoutError(label: RequestLabel, timeoutMs: number): KubeError 
   });
 }
 
+// Node's codes for a certificate or handshake the client refused (tls.TLSSocket, OpenSSL).
+const TLS_CODE = /CERT|SSL|TLS|SIGNATURE|ALTNAME|ISSUER|EPROTO/;
+
 /** Network-level failures (refused, reset, DNS, TLS): the error code only, no payload exists. */
 export function networkError(label: RequestLabel, err: unknown): KubeError {
   const e = err as { code?: unknown; message?: unknown };
   const what = typeof e.code === 'string' ? e.code : err instanceof Error ? err.name : 'network error';
+  const tls = TLS_CODE.test(what);
   return new KubeError({
-    code: KubeErrorCode.unreachable,
+    code: tls ? KubeErrorCode.tls : KubeErrorCode.unreachable,
     cluster: label.cluster,
-    message: `${label.method} ${label.path} on ${label.cluster}: unreachable (${what})`,
+    message: `${label.method} ${label.path} on ${label.cluster}: ${tls ? 'TLS handshake failed' : 'unreachable'} (${what})`,
   });
 }
 

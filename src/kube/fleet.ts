@@ -1,42 +1,57 @@
-// The member clusters of one federation as one target port (the Fleet): a client, a watch-backed
-// cache and a health verdict per registered cluster (its kubeconfig context); observe reads every
-// cluster, apply executes one cluster's plan. A long-lived fleet also detects drift from the caches'
-// watch events. Built from a kubeconfig file (a simulated world writes one too).
+// The member clusters of one federation as one target port (the Fleet): a client, a circuit
+// breaker, a watch-backed cache and a health verdict per registered cluster (its kubeconfig
+// context); observe reads every cluster, apply executes one cluster's plan. Every operation on a
+// cluster has a deadline (each request its timeout, an apply its own), and a cluster that stops
+// answering is cut off by its breaker, so it never holds the others back for longer than one request
+// timeout. A writing fleet takes the federation's writer lock in each cluster before observing it and
+// releases it after applying there. A long-lived fleet also detects drift from the caches' watch
+// events and records its health verdicts for one-shot runs. Built from a kubeconfig file.
 import { readFile } from 'node:fs/promises';
 import { load } from 'js-yaml';
 import pLimit from 'p-limit';
-import { ClusterHealth, refKey, refOf } from '../model/index.js';
+import { systemClock } from '../clock.js';
+import { ClusterHealth, WRITING_ACTIONS, actionKey, actionSubject, refKey, refOf } from '../model/index.js';
 import type {
+  Clock,
   ClusterName,
   ClusterPlan,
-  Clock,
   ClusterRegistration,
   Drift,
   FederationRepo,
+  HealthCause,
   KubeObject,
   MemberIngressPort,
   ObservedCluster,
   TargetPort,
+  TargetResult,
 } from '../model/index.js';
-import { systemClock } from '../clock.js';
 import { placedClusters } from '../federation/placement.js';
 import { applyClusterPlan } from './apply.js';
+import { createClusterBreaker, guardedClient, isNoAnswer } from './breaker.js';
+import type { BreakerOptions, ClusterBreaker } from './breaker.js';
 import { createClusterCache, podsAndNodes } from './cache.js';
 import type { ClusterCache } from './cache.js';
+import { loadKubeConfig } from './client-node.js';
+import { lockCluster } from './cluster-lock.js';
+import type { ClusterLock, WriterLockSettings } from './cluster-lock.js';
 import { createDriftDetector } from './drift.js';
 import type { DriftDetector } from './drift.js';
 import { kubeconfigLoadError } from './errors.js';
 import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from './health.js';
 import type { HealthChange, HealthDetail, HealthMonitor } from './health.js';
+import { newestRecord, readHealthRecord, sameVerdicts, writeHealthRecord } from './health-record.js';
+import type { HealthRecord } from './health-record.js';
 import { writeInventory } from './inventory.js';
+import { clientNodeLeaseApi } from './lease.js';
 import { observeCluster } from './observe.js';
 import type { DesiredRef } from './observe.js';
 import type { ClusterClient } from './port.js';
+import { causeOf, probeReachable } from './reachability.js';
 import { memberIngressPort } from './write-back.js';
 
 /** The member clusters as the cluster target port, plus what only clusters have. */
 export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
-  /** One client per registered cluster the kubeconfig has a context for. */
+  /** One client per registered cluster the kubeconfig has a context for (behind its breaker). */
   readonly clients: ReadonlyMap<ClusterName, ClusterClient>;
   /** Registered clusters whose kubeconfigContext the kubeconfig lacks. */
   readonly missingContexts: ClusterName[];
@@ -46,6 +61,7 @@ export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
   healthDetails(): HealthDetail[];
   /** The member Ingresses as the load balancer's write-back reaches them. */
   readonly memberIngresses: MemberIngressPort;
+  /** Releases every writer lock still held, stops watches and probes. */
   stop(): Promise<void>;
 };
 
@@ -53,7 +69,12 @@ export type ClientFactory = (options: {
   name: ClusterName;
   kubeconfigPath: string;
   context: string;
+  /** The per-request timeout, when the user set one. */
+  timeoutMs?: number;
 }) => ClusterClient;
+
+/** Default deadline of one cluster's apply (a slow cluster; a hung one is cut off much earlier). */
+export const defaultApplyTimeoutMs = 300_000;
 
 export type FleetOptions = {
   /** '' when every context is in extraContexts. */
@@ -65,25 +86,39 @@ export type FleetOptions = {
   createClient: ClientFactory;
   /**
    * Long-lived (the agent): health is probed every `healthIntervalMs` (Offline after 3 failures,
-   * Ready after 1 success), caches stay open between cycles, and drift is detected from their
-   * watch events. Without it (one-shot `plan`/`apply`): up to 3 probes decide health once.
+   * Ready after 1 success), caches stay open between cycles, drift is detected from their watch
+   * events, and the Offline verdicts are recorded in every cluster reached (health-record.ts).
+   * Without it (one-shot `plan`/`apply`): a cluster that does not answer is Unreachable, unless the
+   * agent's record says Offline.
    */
   live?: {
     healthIntervalMs?: number;
     onDrift?: (drift: Drift) => void;
     /** A cluster went Offline or came back: the agent reconciles at once to move replicas. */
     onHealthChange?: (change: HealthChange) => void;
+    /** Who observes, in the health record (default `fedsync agent`). */
+    identity?: string;
   };
+  /** Take the federation's writer lock in each cluster before observing it (every writer does). */
+  writerLock?: WriterLockSettings;
+  /** Clusters the user says are Offline: not contacted, their replicas move to the others. */
+  assumeOffline?: readonly ClusterName[];
   /**
    * A drift detector to hand every apply's writes and desired state to, when the caller feeds it
    * watch events itself; a live fleet makes its own.
    */
   drift?: DriftDetector;
-  /** One-shot: pause between probes of a cluster that did not answer. */
+  /** One-shot: pause between probes of a cluster that refused a connection. */
   probeIntervalMs?: number;
-  /** How long a cache may take to list everything before the cluster counts as unobservable. */
+  /** How long a cache may take to list everything before the cluster counts as Unreachable. */
   syncTimeoutMs?: number;
-  /** Event times of the write-back (default: the system clock). */
+  /** Deadline of one cluster's apply (default 5 min). */
+  applyTimeoutMs?: number;
+  /** The per-cluster circuit breaker. */
+  breaker?: Partial<BreakerOptions>;
+  /** Timeout of each Lease request (default 10 s, the request timeout). */
+  leaseTimeoutMs?: number;
+  /** The health record's and the write-back's times (default: the system clock). */
   clock?: Clock;
 };
 
@@ -105,35 +140,50 @@ function desiredRefsFor(repo: FederationRepo, cluster: ClusterName): DesiredRef[
     .map((o) => ({ ...refOf(o.template), apiVersion: o.template.apiVersion }));
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function probedHealth(client: ClusterClient, intervalMs: number): Promise<ClusterHealth> {
-  for (let i = 0; i < failuresToOffline; i++) {
-    if (i > 0) await sleep(intervalMs);
-    if (await client.probe().catch(() => false)) return ClusterHealth.Ready;
-  }
-  return ClusterHealth.Offline;
+/** Rejects as soon as the breaker opens: the cluster stopped answering mid-observe. */
+function untilCutOff(breaker: ClusterBreaker): { promise: Promise<never>; cancel: () => void } {
+  let cancel = (): void => {};
+  const promise = new Promise<never>((_, reject) => {
+    cancel = breaker.onOpen((failure) => reject(failure));
+  });
+  promise.catch(() => {});
+  return { promise, cancel };
 }
+
+type Member = {
+  name: ClusterName;
+  context: string;
+  client: ClusterClient;
+  breaker: ClusterBreaker;
+  cache?: ClusterCache;
+  lock?: ClusterLock;
+};
 
 export async function createFleet(options: FleetOptions): Promise<Fleet> {
   const contexts = options.kubeconfigPath ? await contextsOf(options.kubeconfigPath) : new Set<string>();
   for (const c of options.extraContexts ?? []) contexts.add(c);
+  const members = new Map<ClusterName, Member>();
   const clients = new Map<ClusterName, ClusterClient>();
-  const caches = new Map<ClusterName, ClusterCache>();
   const missingContexts: string[] = [];
   for (const reg of options.registrations) {
     if (!contexts.has(reg.kubeconfigContext)) {
       missingContexts.push(reg.name);
       continue;
     }
-    const client = options.createClient({
+    const raw = options.createClient({
       name: reg.name,
       kubeconfigPath: options.kubeconfigPath,
       context: reg.kubeconfigContext,
     });
+    const breaker = createClusterBreaker(reg.name, options.breaker);
+    const client = guardedClient(raw, breaker);
     clients.set(reg.name, client);
-    caches.set(reg.name, createClusterCache({ client, federation: options.federation, kinds: podsAndNodes }));
+    members.set(reg.name, { name: reg.name, context: reg.kubeconfigContext, client, breaker });
   }
+  const assumed = new Set(options.assumeOffline ?? []);
+  const unknown = [...assumed].filter((n) => !options.registrations.some((r) => r.name === n));
+  if (unknown.length > 0)
+    throw new Error(`--assume-offline names clusters that are not registered: ${unknown.join(', ')}`);
 
   let monitor: HealthMonitor | undefined;
   const drift =
@@ -148,58 +198,242 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     });
     if (options.live.onHealthChange) monitor.onChange(options.live.onHealthChange);
     monitor.start();
-    if (drift) for (const cache of caches.values()) cache.onEvent((e) => drift.onEvent(e.cluster, e));
   }
+  const now = (): Date => (options.clock ?? systemClock).now();
+  // When each cluster was first seen Offline by this agent (kept across cycles for the record).
+  const offlineSince = new Map<ClusterName, string>();
 
-  const observeOne = async (name: ClusterName, repo: FederationRepo): Promise<ObservedCluster> => {
-    const client = clients.get(name)!;
-    const cache = caches.get(name)!;
-    const health = monitor
-      ? monitor.health(name)
-      : await probedHealth(client, options.probeIntervalMs ?? 200);
-    try {
-      return await observeCluster({
-        client,
-        cache,
-        federation: repo.federation.name,
-        health,
-        desired: desiredRefsFor(repo, name),
-        ...(options.syncTimeoutMs ? { syncTimeoutMs: options.syncTimeoutMs } : {}),
-      });
-    } catch {
-      // Answered a probe but could not be observed (list, watch or inventory failed): it still
-      // counts as Ready for scheduling until the health check says otherwise, but with an unknown
-      // inventory nothing is written or pruned there this cycle (apply reports it).
-      return { name, health, objects: {}, inventory: null, workloads: {} };
+  /** A cache is started only once its cluster answered: a hung cluster gets no list requests. */
+  /** The caches started so far (the write-back reads member Ingresses from them). */
+  const caches = new Map<ClusterName, ClusterCache>();
+  const cacheOf = (m: Member): ClusterCache => {
+    if (!m.cache) {
+      m.cache = createClusterCache({ client: m.client, federation: options.federation, kinds: podsAndNodes });
+      const cache = m.cache;
+      caches.set(m.name, cache);
+      if (options.live && drift) cache.onEvent((e) => drift.onEvent(e.cluster, e));
     }
+    return m.cache;
+  };
+
+  const notReady = (m: Member, health: ClusterHealth, cause: HealthCause): ObservedCluster => ({
+    name: m.name,
+    health,
+    cause,
+    objects: {},
+    inventory: null,
+    workloads: {},
+  });
+
+  /** Why this run will not contact `m`, or undefined when it should try. */
+  const notContacted = (m: Member): ObservedCluster | undefined => {
+    if (assumed.has(m.name))
+      return notReady(m, ClusterHealth.Offline, {
+        reason: 'assumed',
+        message: 'named by --assume-offline: its replicas move to the other clusters',
+      });
+    if (monitor?.health(m.name) === ClusterHealth.Offline) {
+      const failure = monitor.lastFailure(m.name);
+      return notReady(m, ClusterHealth.Offline, {
+        reason: 'agentProbes',
+        message: `failed ${failuresToOffline} health probes in a row${failure ? ` (last: ${causeOf(failure).message})` : ''}`,
+      });
+    }
+    if (m.breaker.state() === 'open') {
+      const last = m.breaker.lastFailure();
+      return notReady(m, ClusterHealth.Unreachable, {
+        reason: 'circuitOpen',
+        message: `cut off by its circuit breaker${last ? ` after: ${last.message}` : ''}`,
+      });
+    }
+    return undefined;
+  };
+
+  const locking = async (m: Member): Promise<void> => {
+    if (!options.writerLock || m.lock?.held) return;
+    m.lock = await lockCluster({
+      cluster: m.name,
+      federation: options.federation,
+      client: m.client,
+      settings: options.writerLock,
+      defaultLeaseApi: ({ namespace, name }) =>
+        clientNodeLeaseApi({
+          kubeConfig: loadKubeConfig(options.kubeconfigPath, m.context),
+          namespace,
+          name,
+          cluster: m.name,
+          timeoutMs: options.leaseTimeoutMs ?? 10_000,
+        }),
+    });
+  };
+
+  const observeOne = async (
+    m: Member,
+    repo: FederationRepo,
+  ): Promise<{ observed: ObservedCluster; record?: HealthRecord }> => {
+    const skipped = notContacted(m);
+    if (skipped) return { observed: skipped };
+    if (!monitor) {
+      const reach = await probeReachable(m.client, {
+        attempts: 3,
+        intervalMs: options.probeIntervalMs ?? 200,
+      });
+      if (!reach.ok) return { observed: notReady(m, ClusterHealth.Unreachable, reach.cause) };
+    }
+    await locking(m);
+    const cutOff = untilCutOff(m.breaker);
+    try {
+      const [observed, record] = await Promise.race([
+        Promise.all([
+          observeCluster({
+            client: m.client,
+            cache: cacheOf(m),
+            federation: repo.federation.name,
+            health: ClusterHealth.Ready,
+            desired: desiredRefsFor(repo, m.name),
+            ...(options.syncTimeoutMs ? { syncTimeoutMs: options.syncTimeoutMs } : {}),
+          }),
+          monitor ? Promise.resolve(undefined) : readHealthRecord(m.client, options.federation),
+        ]),
+        cutOff.promise,
+      ]);
+      return { observed, ...(record ? { record } : {}) };
+    } catch (err) {
+      if (isNoAnswer(err) || m.breaker.state() !== 'closed')
+        return { observed: notReady(m, ClusterHealth.Unreachable, causeOf(err)) };
+      // Answered, but could not be observed (e.g. 403 on a list): it still counts as Ready for
+      // scheduling, but with an unknown inventory nothing is written or pruned there (apply says so).
+      return {
+        observed: { name: m.name, health: ClusterHealth.Ready, objects: {}, inventory: null, workloads: {} },
+      };
+    } finally {
+      cutOff.cancel();
+    }
+  };
+
+  /** One-shot: a cluster this run cannot reach is Offline only when the agent's record says so. */
+  const withAgentVerdicts = (
+    observed: ObservedCluster[],
+    record: HealthRecord | undefined,
+  ): ObservedCluster[] =>
+    observed.map((o) => {
+      const verdict = record?.offline[o.name];
+      if (o.health !== ClusterHealth.Unreachable || !verdict) return o;
+      return {
+        ...o,
+        health: ClusterHealth.Offline,
+        cause: {
+          reason: 'agentProbes',
+          message: `the agent ${record.observer} has seen it fail its health probes since ${verdict.since} (this run: ${o.cause?.message ?? 'no answer'})`,
+        },
+      };
+    });
+
+  /** Live: keeps every reachable cluster's copy of the record in line with this agent's verdicts. */
+  const recordVerdicts = async (observed: ObservedCluster[]): Promise<void> => {
+    const at = now().toISOString();
+    for (const o of observed) {
+      if (o.health === ClusterHealth.Offline && !offlineSince.has(o.name)) offlineSince.set(o.name, at);
+      if (o.health === ClusterHealth.Ready) offlineSince.delete(o.name);
+    }
+    const record: HealthRecord = {
+      observer: options.live?.identity ?? 'fedsync agent',
+      updatedAt: at,
+      offline: Object.fromEntries(
+        [...offlineSince].map(([name, since]) => {
+          const cause = observed.find((o) => o.name === name)?.cause?.message;
+          return [name, { since, ...(cause ? { cause } : {}) }];
+        }),
+      ),
+    };
+    await Promise.all(
+      observed
+        .filter((o) => o.health === ClusterHealth.Ready)
+        .map(async (o) => {
+          const client = clients.get(o.name)!;
+          const current = await readHealthRecord(client, options.federation);
+          if (current && sameVerdicts(current, record)) return;
+          // Best effort: a record that could not be written is written on a later cycle.
+          await writeHealthRecord(client, options.federation, record).catch(() => {});
+        }),
+    );
+  };
+
+  const releaseLock = async (m: Member): Promise<void> => {
+    const lock = m.lock;
+    m.lock = undefined;
+    if (lock?.held) await lock.lease.release();
   };
 
   const limit = pLimit(8);
   return {
     clients,
     missingContexts,
-    observe: ({ repo }) =>
-      Promise.all([...clients.keys()].map((name) => limit(() => observeOne(name, repo)))),
+    async observe({ repo }) {
+      let results: Awaited<ReturnType<typeof observeOne>>[];
+      try {
+        results = await Promise.all([...members.values()].map((m) => limit(() => observeOne(m, repo))));
+      } catch (err) {
+        // No plan will be applied: a lock kept now would hold every other writer back.
+        await Promise.all([...members.values()].map(releaseLock));
+        throw err;
+      }
+      const observed = results.map((r) => r.observed);
+      if (monitor) {
+        await recordVerdicts(observed);
+        return observed;
+      }
+      return withAgentVerdicts(observed, newestRecord(results.map((r) => r.record)));
+    },
     async apply(plan, { observed, observer }) {
-      const result = await applyClusterPlan({
-        plan,
-        client: clients.get(plan.name),
-        inventory: observed?.inventory ?? null,
-        writeInventory: (client, keys) => writeInventory(client, options.federation, keys).then(() => {}),
-        ...(observer ? { observer } : {}),
-        ...(drift ? { writes: drift.listener } : {}),
-      });
-      drift?.setDesired(plan.name, inLine(plan, result.results), { selfHeal: plan.selfHeal });
-      return result;
+      const m = members.get(plan.name);
+      try {
+        const lock = m?.lock;
+        if (plan.health === ClusterHealth.Ready && lock && !lock.held) return lockFailure(plan, lock);
+        const deadline = AbortSignal.timeout(options.applyTimeoutMs ?? defaultApplyTimeoutMs);
+        const signal = lock?.held ? AbortSignal.any([lock.lease.signal, deadline]) : deadline;
+        const result = await applyClusterPlan({
+          plan,
+          client: m?.client,
+          inventory: observed?.inventory ?? null,
+          writeInventory: (client, keys) => writeInventory(client, options.federation, keys).then(() => {}),
+          signal,
+          ...(observer ? { observer } : {}),
+          ...(drift ? { writes: drift.listener } : {}),
+        });
+        drift?.setDesired(plan.name, inLine(plan, result.results), { selfHeal: plan.selfHeal });
+        return result;
+      } finally {
+        if (m) await releaseLock(m);
+      }
     },
     takeDrift: () => drift?.takeDrift() ?? [],
     healthDetails: () => monitor?.details() ?? [],
     memberIngresses: memberIngressPort({ clients, caches, clock: options.clock ?? systemClock }),
     async stop() {
       monitor?.stop();
-      for (const cache of caches.values()) cache.stop();
+      await Promise.all([...members.values()].map(releaseLock));
+      for (const m of members.values()) m.cache?.stop();
       await drift?.idle();
     },
+  };
+}
+
+/** Another writer kept the lock (or the Lease could not be reached): nothing is written here. */
+function lockFailure(plan: ClusterPlan, lock: Extract<ClusterLock, { held: false }>): TargetResult {
+  const writes = plan.actions.some((a) => WRITING_ACTIONS.has(a.action));
+  return {
+    kind: 'cluster',
+    name: plan.name,
+    results: plan.actions.map((a) => ({
+      key: actionKey(a),
+      subject: actionSubject(a),
+      action: a.action,
+      outcome: WRITING_ACTIONS.has(a.action) ? 'notRun' : 'noop',
+      ...(WRITING_ACTIONS.has(a.action) ? { reason: `not run: ${lock.message}` } : {}),
+    })),
+    error: { code: lock.code, message: `${writes ? 'nothing written' : 'not checked'}: ${lock.message}` },
+    bookkeepingWrites: 0,
   };
 }
 

@@ -35,6 +35,8 @@ export type HealthDetail = {
 
 export type HealthMonitor = {
   health(cluster: ClusterName): ClusterHealth;
+  /** Why the newest probe of `cluster` failed (undefined after a success). */
+  lastFailure(cluster: ClusterName): unknown;
   all(): Record<ClusterName, ClusterHealth>;
   details(): HealthDetail[];
   onChange(listener: (change: HealthChange) => void): () => void;
@@ -53,6 +55,7 @@ type State = {
   probing: boolean;
   lastProbeAt?: number;
   lastTransitionAt?: number;
+  lastFailure?: unknown;
   lastError?: string;
 };
 
@@ -89,12 +92,14 @@ export function createHealthMonitor(options: {
     const state = states.get(client.name);
     if (!state || state.probing) return;
     state.probing = true;
-    let ok: boolean;
+    let ok = true;
     state.lastError = undefined;
     try {
-      ok = await client.probe();
+      await client.probe();
+      delete state.lastFailure;
     } catch (err) {
       ok = false;
+      state.lastFailure = err;
       state.lastError = err instanceof Error ? err.message : String(err);
     }
     state.probing = false;
@@ -111,6 +116,7 @@ export function createHealthMonitor(options: {
 
   const monitor: HealthMonitor = {
     health: (cluster) => states.get(cluster)?.health ?? ClusterHealth.Offline,
+    lastFailure: (cluster) => states.get(cluster)?.lastFailure,
     all: () => Object.fromEntries([...states].map(([name, s]) => [name, s.health])),
     details: () =>
       [...states].map(([cluster, s]): HealthDetail => {

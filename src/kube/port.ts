@@ -7,6 +7,10 @@ export const KubeErrorCode = {
   unreachable: 'kube.unreachable',
   /** No answer within the request timeout. */
   timeout: 'kube.timeout',
+  /** The TLS handshake failed (unknown CA, wrong host name, expired certificate). */
+  tls: 'kube.tls',
+  /** Not sent: the cluster's circuit breaker is open after requests that got no answer. */
+  circuitOpen: 'kube.circuitOpen',
   /** 429 or 5xx; `retryAfterSeconds` set when the server said. */
   throttled: 'kube.throttled',
   serverError: 'kube.serverError',
@@ -87,6 +91,9 @@ export type ClusterClient = {
     onEvent: (event: WatchEvent) => void,
     done: (err?: unknown) => void,
   ): Promise<{ stop(): void }>;
-  /** GET /readyz, falling back to /healthz on 404; true when the cluster answered ok. */
-  probe(): Promise<boolean>;
+  /**
+   * GET /readyz, falling back to /healthz on 404. Resolves when the cluster answered ok; rejects with
+   * the KubeError that says why not (timeout, unreachable, tls, unauthorized, serverError).
+   */
+  probe(): Promise<void>;
 };

@@ -30,12 +30,13 @@ export function retryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {
 }
 
 /**
- * Transient: the same request may succeed later. Timeouts are included although a write may have
- * landed: every write fedsync sends is idempotent (server-side apply, delete of a name).
+ * Transient: the same request may succeed soon, so it is retried at once with backoff. A timeout is
+ * not: the cluster is hung or overloaded, and another full timeout would hold every other cluster
+ * of the reconcile back that much longer. It counts towards the cluster's circuit breaker instead
+ * (breaker.ts), and the next reconcile tries again.
  */
 const transientCodes: ReadonlySet<string> = new Set([
   KubeErrorCode.unreachable,
-  KubeErrorCode.timeout,
   KubeErrorCode.throttled,
   KubeErrorCode.serverError,
 ]);

@@ -2,8 +2,36 @@
 // the planner only reads it. Times are ISO-8601 strings so the planner never reads a clock.
 import type { ClusterName, KubeObject } from './kube.js';
 
-export const ClusterHealth = { Ready: 'Ready', Offline: 'Offline' } as const;
+/**
+ * Ready: answers. Offline: the agent saw it fail its health probes (or the user said so): its
+ * replicas move to the others. Unreachable: this run merely could not reach it (a workstation's
+ * partial view, a hang): it is left untouched and keeps its share of replicas.
+ */
+export const ClusterHealth = { Ready: 'Ready', Unreachable: 'Unreachable', Offline: 'Offline' } as const;
 export type ClusterHealth = (typeof ClusterHealth)[keyof typeof ClusterHealth];
+
+/** Why a cluster could not be reached: a stable reason and the message the client saw. */
+export const UnreachableReason = {
+  /** ECONNREFUSED, ECONNRESET, DNS, no route: nothing answered. */
+  network: 'network',
+  /** No answer within the request timeout. */
+  timeout: 'timeout',
+  /** The TLS handshake failed (unknown CA, wrong host name, expired certificate). */
+  tls: 'tls',
+  /** 401/403: the credentials were refused. */
+  unauthorized: 'unauthorized',
+  /** The API server answered, but with 5xx/429 on its health endpoint. */
+  unhealthy: 'unhealthy',
+  /** Cut off: the circuit breaker is open after consecutive failures. */
+  circuitOpen: 'circuitOpen',
+} as const;
+export type UnreachableReason = (typeof UnreachableReason)[keyof typeof UnreachableReason];
+
+/** Why a cluster is not Ready, for people: `timeout: GET /readyz: no answer within 10000 ms`. */
+export type HealthCause = {
+  reason: UnreachableReason | 'agentProbes' | 'assumed';
+  message: string;
+};
 
 /** Scheduling signals for one workload (Deployment or ReplicaSet) in one cluster. */
 export type ObservedWorkload = {
@@ -18,6 +46,8 @@ export type ObservedWorkload = {
 export type ObservedCluster = {
   name: ClusterName;
   health: ClusterHealth;
+  /** Why it is Unreachable or Offline (absent when Ready). */
+  cause?: HealthCause;
   /**
    * Live objects the plan needs, keyed by refKey: every object carrying fedsync's labels plus any
    * object with the same identity as a desired one (adoption). As returned by the API server,

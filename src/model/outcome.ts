@@ -141,9 +141,12 @@ export function driftHandling(correction: Exclude<Outcome, 'noop'>): DriftHandli
 
 /** How a whole reconcile ended. */
 export const ReconcileStatus = {
-  /** Every Ready target now matches the commit: nothing failed, nothing held back. */
+  /** Every target now matches the commit: nothing failed, nothing held back, no cluster left out. */
   converged: 'converged',
-  /** Nothing failed, but something is held by a guard or a plan problem kept it from converging. */
+  /**
+   * Nothing failed, but something is held by a guard, a plan problem kept it from converging, or a
+   * cluster was left behind (Unreachable, Offline).
+   */
   incomplete: 'incomplete',
   /** A read or a write failed. */
   failed: 'failed',

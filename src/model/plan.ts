@@ -3,7 +3,7 @@
 // action in the one vocabulary of outcome.ts.
 import { refKey, subject } from './kube.js';
 import type { ClusterName, KubeObject, ObjectRef } from './kube.js';
-import type { ClusterHealth } from './observed.js';
+import type { ClusterHealth, HealthCause } from './observed.js';
 import type { Problem } from './problem.js';
 import type { Revision } from './federation.js';
 import { countOutcomes } from './outcome.js';
@@ -36,6 +36,8 @@ export type ClusterPlan = {
   /** The cluster's name in the repository. */
   name: ClusterName;
   health: ClusterHealth;
+  /** Why it is left untouched (Unreachable or Offline). */
+  cause?: HealthCause;
   /** Already in apply order: creates/updates by phase, then deletes in reverse phase order. */
   actions: KubeAction[];
   /** refKeys fedsync owns there once this plan is applied (the next inventory). */

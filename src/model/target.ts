@@ -24,8 +24,8 @@ export type ApplyObserver = {
 export type TargetResult = {
   kind: TargetKind;
   name: string;
-  /** Not contacted at all: it was Offline when planned. */
-  skipped?: 'offline';
+  /** Not contacted at all: it was Offline or Unreachable when planned. */
+  skipped?: 'offline' | 'unreachable';
   /** One result per planned action, in plan order. */
   results: ActionResult[];
   /** A target-level failure (e.g. the inventory could not be written): nothing more was applied. */

@@ -201,6 +201,24 @@ function guardsFor(draft: ClusterDraft, desiredAnywhere: Set<string>): GuardedDe
   return held;
 }
 
+/** Why nothing is planned for a cluster that is not Ready, with the cause when one is known. */
+function notReadyProblem(observed: ObservedCluster): Problem {
+  const cause = observed.cause ? ` (${observed.cause.reason}: ${observed.cause.message})` : '';
+  if (observed.health === 'Unreachable')
+    return {
+      code: 'cluster.unreachable',
+      severity: 'warning',
+      message: `Unreachable${cause}: left untouched this run; its replicas stay planned there`,
+      cluster: observed.name,
+    };
+  return {
+    code: 'cluster.offline',
+    severity: 'warning',
+    message: `Offline${cause}: nothing is created, changed or deleted there until it is Ready again`,
+    cluster: observed.name,
+  };
+}
+
 /** Plans one revision of the federation against the observed clusters. Pure and deterministic. */
 export function planRevision(input: PlanInput): Plan {
   const { repo, revision } = input;
@@ -208,7 +226,12 @@ export function planRevision(input: PlanInput): Plan {
   const problems: Problem[] = [];
   const observedByName = new Map(input.clusters.map((c) => [c.name, c]));
   const names = repo.clusters.map((c) => c.name).sort();
-  const ready = names.filter((n) => observedByName.get(n)?.health === 'Ready');
+  // An Unreachable cluster keeps its share of replicas (no failover on a partial view); only an
+  // Offline one (seen failing by the agent, or assumed by the user) gives its replicas away.
+  const ready = names.filter((n) => {
+    const health = observedByName.get(n)?.health;
+    return health === 'Ready' || health === 'Unreachable';
+  });
 
   const desired = renderDesired({ repo, sha: revision.sha, ready, observed: input.clusters, now: input.now });
   problems.push(...desired.problems);
@@ -230,12 +253,7 @@ export function planRevision(input: PlanInput): Plan {
       continue;
     }
     if (observed.health !== 'Ready') {
-      problems.push({
-        code: 'cluster.offline',
-        severity: 'warning',
-        message: 'Offline: nothing is created, changed or deleted there until it is Ready again',
-        cluster: name,
-      });
+      problems.push(notReadyProblem(observed));
       continue;
     }
     const draft = draftCluster({
@@ -275,7 +293,8 @@ export function planRevision(input: PlanInput): Plan {
       return {
         kind: 'cluster',
         name,
-        health: 'Offline',
+        health: observed?.health ?? 'Offline',
+        ...(observed?.cause ? { cause: observed.cause } : {}),
         actions: [],
         inventory: [...(observed?.inventory ?? [])].sort(),
         selfHeal: repo.federation.policy.selfHeal,

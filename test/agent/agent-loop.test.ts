@@ -318,7 +318,7 @@ describe('agent loop', () => {
         create: (o) => (writes.push(o.metadata.name), Promise.resolve(o)),
         list: () => Promise.resolve({ items: [], resourceVersion: '1' }),
         watch: () => Promise.resolve({ stop() {} }),
-        probe: () => Promise.resolve(true),
+        probe: () => Promise.resolve(),
       } satisfies ClusterClient,
       gate,
     );

@@ -117,7 +117,7 @@ test('apply converges with progress on a terminal and a summary line; plan then 
   assert.equal(plan.code, 0, plan.out);
 });
 
-test('status shows each object per cluster with the summed replicas; an Offline cluster is unknown', async () => {
+test('status shows each object per cluster with the summed replicas; an Unreachable cluster is unknown', async () => {
   const text = await cli(['status', ...sim()]);
   assert.equal(text.code, 0, text.err);
   assert.match(text.out, /^ReplicaSet\/default\/nginx {2}replicas \d\/9 ready$/m);
@@ -139,7 +139,7 @@ test('status shows each object per cluster with the summed replicas; an Offline 
   await world.cluster('gce-europe-west1b')!.setFault({ fault: 'down' });
   try {
     const down = await cli(['status', ...sim()]);
-    assert.match(down.out, /^ {2}gce-europe-west1b {2}Offline {2}unknown$/m);
+    assert.match(down.out, /^ {2}gce-europe-west1b {2}Unreachable {2}unknown$/m);
   } finally {
     await world.cluster('gce-europe-west1b')!.setFault({ fault: 'up' });
   }

@@ -81,9 +81,9 @@ test('FEDSYNC_POLICY_FILE names it when the flag is not given', async () => {
   );
 });
 
-test('a policy file that cannot be read fails the read (exit 2), naming it', async () => {
+test('a policy file that cannot be read fails the read (exit 4), naming it', async () => {
   const absent = join(tmp.path, 'absent.yaml');
   const r = await capture({ policyFile: absent });
-  assert.equal(r.code, 2);
+  assert.equal(r.code, 4);
   assert.equal(r.stderr, `fedsync: cannot read the tenancy policy file ${absent} (ENOENT)`);
 });

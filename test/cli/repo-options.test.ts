@@ -140,13 +140,13 @@ test('--git-timeout, --git-low-speed-limit and --git-low-speed-time become fetch
   }
 });
 
-test('render: a repository that cannot be read exits 2 with the message, nothing on stdout', async () => {
+test('render: a repository that cannot be read exits 4 with the message, nothing on stdout', async () => {
   const r = await renderWith(['--repo', 'x', '--cluster', 'a'], () =>
     Promise.reject(
       new SourceError(SourceErrorCode.auth, 'authentication failed for https://git.example.com/fed.git'),
     ),
   );
-  assert.equal(r.code, 2);
+  assert.equal(r.code, 4);
   assert.equal(r.out, '');
   assert.equal(r.err, 'fedsync: authentication failed for https://git.example.com/fed.git\n');
 });

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { registerSimCtlGcp, registerSimRoute, EXIT_NO_ROUTE } from '../../src/cli/commands/sim-gcp.js';
+import { registerSimCtlGcp, registerSimRoute } from '../../src/cli/commands/sim-gcp.js';
 import { gcpControlHandler } from '../../src/sim/gcp/control.js';
 import { startComputeSim, type ComputeSim } from '../../src/sim/gcp/server.js';
 import { demoDataPlanes, demoDistances, type FakeDataPlane } from '../sim/gcp/helpers/fake-data-plane.js';
@@ -100,7 +100,7 @@ test('sim route answers the nearest healthy cluster, and another region once it 
     assert.match(text.lines[0]!, /^gce-us-central1c {2}zone us-central1-c {2}backend service be/);
     planes[2]!.setReachable(false);
     const none = await fedsync(t, 'route', '--out', out, '--from', 'europe-west1', '--ip', ip);
-    assert.equal(none.code, EXIT_NO_ROUTE);
+    assert.equal(none.code, 5, 'no route: exit 5 (README exit codes)');
     assert.match(none.lines[0]!, /^no healthy backend: /);
   } finally {
     for (const p of planes) p.setReachable(true);

@@ -129,9 +129,9 @@ describe('fedsync validate on good repositories', () => {
     assert.equal(bad.problems[0]?.source.file, 'bad.yaml');
   });
 
-  test('an unreadable repository exits 2 with a clear message', async () => {
+  test('an unreadable repository exits 4 with a clear message', async () => {
     const r = await validateCapture({ repo: 'ssh://git@example.com/fed.git' });
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 4);
     assert.match(r.stderr, /repository URLs must be http\(s\); ssh is not supported/);
   });
 });

@@ -69,6 +69,6 @@ export function fakeClusterClient(name: string, initial: KubeObject[] = []): Fak
     },
     list: () => Promise.resolve({ items: [...objects.values()], resourceVersion: '1' }),
     watch: () => Promise.resolve({ stop() {} }),
-    probe: () => Promise.resolve(true),
+    probe: () => Promise.resolve(),
   };
 }

@@ -24,7 +24,8 @@ const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 test('Offline after 3 consecutive failures, Ready again after 1 success', async () => {
   const answers: Record<string, boolean> = { a: true, b: true };
-  const probe = (name: string) => () => Promise.resolve(answers[name] ?? false);
+  const probe = (name: string) => () =>
+    answers[name] ? Promise.resolve() : Promise.reject(new Error(`${name} does not answer`));
   const timers = fakeTimers();
   const monitor = createHealthMonitor({
     clients: [
@@ -51,6 +52,8 @@ test('Offline after 3 consecutive failures, Ready again after 1 success', async 
   await settle();
   assert.equal(monitor.health('b'), 'Offline');
   assert.equal(monitor.health('a'), 'Ready');
+  assert.match(String(monitor.lastFailure('b')), /b does not answer/);
+  assert.equal(monitor.lastFailure('a'), undefined);
 
   answers.b = true;
   timers.fire();
@@ -74,7 +77,8 @@ test('a success in between resets the failure count; a probe that throws is a fa
         name: 'x',
         probe: () => {
           const ok = script[i++];
-          return ok === undefined ? Promise.reject(new Error('boom')) : Promise.resolve(ok);
+          if (ok === undefined) throw new Error('boom');
+          return ok ? Promise.resolve() : Promise.reject(new Error('no'));
         },
       },
     ],
@@ -88,14 +92,14 @@ test('a success in between resets the failure count; a probe that throws is a fa
 
 test('a probe still running is not started again', async () => {
   let calls = 0;
-  let release: (ok: boolean) => void = () => undefined;
+  let release: () => void = () => undefined;
   const monitor = createHealthMonitor({
     clients: [
       {
         name: 'slow',
         probe: () => {
           calls++;
-          return new Promise<boolean>((r) => (release = r));
+          return new Promise<void>((r) => (release = r));
         },
       },
     ],
@@ -104,10 +108,10 @@ test('a probe still running is not started again', async () => {
   const first = monitor.probeAll();
   await monitor.probeAll();
   assert.equal(calls, 1);
-  release(true);
+  release();
   await first;
   const third = monitor.probeAll();
   assert.equal(calls, 2);
-  release(true);
+  release();
   await third;
 });

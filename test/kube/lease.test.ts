@@ -12,7 +12,7 @@ import {
   toMicroTime,
   type LeaseApi,
 } from '../../src/kube/lease.js';
-import { acquireWriterLock, writerLeaseName } from '../../src/agent/leader/writer-lock.js';
+import { acquireWriterLock, writerLeaseName } from '../../src/kube/writer-lock.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { kubeConfigFor, testCluster } from '../sim/kube/helpers.js';
 

@@ -1,6 +1,7 @@
-// Failure on the demo world with a small repository: a cluster goes down (its replicas move to the
-// others, nothing is touched there) and comes back (rebalanced); 429/5xx/latency/hang faults end in
-// convergence once reconciles repeat; a reconcile killed in the middle of apply, then a fresh one,
+// Failure on the demo world with a small repository: a cluster goes down (a one-shot run calls it
+// Unreachable and keeps its replicas there; told it is Offline, they move to the others; nothing is
+// touched there) and comes back (rebalanced); 429/5xx/latency faults end in convergence once
+// reconciles repeat; a hung cluster costs one request timeout; a reconcile killed in the middle of apply, then a fresh one,
 // converges with no duplicates and a complete inventory.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,16 +68,32 @@ async function untilConverged(max: number): Promise<number> {
   return -1;
 }
 
-test('a cluster goes down: its replicas move; it comes back: rebalanced', async () => {
+test('a cluster goes down: Unreachable with the cause and replicas stay; --assume-offline moves them', async () => {
   const first = await s.reconcile(repoDir);
   assert.equal(first.status, 'converged', JSON.stringify(first.problems));
   assert.deepEqual(replicas(), { 'gce-asia-east1a': 2, 'gce-europe-west1b': 2, 'gce-us-central1c': 2 });
 
   await s.world.cluster('gce-us-central1c')!.setFault({ fault: 'down' });
-  const down = await s.reconcile(repoDir);
-  assert.ok(down.problems.some((p) => p.code === 'cluster.offline' && p.cluster === 'gce-us-central1c'));
-  assert.equal(down.targets.find((c) => c.name === 'gce-us-central1c')?.skipped, 'offline');
-  await s.world.cluster('gce-us-central1c')!.setFault({ fault: 'up' });
+  try {
+    // A one-shot run that merely cannot reach it: no failover on the spot, and it says why.
+    const partial = await s.reconcile(repoDir);
+    const problem = partial.problems.find((p) => p.cluster === 'gce-us-central1c');
+    assert.equal(problem?.code, 'cluster.unreachable');
+    assert.match(problem.message, /Unreachable \(network: .*ECONNREFUSED/);
+    assert.equal(partial.targets.find((c) => c.name === 'gce-us-central1c')?.skipped, 'unreachable');
+    assert.equal(partial.status, 'incomplete', 'a cluster left behind is not converged');
+    assert.equal(partial.terminal, false, 'another try may reach it');
+    assert.deepEqual(replicas(), { 'gce-asia-east1a': 2, 'gce-europe-west1b': 2, 'gce-us-central1c': 2 });
+
+    // The user says it is gone: now its replicas move to the others.
+    const assumed = await s.reconcile(repoDir, { fleetOptions: { assumeOffline: ['gce-us-central1c'] } });
+    const offline = assumed.problems.find((p) => p.cluster === 'gce-us-central1c');
+    assert.equal(offline?.code, 'cluster.offline');
+    assert.match(offline.message, /--assume-offline/);
+    assert.equal(assumed.targets.find((c) => c.name === 'gce-us-central1c')?.skipped, 'offline');
+  } finally {
+    await s.world.cluster('gce-us-central1c')!.setFault({ fault: 'up' });
+  }
   // Nothing was written there while it was down: it still holds its old share.
   assert.deepEqual(replicas(), { 'gce-asia-east1a': 3, 'gce-europe-west1b': 3, 'gce-us-central1c': 2 });
 
@@ -105,14 +122,28 @@ test('429, 5xx and latency faults: repeated reconciles converge, then nothing is
   assert.deepEqual(s.writes(), Object.fromEntries(CLUSTERS.map((c) => [c, 0])));
 });
 
-test('a hanging cluster is left alone; the others converge; it catches up once it answers', async () => {
+test('a hanging cluster costs one request timeout: Unreachable, left alone; it catches up later', async () => {
   await writeFiles(repoDir, {
     'config/extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: default\n',
   });
-  await s.world.cluster('gce-europe-west1b')!.setFault({ fault: 'hang' });
-  const hung = await s.reconcile(repoDir);
-  assert.equal(hung.targets.find((c) => c.name === 'gce-europe-west1b')?.skipped, 'offline');
-  await s.world.cluster('gce-europe-west1b')!.setFault({ fault: 'up' });
+  const hungSim = s.world.cluster('gce-europe-west1b')!;
+  await hungSim.setFault({ fault: 'hang' });
+  const heldBefore = hungSim.hungRequestCount();
+  let hung;
+  try {
+    hung = await s.reconcile(repoDir);
+  } finally {
+    await hungSim.setFault({ fault: 'up' });
+  }
+  const target = hung.targets.find((c) => c.name === 'gce-europe-west1b');
+  assert.equal(target?.skipped, 'unreachable');
+  assert.match(
+    hung.problems.find((p) => p.cluster === 'gce-europe-west1b')?.message ?? '',
+    /Unreachable \(timeout: GET \/readyz on gce-europe-west1b: no answer within 1500 ms\)/,
+  );
+  // Requests to a hung cluster are sent one after another only when the previous one timed out:
+  // one held request is one request timeout of delay for the whole reconcile.
+  assert.equal(hungSim.hungRequestCount() - heldBefore, 1, 'the probe only: no retries, no lists');
   const has = (c: string): boolean => {
     const sim = s.world.cluster(c)!;
     return sim.store.get(sim.resource('v1', 'ConfigMap'), 'default', 'extra') !== undefined;

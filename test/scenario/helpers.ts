@@ -19,17 +19,24 @@ export type Scenario = {
   world: RunningWorld;
   dir: string;
   createClient: ClientFactory;
-  fleetFor(
-    repo: FederationRepo,
-    options?: Partial<Pick<FleetOptions, 'createClient' | 'drift'>>,
-  ): Promise<Fleet>;
+  fleetFor(repo: FederationRepo, options?: ScenarioFleetOptions): Promise<Fleet>;
   /** One reconcile of the repository directory (read fresh each time). */
-  reconcile(repoDir: string, options?: { fleet?: Fleet }): Promise<ReconcileOutcome>;
+  reconcile(
+    repoDir: string,
+    options?: { fleet?: Fleet; fleetOptions?: ScenarioFleetOptions },
+  ): Promise<ReconcileOutcome>;
   /** Writes (create/update/patch/delete) every cluster received since the last reset. */
   writes(): Record<string, number>;
   resetCounters(): void;
   stop(): Promise<void>;
 };
+
+export type ScenarioFleetOptions = Partial<
+  Pick<
+    FleetOptions,
+    'createClient' | 'drift' | 'assumeOffline' | 'writerLock' | 'live' | 'breaker' | 'syncTimeoutMs'
+  >
+>;
 
 export async function readRepoDir(repoDir: string, cacheDir: string): Promise<LoadedRepo> {
   const { revision, result } = await readFederation({ repo: repoDir, cacheDir });
@@ -50,10 +57,7 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
     });
   // Every fleet holds watches open: all are stopped with the scenario.
   const fleets: Fleet[] = [];
-  const fleetFor = async (
-    repo: FederationRepo,
-    options: Partial<Pick<FleetOptions, 'createClient' | 'drift'>> = {},
-  ): Promise<Fleet> => {
+  const fleetFor = async (repo: FederationRepo, options: ScenarioFleetOptions = {}): Promise<Fleet> => {
     const fleet = await createFleet({
       kubeconfigPath: world.files!.kubeconfig,
       registrations: repo.clusters,
@@ -75,7 +79,7 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
       const fleet =
         options.fleet ??
         (loaded.ok
-          ? await fleetFor(loaded.value)
+          ? await fleetFor(loaded.value, options.fleetOptions)
           : {
               clients: new Map(),
               missingContexts: [],

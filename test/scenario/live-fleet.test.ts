@@ -1,6 +1,7 @@
 // The agent's long-lived fleet on the demo world: drift is found from the caches' watch events and
 // corrected without a reconcile; a cluster that stops answering goes Offline after 3 failed probes
-// and Ready after 1 success, and the next reconcile moves its replicas away and back.
+// and Ready after 1 success, and the next reconcile moves its replicas away and back; a one-shot run
+// meanwhile reads the agent's Offline verdict from the clusters it reaches.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ before(async () => {
     federation: loaded.value.federation.name,
     createClient: s.createClient,
     live: { healthIntervalMs: 50, onDrift: (d) => drifts.push(d), onHealthChange: (c) => changes.push(c) },
+    breaker: { halfOpenAfterMs: 50 },
   });
 });
 after(async () => {
@@ -70,11 +72,31 @@ test('down: Offline after 3 failed probes and the replicas move; up: Ready and t
   await s.world.cluster(down)!.setFault({ fault: 'down' });
   await waitFor('Offline', () => changes.some((c) => c.cluster === down && c.health === 'Offline'));
   const moved = await reconcileOnce({ read, targets: { cluster: fleet } });
-  assert.equal(moved.status, 'converged', JSON.stringify(moved.problems));
+  assert.equal(moved.status, 'incomplete', 'the Offline cluster does not hold the commit');
+  assert.equal(moved.targets.find((t) => t.name === down)?.skipped, 'offline');
+  assert.deepEqual(
+    moved.problems.map((p) => [p.code, p.cluster]),
+    [['cluster.offline', down]],
+  );
   assert.equal(
     spread().reduce((a, b) => a + b, 0),
     othersBefore.reduce((a, b) => a + b, 0) + share,
     'the Offline cluster share moved to the others',
+  );
+  // A one-shot run (a workstation's `apply`) cannot reach it either, and reads the agent's verdict
+  // from a cluster it can reach: Offline, not merely Unreachable, so it plans the same failover.
+  const oneShot = await s.reconcile('fixtures/repos/demo');
+  assert.equal(oneShot.targets.find((t) => t.name === down)?.skipped, 'offline');
+  assert.match(
+    oneShot.problems.find((p) => p.cluster === down)?.message ?? '',
+    /the agent fedsync agent has seen it fail its health probes since \d{4}-\d\d-\d\dT.*\(this run: .*ECONNREFUSED/,
+  );
+  assert.deepEqual(
+    oneShot.targets
+      .filter((t) => t.name !== down)
+      .map((t) => t.results.filter((r) => r.action !== 'unchanged')),
+    [[], []],
+    'the one-shot run agrees with the agent: nothing to move back',
   );
   await s.world.cluster(down)!.setFault({ fault: 'up' });
   await waitFor('Ready', () => changes.some((c) => c.cluster === down && c.health === 'Ready'));

@@ -93,7 +93,7 @@ describe('a server that trickles bytes', () => {
   });
 
   test(
-    'validate exits 2 with the deadline error; plan and apply read through the same options',
+    'validate exits 4 (unreadable) with the deadline error; plan and apply read through the same options',
     BOUNDED,
     async () => {
       const errors: string[] = [];
@@ -111,7 +111,7 @@ describe('a server that trickles bytes', () => {
       } finally {
         console.error = original;
       }
-      assert.equal(code, 2);
+      assert.equal(code, 4, 'the exit code of a repository that cannot be read');
       assert.match(
         errors.join('\n'),
         /^fedsync: fetching \S+ did not finish within 1 s \(the total deadline/,

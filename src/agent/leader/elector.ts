@@ -5,7 +5,14 @@
 // election of its own; this follows client-go's algorithm on the LeaseLock.
 import { millisOf } from '../../clock.js';
 import type { LeaseLock } from '../../kube/lease.js';
-import { checkLeaseTiming, holdLease, sleep, type HeldLease, type LeaseTiming, type Sleep } from './hold.js';
+import {
+  checkLeaseTiming,
+  holdLease,
+  sleep,
+  type HeldLease,
+  type LeaseTiming,
+  type Sleep,
+} from '../../kube/lease-hold.js';
 import type { Clock } from '../../model/index.js';
 
 export type LeadershipEnd = { reason: 'lost' | 'stopped'; message: string };

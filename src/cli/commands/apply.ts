@@ -1,20 +1,22 @@
-// `fedsync apply` (same inputs as `plan`): one reconcile of that ref: reads the repository, observes
-// the clusters and the load balancer, plans, applies (the clusters, then the load balancer and its
-// write-back to every member Ingress), and prints what it did: one line per object as it finishes
-// when stdout is a terminal, failures and problems always, the load balancers' IPs, and always a
-// summary line.
+// `fedsync apply` (same inputs as `plan`): one reconcile of that ref: takes the federation's writer
+// lock in each cluster, reads the repository, observes the clusters and the load balancer, plans,
+// applies (the clusters, then the load balancer and its write-back to every member Ingress), and
+// prints what it did: one line per object as it finishes when stdout is a terminal, failures and
+// problems always, the clusters left behind, the load balancers' IPs, and always a summary line.
 // Then it reports the run into Git (status branch, commit statuses where a forge is configured)
 // unless --no-report; a report that cannot be written is said on stderr and changes no exit code.
-// Exit codes: 0 converged, 1 otherwise (repository problems, a failed write, held deletes, errors).
+// Exit codes (README): 0 every cluster holds the commit, 1 error, 2 deletes held for approval,
+// 3 a cluster left behind (Unreachable, Offline, another writer's lock), 4 repository unreadable.
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/index.js';
 import { reconcileOnce } from '../../agent/reconcile-once.js';
 import { outcomeSummary, resultLine } from '../../report/format/outcome-text.js';
 import { loadBalancerLine } from '../../report/format/load-balancer-text.js';
-import { checkOutput, readRepo } from '../cluster-command.js';
+import { checkOutput, parsedOptions, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
+import { applyExitCode, leftBehind } from '../exit-codes.js';
 import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
-import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { addFleetOptions, addLockOptions, fleetFor } from '../fleet-options.js';
 import { addReportOptions, reportEventLine, reporterFor } from '../report-options.js';
 import type { ReportCliOptions } from '../report-options.js';
 import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
@@ -25,7 +27,8 @@ export async function applyCommand(
 ): Promise<number> {
   checkOutput(opts.output, ['text', 'json']);
   const json = opts.output === 'json';
-  const loaded = await readRepo(opts);
+  const loaded = await readRepo('apply', opts, deps);
+  if ('exit' in loaded) return loaded.exit;
   const reportLines: string[] = [];
   const report = await reporterFor({
     opts,
@@ -40,7 +43,16 @@ export async function applyCommand(
     },
   });
   const fleet = loaded.ok
-    ? await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient })
+    ? await fleetFor({
+        opts,
+        repo: loaded.value,
+        createClient: deps.createClient,
+        writer: {
+          command: 'apply',
+          onWait: (cluster, holder) =>
+            deps.stderr(`fedsync apply: cluster ${cluster}: waiting for the writer lock held by ${holder}\n`),
+        },
+      })
     : undefined;
   const lb =
     loaded.ok && fleet
@@ -77,7 +89,7 @@ export async function applyCommand(
           }
         : {}),
     });
-    const exit = outcome.status === 'converged' ? 0 : 1;
+    const exit = applyExitCode(outcome);
     if (json) {
       deps.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
       return exit;
@@ -87,6 +99,8 @@ export async function applyCommand(
         for (const r of t.results) if (r.outcome === 'failed') deps.stdout(`${resultLine(t, r)}\n`);
     }
     for (const p of outcome.problems) deps.stderr(`${formatProblem(p)}\n`);
+    for (const b of leftBehind(outcome))
+      deps.stderr(`fedsync apply: cluster ${b.cluster} does not hold this commit: ${b.why}\n`);
     for (const t of outcome.targets)
       for (const v of t.loadBalancers ?? []) deps.stdout(`${loadBalancerLine(v)}\n`);
     for (const line of reportLines) deps.stdout(`${line}\n`);
@@ -99,12 +113,14 @@ export async function applyCommand(
 }
 
 export function registerApply(program: Command, deps: ClusterCommandDeps): void {
-  addReportOptions(addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('apply')))))
+  addLockOptions(
+    addReportOptions(addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('apply'))))),
+  )
     .description(
-      'reconcile the clusters once to the ref (apply, adopt, prune); exit 0 converged, 1 otherwise',
+      'reconcile the clusters once to the ref (apply, adopt, prune); exit 0 every cluster holds it, 1 error, 2 held, 3 a cluster left behind, 4 unreadable',
     )
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (opts: ClusterCommandOptions & ReportCliOptions) => {
-      process.exitCode = await applyCommand(opts, deps);
+    .action(async (opts: ClusterCommandOptions & ReportCliOptions, cmd: Command) => {
+      process.exitCode = await applyCommand(parsedOptions(opts, cmd), deps);
     });
 }

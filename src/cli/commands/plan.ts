@@ -4,17 +4,20 @@
 // With --preview it also publishes the plan as a pull-request preview: `previews/<sha>.md` on the
 // status branch and a `fedsync/plan` commit status where a forge is configured (the page is what
 // -o markdown prints).
-// Exit codes: 0 no changes, 2 changes (held deletes included), 1 error (repository problems, a
-// cluster that could not be observed, any error-severity problem).
+// Exit codes (README): 0 no changes, 1 error (repository problems, any error-severity problem),
+// 2 changes (held deletes included), 3 a cluster could not be planned (Unreachable, Offline),
+// 4 repository unreadable.
 import type { Command } from 'commander';
-import { formatProblem, hasChanges, planCounts } from '../../model/index.js';
+import { formatProblem } from '../../model/index.js';
 import type { Plan, Problem } from '../../model/index.js';
+import type { LoadedRepo } from '../../source/load-repo.js';
 import { planOnce } from '../../agent/reconcile-once.js';
 import { formatPlanJson } from '../../report/format/plan-json.js';
 import { formatPlanMarkdown } from '../../report/format/plan-markdown.js';
 import { formatPlanText } from '../../report/format/plan-text.js';
 import { planPreview } from '../../report/format/plan-preview.js';
-import { checkOutput, readRepo } from '../cluster-command.js';
+import { checkOutput, parsedOptions, readRepo } from '../cluster-command.js';
+import { ExitCode, planExitCode } from '../exit-codes.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
@@ -36,7 +39,7 @@ function formatPlan(plan: Plan, output: string): string {
 async function publishPreview(
   opts: PlanOptions,
   deps: ClusterCommandDeps,
-  loaded: Awaited<ReturnType<typeof readRepo>>,
+  loaded: LoadedRepo,
   input: { plan: Plan } | { problems: readonly Problem[] },
 ): Promise<void> {
   const sha = loaded.revision?.sha;
@@ -67,14 +70,15 @@ async function publishPreview(
 
 export async function planCommand(opts: PlanOptions, deps: ClusterCommandDeps): Promise<number> {
   checkOutput(opts.output, OUTPUTS);
-  const loaded = await readRepo(opts);
+  const loaded = await readRepo('plan', opts, deps);
+  if ('exit' in loaded) return loaded.exit;
   if (!loaded.ok) {
     deps.stderr(loaded.problems.map((p) => `${formatProblem(p)}\n`).join(''));
     deps.stderr(
       `fedsync plan: the repository has problems at ${loaded.revision?.sha ?? '?'}: nothing planned\n`,
     );
     if (opts.preview) await publishPreview(opts, deps, loaded, { problems: loaded.problems });
-    return 1;
+    return ExitCode.error;
   }
   const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
   const lb = await loadBalancerFor({ opts, repo: loaded.value, members: fleet.memberIngresses }).catch(
@@ -93,12 +97,16 @@ export async function planCommand(opts: PlanOptions, deps: ClusterCommandDeps): 
     });
     if (!planned.ok) {
       deps.stderr(planned.problems.map((p) => `${formatProblem(p)}\n`).join(''));
-      return 1;
+      return ExitCode.error;
     }
     deps.stdout(formatPlan(planned.plan, opts.output));
     if (opts.preview) await publishPreview(opts, deps, loaded, { plan: planned.plan });
-    if (planned.plan.problems.some((p) => p.severity === 'error')) return 1;
-    return hasChanges(planCounts(planned.plan)) ? 2 : 0;
+    for (const t of planned.plan.targets)
+      if (t.kind === 'cluster' && t.health !== 'Ready')
+        deps.stderr(
+          `fedsync plan: cluster ${t.name} is ${t.health}${t.cause ? ` (${t.cause.reason}: ${t.cause.message})` : ''}: nothing is planned there\n`,
+        );
+    return planExitCode(planned.plan);
   } finally {
     await lb?.close();
     await fleet.stop();
@@ -108,11 +116,11 @@ export async function planCommand(opts: PlanOptions, deps: ClusterCommandDeps): 
 export function registerPlan(program: Command, deps: ClusterCommandDeps): void {
   addReportOptions(addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('plan')))))
     .description(
-      'show what apply would change in every cluster and the load balancer (read-only); exit 0 none, 2 changes, 1 error',
+      'show what apply would change in every cluster and the load balancer (read-only); exit 0 none, 1 error, 2 changes, 3 a cluster left out, 4 unreadable',
     )
     .option('-o, --output <format>', 'text, json or markdown', 'text')
     .option('--preview', 'publish the plan as a preview: previews/<sha>.md and a fedsync/plan status')
-    .action(async (opts: PlanOptions) => {
-      process.exitCode = await planCommand(opts, deps);
+    .action(async (opts: PlanOptions, cmd: Command) => {
+      process.exitCode = await planCommand(parsedOptions(opts, cmd), deps);
     });
 }

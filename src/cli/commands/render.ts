@@ -2,8 +2,9 @@
 // receive, as YAML, from the repository alone (no live state; Secret values masked).
 // Takes the same repository options as `validate` (credentials, CA bundle, cache dir).
 // Exit codes: 0 rendered (warnings on stderr), 1 the repository has errors or the cluster is
-// unknown, 2 the repository could not be read at all (bad location, credentials, network, limits).
+// unknown, 4 the repository could not be read at all (bad location, credentials, network, limits).
 import type { Command } from 'commander';
+import { ExitCode } from '../exit-codes.js';
 import { formatProblem } from '../../model/index.js';
 import { renderCluster } from '../../plan/render-cluster.js';
 import { formatObjectsYaml } from '../../report/format/objects-yaml.js';
@@ -38,7 +39,7 @@ export function registerRender(program: Command, deps: RenderDeps = defaultDeps)
       } catch (err) {
         if (!(err instanceof SourceError)) throw err;
         deps.stderr(`fedsync: ${err.message}\n`);
-        process.exitCode = 2;
+        process.exitCode = ExitCode.unreadable;
         return;
       }
       if (!loaded.ok) {

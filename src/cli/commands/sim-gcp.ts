@@ -6,11 +6,9 @@ import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FaultKind, FaultSpec } from '../../sim/gcp/faults.js';
 import type { RouteAnswer, RouteError } from '../../sim/gcp/routing.js';
+import { ExitCode } from '../exit-codes.js';
 
 export const DEFAULT_SIM_OUT = '.fedsync/sim';
-
-/** Exit code of `sim route` when no cluster would serve the request. */
-export const EXIT_NO_ROUTE = 3;
 
 export type ControlEndpoint = { url: string; token?: string };
 
@@ -199,6 +197,6 @@ export function registerSimRoute(sim: Command): void {
       };
       const r = (await callControl(ep, 'POST', '/gcp/route', query)) as RouteAnswer | RouteError;
       console.log(o.json ? JSON.stringify(r) : formatRoute(r, o.from));
-      if ('error' in r) process.exitCode = EXIT_NO_ROUTE;
+      if ('error' in r) process.exitCode = ExitCode.noRoute;
     });
 }

@@ -1,7 +1,8 @@
 // `fedsync status --repo <r> [--ref <ref>] (--kubeconfig <file> | --sim <dir>) [-o text|json]`: the
 // federated view of every object in Git (read-only): its state in each cluster and the summed
 // replicas; then each federated Ingress's load balancer (IP, resources, backend health per cluster).
-// Exit 0 when the clusters and Google Cloud were read, 1 on error.
+// Exit 0 when the clusters and Google Cloud were read, 1 on error, 3 when a cluster could not be
+// read, 4 when the repository could not be.
 import type { Command } from 'commander';
 import { formatProblem, refKey, refOf } from '../../model/index.js';
 import { federatedView } from '../../report/format/federated-view.js';
@@ -11,11 +12,13 @@ import { addFleetOptions, fleetFor } from '../fleet-options.js';
 import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
 import { formatLoadBalancersText } from '../../report/format/load-balancer-text.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
+import { ExitCode } from '../exit-codes.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 
 export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
   checkOutput(opts.output, ['text', 'json']);
-  const loaded = await readRepo(opts);
+  const loaded = await readRepo('status', opts, deps);
+  if ('exit' in loaded) return loaded.exit;
   if (!loaded.ok) {
     deps.stderr(loaded.problems.map((p) => `${formatProblem(p)}\n`).join(''));
     return 1;
@@ -37,7 +40,12 @@ export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCo
       const lbText = formatLoadBalancersText(loadBalancers);
       deps.stdout(`${formatFederatedViewText(objects)}${lbText ? `\n${lbText}` : ''}`);
     }
-    return 0;
+    const unread = observed.filter((o) => o.health !== 'Ready');
+    for (const o of unread)
+      deps.stderr(
+        `fedsync status: cluster ${o.name} is ${o.health}${o.cause ? ` (${o.cause.reason}: ${o.cause.message})` : ''}\n`,
+      );
+    return unread.length > 0 ? ExitCode.leftBehind : ExitCode.ok;
   } finally {
     await lb?.close();
     await fleet.stop();

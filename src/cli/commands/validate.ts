@@ -1,7 +1,8 @@
 // `fedsync validate`: reads one revision of the federation repository and prints every problem as
-// `file:line: message`. Exit 0 when valid, 1 when there is any problem, 2 when the repository
+// `file:line: message`. Exit 0 when valid, 1 when there is any problem, 4 when the repository
 // could not be read at all (bad location, credentials, network, limits).
 import type { Command } from 'commander';
+import { ExitCode } from '../exit-codes.js';
 import { describeTenancy } from '../../manifests/tenancy-text.js';
 import { formatProblem } from '../../model/problem.js';
 import { SourceError } from '../../source/errors.js';
@@ -59,7 +60,7 @@ export async function validate(opts: ValidateOptions, load: LoadRepo = defaultLo
     if (json)
       console.log(JSON.stringify({ ok: false, error: { code: err.code, message: err.message } }, null, 2));
     else console.error(`fedsync: ${err.message}`);
-    return 2;
+    return ExitCode.unreadable;
   }
 }
 

@@ -5,7 +5,7 @@ import type { FederatedObjectView, MemberState } from './federated-view.js';
 function memberLine(m: MemberState, width: number): string {
   const name = m.cluster.padEnd(width);
   const health = m.health.padEnd(7);
-  if (!m.present) return `  ${name}  ${health}  ${m.health === 'Offline' ? 'unknown' : 'absent'}`;
+  if (!m.present) return `  ${name}  ${health}  ${m.health === 'Ready' ? 'absent' : 'unknown'}`;
   const rollout = m.upToDate ? 'up to date' : 'rolling out';
   if (m.replicas === undefined) return `  ${name}  ${health}  present`;
   return `  ${name}  ${health}  ${m.readyReplicas ?? 0}/${m.replicas} ready  ${rollout}`;

@@ -78,7 +78,8 @@ export function formatPlanText(plan: Plan): string {
   out.push(`fedsync plan for federation ${plan.federation} at ${plan.revision.sha.slice(0, 12)}`, '');
   for (const t of plan.targets) {
     if (t.kind === 'cluster' && t.health !== 'Ready') {
-      out.push(`${targetTitle(t)} (${t.health}): left untouched`, '');
+      const cause = t.cause ? `, ${t.cause.reason}: ${t.cause.message}` : '';
+      out.push(`${targetTitle(t)} (${t.health}${cause}): left untouched`, '');
       continue;
     }
     const lines = actionLines(t);

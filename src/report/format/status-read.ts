@@ -76,7 +76,7 @@ function health(v: unknown): RecordedHealth | undefined {
   const o = obj(v);
   const state = str(o?.state);
   const since = str(o?.since);
-  if ((state !== 'Ready' && state !== 'Offline') || !since) return undefined;
+  if ((state !== 'Ready' && state !== 'Unreachable' && state !== 'Offline') || !since) return undefined;
   return { state, since };
 }
 

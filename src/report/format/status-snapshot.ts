@@ -1,7 +1,7 @@
 // What the status branch shows, as plain data handed in by whoever observed and applied: one entry per
 // target (a member cluster or a load balancer). Renderers only read it; every time in it is given,
 // never read from a clock, so the same snapshot always renders the same files.
-import type { Counts, DriftHandling } from '../../model/index.js';
+import type { ClusterHealth, Counts, DriftHandling } from '../../model/index.js';
 
 /** Target states, ordered from best to worst; a roll-up is the worst of its parts. */
 export const TargetState = {
@@ -86,7 +86,7 @@ type TargetCommon = {
  * one-shot run can tell "the agent sees it Offline" from "I cannot reach it from here".
  */
 export type RecordedHealth = {
-  state: 'Ready' | 'Offline';
+  state: ClusterHealth;
   /** ISO-8601, when the agent first saw this state. */
   since: string;
 };

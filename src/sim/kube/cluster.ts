@@ -47,6 +47,8 @@ export type SimCluster = {
   faults(): FaultState;
   /** Paths of the requests the hang fault holds unanswered, oldest first (released when it clears). */
   hungRequests(): string[];
+  /** Requests the hang fault has held since the cluster started, answered or not. */
+  hungRequestCount(): number;
   capacity(): number;
   setFault(cmd: FaultCommand): Promise<void>;
   /** Ends every open watch stream, as an API server restart would. */
@@ -79,6 +81,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   let faults = noFaults();
   const sockets = new Set<Socket>();
   const hung = new Map<ServerResponse, string>();
+  let hungTotal = 0;
   let port = c.port ?? 0;
 
   const type = (apiVersion: string, kind: string): ResourceType => {
@@ -195,6 +198,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     address: () => `127.0.0.1:${port}`,
     onHang: (req: IncomingMessage, res: ServerResponse) => {
       hung.set(res, req.url ?? '/');
+      hungTotal++;
       res.on('close', () => hung.delete(res));
     },
   });
@@ -286,6 +290,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     counters,
     faults: () => faults,
     hungRequests: () => [...hung.values()],
+    hungRequestCount: () => hungTotal,
     capacity: () => capacity,
     setFault,
     closeWatches: () => watches.closeAll(),
