@@ -12,6 +12,7 @@ import type {
   ClusterRegistration,
   Drift,
   FederationRepo,
+  InventoryState,
   KubeObject,
   ObservedCluster,
   TargetPort,
@@ -169,9 +170,10 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     async apply(plan, { observed, observer }) {
       const result = await applyClusterPlan({
         plan,
+        federation: options.federation,
         client: clients.get(plan.name),
-        inventory: observed?.inventory ?? null,
-        writeInventory: (client, keys) => writeInventory(client, options.federation, keys).then(() => {}),
+        inventory: inventoryStateOf(observed),
+        writeInventory: (client, change) => writeInventory(client, options.federation, change).then(() => {}),
         ...(observer ? { observer } : {}),
         ...(drift ? { writes: drift.listener } : {}),
       });
@@ -184,6 +186,16 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       for (const cache of caches.values()) cache.stop();
       await drift?.idle();
     },
+  };
+}
+
+/** The inventory as observe read it (null: it could not be read). */
+function inventoryStateOf(observed: ObservedCluster | undefined): InventoryState | null {
+  if (!observed || observed.inventory === null) return null;
+  return {
+    keys: observed.inventory,
+    adopted: observed.adopted ?? [],
+    ...(observed.record ? { record: observed.record } : {}),
   };
 }
 

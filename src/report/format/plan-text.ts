@@ -29,6 +29,8 @@ function actionLine(a: KubeAction | LoadBalancerAction): string[] {
       return [`${sym} ${who} (replace: ${a.reason ?? 'a field cannot change in place'})`, ...changes];
     case 'adopt':
       return [`${sym} ${who} (adopt: ${a.reason})`, ...changes];
+    case 'orphan':
+      return [`${sym} ${who} (orphan: ${a.reason ?? 'released, kept running'})`];
     case 'held':
       return [`${sym} ${who} (delete held by ${(a.heldBy ?? []).join(', ')})`];
     case 'skip':
