@@ -2,6 +2,7 @@
 // server-side apply, delete, get, list (paginated), watch (JSON lines) and probe. Every request
 // except probe passes the cluster's token bucket; every request except watch and probe goes through
 // the one retry policy (retry.ts). Watch restarts belong to the cache, probe failures to health.
+import { millisOf, systemClock } from '../clock.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { FIELD_MANAGER, type ClusterName, type KubeObject, type ObjectRef } from '../model/index.js';
 import { createDiscovery, discoveryPath } from './discovery.js';
@@ -11,6 +12,7 @@ import { retryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { createTransport, type HttpRequest } from './transport.js';
 import { openWatch } from './watch-stream.js';
 import { KubeError, KubeErrorCode, type ClusterClient, type ResourceInfo } from './port.js';
+import type { Clock } from '../model/index.js';
 
 export const defaultTimeoutMs = 30_000;
 export const listPageSize = 500;
@@ -27,7 +29,7 @@ export type ClusterClientOptions = {
   timeoutMs?: number;
   rateLimit?: Partial<RateLimitOptions>;
   retry?: Partial<RetryPolicy>;
-  now?: () => number;
+  clock?: Clock;
 };
 
 /** A KubeConfig whose current context is `context` (validated: unknown contexts throw). */
@@ -69,11 +71,13 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       : undefined);
   if (!kc) throw new Error('createClusterClient: give kubeConfig or kubeconfigPath');
   const name = options.name ?? options.context ?? kc.getCurrentContext();
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  // The rate limiter and the transport count in milliseconds.
+  const now = millisOf(clock);
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const policy = retryPolicy(options.retry);
   const limiter = tokenBucket({ now, sleep: policy.sleep, ...options.rateLimit });
-  const transport = createTransport({ cluster: name, kubeConfig: kc });
+  const transport = createTransport({ cluster: name, kubeConfig: kc, now });
 
   /** One request: rate-limited, timed out, retried when transient. */
   const call = (req: Omit<HttpRequest, 'timeoutMs'>): Promise<string> =>
@@ -90,7 +94,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     });
 
   const discovery = createDiscovery({
-    now,
+    clock,
     fetchJson: async (path) => parse(await call({ method: 'GET', path })),
   });
 

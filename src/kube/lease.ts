@@ -4,6 +4,7 @@
 // member clusters are both built on this. Expiry is judged the way client-go judges it: by when *we*
 // last saw the record change, on our own clock, never by comparing our clock with the holder's
 // renewTime (clocks of two machines disagree; elapsed time on one clock does not).
+import { millisOf } from '../clock.js';
 import {
   ApiException,
   CoordinationV1Api,
@@ -13,6 +14,7 @@ import {
   type ResponseContext,
   type V1Lease,
 } from '@kubernetes/client-node';
+import type { Clock } from '../model/clock.js';
 
 /** The Lease spec fields a lock reads and writes. Times are MicroTime strings. */
 export type LeaseSpec = {
@@ -201,14 +203,14 @@ export type LeaseLockOptions = {
   api: LeaseApi;
   identity: string;
   leaseDurationSeconds: number;
-  now?: () => number;
+  clock?: Clock;
   /** Re-reads after a 409 before the attempt reports the Lease as someone else's (default 3). */
   conflictRetries?: number;
 };
 
 export function createLeaseLock(options: LeaseLockOptions): LeaseLock {
   const { api, identity } = options;
-  const now = options.now ?? Date.now;
+  const now = millisOf(options.clock);
   if (!Number.isInteger(options.leaseDurationSeconds) || options.leaseDurationSeconds < 1)
     throw new RangeError(`leaseDurationSeconds must be a whole number ≥ 1`);
   if (identity === '') throw new RangeError('a lease holder identity must not be empty');

@@ -1,10 +1,11 @@
 // Raw HTTP to one API server, authenticated by @kubernetes/client-node: `kc.applyToFetchOptions`
 // gives the headers (bearer token, exec/OIDC plugins refreshed per call) and the TLS/proxy agent;
 // the request itself goes through node:http(s) so the body is sent exactly as given (the typed
-// serializer drops unknown fields, reference/feasibility.md §2) and watch bodies stream.
+// serializer drops unknown fields, docs/cluster-adapter.md) and watch bodies stream.
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { millisOf } from '../clock.js';
 import type { ClusterName } from '../model/index.js';
 import {
   httpError,
@@ -46,8 +47,14 @@ function headersOf(init: unknown): Headers {
   return out;
 }
 
-export function createTransport(options: { cluster: ClusterName; kubeConfig: KubeConfig }): Transport {
+export function createTransport(options: {
+  cluster: ClusterName;
+  kubeConfig: KubeConfig;
+  /** Milliseconds now, to turn a Retry-After date into seconds (default: the system clock). */
+  now?: () => number;
+}): Transport {
   const { kubeConfig: kc, cluster } = options;
+  const now = options.now ?? millisOf();
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error(`kubeconfig for ${cluster}: the current context has no cluster server`);
   const base = server.replace(/\/+$/, '');
@@ -120,7 +127,7 @@ export function createTransport(options: { cluster: ClusterName; kubeConfig: Kub
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return;
     const ra = res.headers['retry-after'];
-    throw httpError(label(req), status, text, parseRetryAfter(ra, Date.now()), secretValuesOf(req.body));
+    throw httpError(label(req), status, text, parseRetryAfter(ra, now()), secretValuesOf(req.body));
   };
 
   return {

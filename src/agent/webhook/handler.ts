@@ -2,11 +2,13 @@
 // signature before parsing a byte of JSON, the replay check only for authentic deliveries, and a
 // delivery id is remembered only once its push was handed over (a failed one may be redelivered).
 // Nothing here logs; every outcome goes to `onDelivery` as a result code without body or signature.
+import { millisOf } from '../../clock.js';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ForgeKind } from '../config/settings.js';
 import { isPushEvent, parsePush, type PushTrigger } from './push.js';
 import { deliveryIdOf, detectForge, eventOf, header, verifyDelivery } from './verify.js';
+import type { Clock } from '../../model/index.js';
 
 export const WebhookResult = {
   accepted: 'accepted',
@@ -43,7 +45,7 @@ export type WebhookOptions = {
   replayWindowMs?: number;
   /** At most this many remembered deliveries; the oldest are forgotten first (default 10 000). */
   replayCapacity?: number;
-  now?: () => number;
+  clock?: Clock;
 };
 
 class TooLarge extends Error {}
@@ -89,7 +91,7 @@ export function createWebhookHandler(
   const max = options.maxBodyBytes ?? 1024 * 1024;
   const windowMs = options.replayWindowMs ?? 10 * 60_000;
   const capacity = options.replayCapacity ?? 10_000;
-  const now = options.now ?? Date.now;
+  const now = millisOf(options.clock);
   const seen = new Map<string, number>();
 
   const remembered = (key: string): boolean => {
