@@ -124,19 +124,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       return withType(parse<KubeObject>(text), i);
     },
 
-    async create(object) {
-      const i = await info(object.apiVersion, object.kind);
-      const text = await call({
-        method: 'POST',
-        path: resourcePath(i, object.metadata.namespace ?? 'default'),
-        query: { fieldManager: FIELD_MANAGER },
-        body: JSON.stringify(object),
-        contentType: 'application/json',
-      });
-      return withType(parse<KubeObject>(text), i);
-    },
-
-    async patch(ref, ops) {
+    async jsonPatch(ref, ops) {
       const i = await info(ref.apiVersion, ref.kind);
       const text = await call({
         method: 'PATCH',
@@ -180,6 +168,31 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
         if (isNotFound(err)) return undefined;
         throw err;
       }
+    },
+
+    async patch(ref, body, opts) {
+      const i = await info(ref.apiVersion, ref.kind);
+      const path = resourcePath(i, ref.namespace, ref.name);
+      const text = await call({
+        method: 'PATCH',
+        path: opts.subresource ? `${path}/${opts.subresource}` : path,
+        query: { fieldManager: opts.fieldManager },
+        body: JSON.stringify(body),
+        contentType: 'application/merge-patch+json',
+      });
+      return withType(parse<KubeObject>(text), i);
+    },
+
+    async create(object) {
+      const i = await info(object.apiVersion, object.kind);
+      const text = await call({
+        method: 'POST',
+        path: resourcePath(i, object.metadata.namespace ?? 'default'),
+        query: { fieldManager: FIELD_MANAGER },
+        body: JSON.stringify(object),
+        contentType: 'application/json',
+      });
+      return withType(parse<KubeObject>(text), i);
     },
 
     async list(o) {

@@ -84,7 +84,7 @@ export async function orphanObject(options: {
       const ops = live ? orphanPatch(live, options.federation) : undefined;
       if (!ops) return { ...base, outcome: 'done' };
       try {
-        await client.patch(ref, ops);
+        await client.jsonPatch(ref, ops);
         return { ...base, outcome: 'done' };
       } catch (err) {
         if (err instanceof KubeError && err.code === KubeErrorCode.notFound)

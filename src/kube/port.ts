@@ -65,13 +65,11 @@ export type ClusterClient = {
   resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
   /** Server-side apply of the raw object (unknown fields kept), field manager `fedsync`, force. */
   apply(object: KubeObject, options?: { dryRun?: boolean }): Promise<KubeObject>;
-  /** Creates the object (POST, field manager `fedsync`); KubeError `conflict` when it exists already. */
-  create(object: KubeObject): Promise<KubeObject>;
   /**
-   * A JSON patch as field manager `fedsync`. Setting `/metadata/resourceVersion` in it makes it
+   * A JSON patch (RFC 6902) as field manager `fedsync`. Setting `/metadata/resourceVersion` in it makes it
    * conditional: KubeError `conflict` when the object changed since that version was read.
    */
-  patch(ref: ObjectRef & { apiVersion: string }, ops: readonly JsonPatchOp[]): Promise<KubeObject>;
+  jsonPatch(ref: ObjectRef & { apiVersion: string }, ops: readonly JsonPatchOp[]): Promise<KubeObject>;
   /**
    * Deletes with propagationPolicy Background (default); 'absent' when it was already gone. With
    * `resourceVersion`, only that version is deleted (KubeError `conflict` otherwise).
@@ -81,6 +79,18 @@ export type ClusterClient = {
     options?: { propagation?: 'Background' | 'Foreground' | 'Orphan'; resourceVersion?: string },
   ): Promise<'deleted' | 'absent'>;
   get(ref: ObjectRef & { apiVersion: string }): Promise<KubeObject | undefined>;
+  /**
+   * JSON merge patch (RFC 7386: `null` removes a key, lists are replaced whole) of one object or of
+   * its status subresource, as `fieldManager`: for fields another writer owns (the load balancer's
+   * write-back), never for what the plan applies.
+   */
+  patch(
+    ref: ObjectRef & { apiVersion: string },
+    patch: Record<string, unknown>,
+    options: { fieldManager: string; subresource?: 'status' },
+  ): Promise<KubeObject>;
+  /** Creates an object (POST), e.g. an Event; KubeError `conflict` when it exists already. */
+  create(object: KubeObject): Promise<KubeObject>;
   list(options: ListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   /** Streams changes after resourceVersion until stopped or the stream ends (done gets the error). */
   watch(
