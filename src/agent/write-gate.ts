@@ -102,6 +102,10 @@ export function gateClient(client: ClusterClient, gate: WriteGate): ClusterClien
       pass();
       return client.create(object);
     },
+    async jsonPatch(ref, ops) {
+      pass();
+      return client.jsonPatch(ref, ops);
+    },
     get: (ref) => client.get(ref),
     list: (options) => client.list(options),
     watch: (options, onEvent, done) => client.watch(options, onEvent, done),

@@ -17,6 +17,7 @@ import type {
   ApplyObserver,
   ClusterName,
   ClusterPlan,
+  InventoryState,
   KubeAction,
   KubeObject,
   TargetResult,
@@ -24,11 +25,18 @@ import type {
 import { phaseOf } from '../plan/order.js';
 import { deleteObject } from './delete.js';
 import type { DeleteAction } from './delete.js';
+import { orphanObject } from './orphan.js';
 import { errorOf } from './errors.js';
 import type { ClusterClient } from './port.js';
 
-/** Writes fedsync's inventory in one cluster (inventory.ts implements it). */
-export type InventoryWriter = (client: ClusterClient, keys: string[]) => Promise<void>;
+/**
+ * Moves fedsync's inventory in one cluster from `from` (what this apply read or last wrote) to `to`,
+ * keeping what another writer changed meanwhile (inventory.ts implements it).
+ */
+export type InventoryWriter = (
+  client: ClusterClient,
+  change: { from: InventoryState; to: InventoryState },
+) => Promise<void>;
 
 /** What the drift detector hears while a plan is applied (kube-specific: live objects). */
 export type WriteListener = {
@@ -40,9 +48,11 @@ export type WriteListener = {
 
 export type ApplyClusterOptions = {
   plan: ClusterPlan;
+  /** The federation's name: an orphan releases only objects labelled for it. */
+  federation: string;
   client: ClusterClient | undefined;
   /** The inventory the cluster had when the plan was made (null: it could not be read). */
-  inventory: string[] | null;
+  inventory: InventoryState | null;
   writeInventory: InventoryWriter;
   /** Requests in flight inside one phase (default 8). */
   objectConcurrency?: number;
@@ -61,17 +71,27 @@ function stopReason(signal: AbortSignal): string {
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
   const s = new Set(a);
-  return b.every((k) => s.has(k));
+  const t = new Set(b);
+  return s.size === t.size && [...t].every((k) => s.has(k));
 }
+
+function sameState(a: InventoryState, b: InventoryState): boolean {
+  return (
+    sameSet(a.keys, b.keys) &&
+    sameSet(a.adopted, b.adopted) &&
+    JSON.stringify(a.record ?? null) === JSON.stringify(b.record ?? null)
+  );
+}
+
+const union = (...lists: readonly (readonly string[])[]): string[] => [...new Set(lists.flat())].sort();
 
 /** Consecutive actions of one phase (creates/updates) or one reverse phase (deletes). */
 function phasesOf(actions: KubeAction[]): KubeAction[][] {
   const phases: KubeAction[][] = [];
   let current: { key: string; actions: KubeAction[] } | undefined;
   for (const a of actions) {
-    const removes = a.action === 'delete' || a.action === 'held';
+    const removes = a.action === 'delete' || a.action === 'held' || a.action === 'orphan';
     const key = `${removes ? 'd' : 'a'}${phaseOf(a.ref.kind)}`;
     if (current?.key !== key) {
       current = { key, actions: [] };
@@ -93,6 +113,7 @@ function notRun(a: KubeAction, reason: string): ActionResult {
 async function runAction(
   a: KubeAction,
   client: ClusterClient,
+  federation: string,
   writes?: WriteListener,
 ): Promise<ActionResult> {
   const base = resultBase(a);
@@ -109,6 +130,8 @@ async function runAction(
         action: a,
         ...(writes?.objectDeleted ? { onDeleted: writes.objectDeleted } : {}),
       });
+    case 'orphan':
+      return orphanObject({ client, action: a, federation });
     case 'create':
     case 'update':
     case 'adopt':
@@ -149,20 +172,31 @@ async function applyReady(
   const { plan, client, inventory: old } = options;
   const needsWork = plan.actions.some((a) => WRITING_ACTIONS.has(a.action));
   let recorded = old;
-  const writeIfChanged = async (keys: string[]): Promise<void> => {
-    if (recorded !== null && sameSet(recorded, keys)) return;
-    await options.writeInventory(client, [...keys].sort());
+  const writeIfChanged = async (to: InventoryState): Promise<void> => {
+    if (recorded === null || sameState(recorded, to)) return;
+    await options.writeInventory(client, { from: recorded, to });
     out.bookkeepingWrites++;
-    recorded = keys;
+    recorded = to;
   };
-  if (needsWork || (old !== null && !sameSet(old, plan.inventory))) {
+  const record = plan.record ?? old?.record;
+  const planned: InventoryState = {
+    keys: plan.inventory,
+    adopted: plan.adopted ?? [],
+    ...(record ? { record } : {}),
+  };
+  if (needsWork || (old !== null && !sameState(old, planned))) {
     if (old === null)
       return fail({
         code: 'inventory.unavailable',
         message: "fedsync's inventory could not be read: nothing is applied in this cluster until it can",
       });
     try {
-      await writeIfChanged([...new Set([...old, ...plan.inventory])]);
+      // Before anything is created: everything fedsync may own after a crash at any later point.
+      await writeIfChanged({
+        keys: union(old.keys, planned.keys),
+        adopted: union(old.adopted, planned.adopted),
+        ...(record ? { record } : {}),
+      });
     } catch (err) {
       return fail({ code: 'inventory.writeFailed', message: errorOf(err).message });
     }
@@ -172,7 +206,9 @@ async function applyReady(
   const undone = new Set<string>();
   const { signal } = options;
   const run = (a: KubeAction): Promise<ActionResult> =>
-    signal?.aborted ? Promise.resolve(notRun(a, stopReason(signal))) : runAction(a, client, options.writes);
+    signal?.aborted
+      ? Promise.resolve(notRun(a, stopReason(signal)))
+      : runAction(a, client, options.federation, options.writes);
   for (const phase of phasesOf(plan.actions)) {
     if (!stopped && signal?.aborted) stopped = stopReason(signal);
     const results = stopped
@@ -181,7 +217,7 @@ async function applyReady(
     for (const r of results) {
       out.results.push(r);
       options.observer?.actionFinished?.({ kind: 'cluster', name: plan.name }, r);
-      if (r.action === 'delete' && r.outcome !== 'done') undone.add(r.key);
+      if ((r.action === 'delete' || r.action === 'orphan') && r.outcome !== 'done') undone.add(r.key);
     }
     const firstFailure = results.find((r) => r.outcome === 'failed');
     if (firstFailure && !stopped) stopped = `not run: ${firstFailure.subject} failed in an earlier phase`;
@@ -193,7 +229,16 @@ async function applyReady(
     return out;
   }
   try {
-    await writeIfChanged([...new Set([...plan.inventory, ...undone])]);
+    const kept = [...undone];
+    const wasAdopted = new Set(old?.adopted ?? []);
+    await writeIfChanged({
+      keys: union(planned.keys, kept),
+      adopted: union(
+        planned.adopted,
+        kept.filter((k) => wasAdopted.has(k)),
+      ),
+      ...(record ? { record } : {}),
+    });
   } catch (err) {
     out.error = { code: 'inventory.writeFailed', message: errorOf(err).message };
   }

@@ -117,6 +117,7 @@ export function guardedClient(client: ClusterClient, breaker: ClusterBreaker): C
     apply: (object, options) => breaker.run(() => client.apply(object, options)),
     patch: (...args) => breaker.run(() => client.patch(...args)),
     create: (object) => breaker.run(() => client.create(object)),
+    jsonPatch: (ref, ops) => breaker.run(() => client.jsonPatch(ref, ops)),
     remove: (ref, options) => breaker.run(() => client.remove(ref, options)),
     get: (ref) => breaker.run(() => client.get(ref)),
     list: (options) => breaker.run(() => client.list(options)),

@@ -132,12 +132,27 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       return withType(parse<KubeObject>(text), i);
     },
 
+    async jsonPatch(ref, ops) {
+      const i = await info(ref.apiVersion, ref.kind);
+      const text = await call({
+        method: 'PATCH',
+        path: resourcePath(i, ref.namespace, ref.name),
+        query: { fieldManager: FIELD_MANAGER },
+        body: JSON.stringify(ops),
+        contentType: 'application/json-patch+json',
+      });
+      return withType(parse<KubeObject>(text), i);
+    },
+
     async remove(ref, opts = {}) {
       const i = await info(ref.apiVersion, ref.kind);
       const body = {
         apiVersion: 'v1',
         kind: 'DeleteOptions',
         propagationPolicy: opts.propagation ?? 'Background',
+        ...(opts.resourceVersion !== undefined
+          ? { preconditions: { resourceVersion: opts.resourceVersion } }
+          : {}),
       };
       try {
         await call({

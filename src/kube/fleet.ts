@@ -19,6 +19,7 @@ import type {
   Drift,
   FederationRepo,
   HealthCause,
+  InventoryState,
   KubeObject,
   MemberIngressPort,
   ObservedCluster,
@@ -395,8 +396,10 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
         const result = await applyClusterPlan({
           plan,
           client: m?.client,
-          inventory: observed?.inventory ?? null,
-          writeInventory: (client, keys) => writeInventory(client, options.federation, keys).then(() => {}),
+          federation: options.federation,
+          inventory: inventoryStateOf(observed),
+          writeInventory: (client, change) =>
+            writeInventory(client, options.federation, change).then(() => {}),
           signal,
           ...(observer ? { observer } : {}),
           ...(drift ? { writes: drift.listener } : {}),
@@ -434,6 +437,16 @@ function lockFailure(plan: ClusterPlan, lock: Extract<ClusterLock, { held: false
     })),
     error: { code: lock.code, message: `${writes ? 'nothing written' : 'not checked'}: ${lock.message}` },
     bookkeepingWrites: 0,
+  };
+}
+
+/** The inventory as observe read it (null: it could not be read). */
+function inventoryStateOf(observed: ObservedCluster | undefined): InventoryState | null {
+  if (!observed || observed.inventory === null) return null;
+  return {
+    keys: observed.inventory,
+    adopted: observed.adopted ?? [],
+    ...(observed.record ? { record: observed.record } : {}),
   };
 }
 

@@ -15,7 +15,7 @@ import {
   type ObservedCluster,
 } from '../model/index.js';
 import type { ClusterCache, WatchedKind } from './cache.js';
-import { readInventory } from './inventory.js';
+import { readInventoryState } from './inventory.js';
 import { KubeError, KubeErrorCode, type ClusterClient } from './port.js';
 import { observeWorkloads, readyEndpointsByNodePort } from './workloads.js';
 import { apiVersionFor } from './api-versions.js';
@@ -135,7 +135,8 @@ export async function observeCluster(options: {
     const objects = managedNow();
     return { name: client.name, health: options.health, objects, inventory: null, workloads: {} };
   }
-  const inventory = await readInventory(client, federation);
+  const state = await readInventoryState(client, federation);
+  const inventory = state?.keys ?? null;
   cache.watch(watchedKinds(options.desired, inventory ?? []));
   await withTimeout(cache.synced(), options.syncTimeoutMs ?? defaultSyncTimeoutMs, client.name);
 
@@ -150,6 +151,8 @@ export async function observeCluster(options: {
     health: options.health,
     objects,
     inventory,
+    ...(state && state.adopted.length > 0 ? { adopted: state.adopted } : {}),
+    ...(state?.record ? { record: state.record } : {}),
     workloads: observeWorkloads(objects, pods),
     nodes: cache
       .objectsOf('v1', 'Node')

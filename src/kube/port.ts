@@ -57,6 +57,9 @@ export type ResourceInfo = { apiVersion: string; kind: string; plural: string; n
 /** BOOKMARK objects carry only apiVersion, kind and metadata.resourceVersion (progress marker). */
 export type WatchEvent = { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK'; object: KubeObject };
 
+/** One JSON patch (RFC 6902) operation. */
+export type JsonPatchOp = { op: 'add' | 'remove' | 'replace' | 'test'; path: string; value?: unknown };
+
 export type ListOptions = { apiVersion: string; kind: string; namespace?: string; labelSelector?: string };
 
 /** One member cluster. Every method rate-limits, times out and classifies errors into KubeError. */
@@ -66,10 +69,18 @@ export type ClusterClient = {
   resource(apiVersion: string, kind: string): Promise<ResourceInfo | undefined>;
   /** Server-side apply of the raw object (unknown fields kept), field manager `fedsync`, force. */
   apply(object: KubeObject, options?: { dryRun?: boolean }): Promise<KubeObject>;
-  /** Deletes with propagationPolicy Background (default); 'absent' when it was already gone. */
+  /**
+   * A JSON patch (RFC 6902) as field manager `fedsync`. Setting `/metadata/resourceVersion` in it makes it
+   * conditional: KubeError `conflict` when the object changed since that version was read.
+   */
+  jsonPatch(ref: ObjectRef & { apiVersion: string }, ops: readonly JsonPatchOp[]): Promise<KubeObject>;
+  /**
+   * Deletes with propagationPolicy Background (default); 'absent' when it was already gone. With
+   * `resourceVersion`, only that version is deleted (KubeError `conflict` otherwise).
+   */
   remove(
     ref: ObjectRef & { apiVersion: string },
-    options?: { propagation?: 'Background' | 'Foreground' | 'Orphan' },
+    options?: { propagation?: 'Background' | 'Foreground' | 'Orphan'; resourceVersion?: string },
   ): Promise<'deleted' | 'absent'>;
   get(ref: ObjectRef & { apiVersion: string }): Promise<KubeObject | undefined>;
   /**
@@ -82,7 +93,7 @@ export type ClusterClient = {
     patch: Record<string, unknown>,
     options: { fieldManager: string; subresource?: 'status' },
   ): Promise<KubeObject>;
-  /** Creates an object (POST), e.g. an Event. */
+  /** Creates an object (POST), e.g. an Event; KubeError `conflict` when it exists already. */
   create(object: KubeObject): Promise<KubeObject>;
   list(options: ListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   /** Streams changes after resourceVersion until stopped or the stream ends (done gets the error). */

@@ -4,6 +4,7 @@ export * from './labels.js';
 export * from './problem.js';
 export * from './federation.js';
 export * from './observed.js';
+export * from './inventory.js';
 export * from './outcome.js';
 export * from './plan.js';
 export * from './load-balancer.js';

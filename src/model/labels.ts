@@ -10,6 +10,12 @@ export const ANNOTATION_SOURCE = 'fedsync.io/source';
 export const ANNOTATION_PRUNE = 'fedsync.io/prune';
 export const ANNOTATION_RECONCILE = 'fedsync.io/reconcile';
 export const DISABLED = 'disabled';
+/**
+ * What happens to an object fedsync adopted (it existed before fedsync applied it) once Git no
+ * longer wants it: by default it is orphaned (released, kept running); `delete` asks for deletion.
+ */
+export const ANNOTATION_ON_REMOVE = 'fedsync.io/on-remove';
+export const ON_REMOVE_DELETE = 'delete';
 
 // Placement.
 export const ANNOTATION_V1_CLUSTER_SELECTOR = 'federation.alpha.kubernetes.io/cluster-selector';

@@ -103,7 +103,7 @@ export type GcpDanger = (typeof GcpDanger)[keyof typeof GcpDanger];
  */
 export type LoadBalancerAction = {
   /** `held`: a dangerous delete or replace waiting for an approval; `skip`: drift only reported. */
-  action: Exclude<Action, 'adopt'>;
+  action: Exclude<Action, 'adopt' | 'orphan'>;
   /** `urlMaps/<name>`, `zones/<zone>/instanceGroups/<name>`: the action's key and human name. */
   subject: string;
   ref: GcpRef;

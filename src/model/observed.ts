@@ -1,5 +1,6 @@
 // What the planner knows about the live world. The cluster adapter produces it (observe step);
 // the planner only reads it. Times are ISO-8601 strings so the planner never reads a clock.
+import type { FederationRecord } from './inventory.js';
 import type { ClusterName, KubeObject } from './kube.js';
 
 /**
@@ -56,6 +57,10 @@ export type ObservedCluster = {
   objects: Record<string, KubeObject>;
   /** refKeys fedsync recorded as applied there; null when the inventory could not be read. */
   inventory: string[] | null;
+  /** The inventory's refKeys fedsync adopted rather than created (absent: none, or an older inventory). */
+  adopted?: string[];
+  /** What the last apply there knew about the federation (absent before the first such apply). */
+  record?: FederationRecord;
   /** Keyed by the workload's refKey. */
   workloads: Record<string, ObservedWorkload>;
   /**

@@ -15,6 +15,11 @@ export const Action = {
   replace: 'replace',
   /** No longer desired here: delete it. */
   delete: 'delete',
+  /**
+   * No longer desired here, and fedsync adopted it rather than created it: release it (fedsync's
+   * labels and field ownership removed) and leave the object running.
+   */
+  orphan: 'orphan',
   /** A dangerous delete a safety guard holds until it is approved in the repository. */
   held: 'held',
   /** Already as Git says: nothing to do. */
@@ -34,6 +39,7 @@ export const WRITING_ACTIONS: ReadonlySet<Action> = new Set<Action>([
   Action.adopt,
   Action.replace,
   Action.delete,
+  Action.orphan,
 ]);
 
 /** What applying one planned action did. */
@@ -99,7 +105,7 @@ export type ChangeSummary = { add: number; change: number; destroy: number; held
 export function changeSummary(c: Counts): ChangeSummary {
   return {
     add: c.create + c.replace,
-    change: c.update + c.adopt,
+    change: c.update + c.adopt + c.orphan,
     destroy: c.delete + c.replace,
     held: c.held,
   };
@@ -118,6 +124,7 @@ export const ACTION_SYMBOL: Record<Action, string> = {
   adopt: '±',
   replace: '-/+',
   delete: '-',
+  orphan: '~-',
   held: '!',
   unchanged: ' ',
   skip: '#',

@@ -3,6 +3,7 @@
 // action in the one vocabulary of outcome.ts.
 import { refKey, subject } from './kube.js';
 import type { ClusterName, KubeObject, ObjectRef } from './kube.js';
+import type { FederationRecord } from './inventory.js';
 import type { ClusterHealth, HealthCause } from './observed.js';
 import type { Problem } from './problem.js';
 import type { Revision } from './federation.js';
@@ -22,6 +23,8 @@ export type KubeAction =
   | { action: 'adopt'; ref: ObjectRef; object: KubeObject; changes: FieldChange[]; reason: string }
   /** `apiVersion` is the live object's: what the delete request is sent as. */
   | { action: 'delete'; ref: ObjectRef; apiVersion: string; reason: string }
+  /** Adopted, no longer desired: fedsync's labels and field ownership are removed, the object stays. */
+  | { action: 'orphan'; ref: ObjectRef; apiVersion: string; reason: string }
   /** A delete the guards in `heldBy` hold; apply never runs it. */
   | { action: 'held'; ref: ObjectRef; apiVersion: string; reason: string; heldBy: string[] }
   /** `object` is the desired copy: later watch events are compared with it (drift). */
@@ -42,6 +45,10 @@ export type ClusterPlan = {
   actions: KubeAction[];
   /** refKeys fedsync owns there once this plan is applied (the next inventory). */
   inventory: string[];
+  /** The part of `inventory` fedsync adopted rather than created (absent when none). */
+  adopted?: string[];
+  /** The federation record apply leaves in the cluster (absent: keep what is there). */
+  record?: FederationRecord;
   /** Drift found later by the watch: corrected at once (true) or only reported. */
   selfHeal: boolean;
 };

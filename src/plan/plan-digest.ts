@@ -15,6 +15,7 @@ function kubeFacts(a: KubeAction): unknown {
     case 'adopt':
       return [a.action, key, maskObject(a.object), a.changes];
     case 'delete':
+    case 'orphan':
       return [a.action, key];
     case 'held':
       return [a.action, key, a.heldBy];

@@ -1,7 +1,9 @@
 // planRevision: the pure heart of fedsync. Repository + live state in, Plan out; no I/O, no clock.
 import {
+  ANNOTATION_ON_REMOVE,
   ANNOTATION_PRUNE,
   ANNOTATION_RECONCILE,
+  ON_REMOVE_DELETE,
   DISABLED,
   LABEL_FEDERATION,
   LABEL_MANAGED_BY,
@@ -54,6 +56,11 @@ function isDisabled(obj: KubeObject | undefined, annotation: string): boolean {
   return obj?.metadata.annotations?.[annotation] === DISABLED;
 }
 
+function asksForDelete(live: KubeObject, template: KubeObject | undefined): boolean {
+  const says = (o: KubeObject | undefined) => o?.metadata.annotations?.[ANNOTATION_ON_REMOVE];
+  return (says(template) ?? says(live)) === ON_REMOVE_DELETE;
+}
+
 /** Carries fedsync's labels for this federation (objects without them are never deleted). */
 export function isOwnedBy(obj: KubeObject, federation: string): boolean {
   const labels = obj.metadata.labels ?? {};
@@ -67,6 +74,8 @@ type ClusterDraft = {
   forward: KubeAction[];
   deletes: DeleteCandidate[];
   keep: string[];
+  /** Keys of `keep` fedsync adopted rather than created. */
+  adopted: Set<string>;
   desiredCount: number;
 };
 
@@ -82,6 +91,8 @@ function draftCluster(options: {
   const forward: KubeAction[] = [];
   const keep: string[] = [];
   const inInventory = new Set(observed.inventory ?? []);
+  const wasAdopted = new Set(observed.adopted ?? []);
+  const adopted = new Set<string>();
   const desiredKeys = new Set<string>();
   for (const d of options.desired) {
     desiredKeys.add(d.key);
@@ -122,6 +133,7 @@ function draftCluster(options: {
     const changes = maskChanges(d.ref.kind, diffObject(d.object, live));
     keep.push(d.key);
     if (!isOwnedBy(live, federation)) {
+      adopted.add(d.key);
       forward.push({
         action: 'adopt',
         ref: d.ref,
@@ -130,8 +142,10 @@ function draftCluster(options: {
         reason: "exists without fedsync's labels",
       });
     } else if (changes.length > 0) {
+      if (wasAdopted.has(d.key)) adopted.add(d.key);
       forward.push({ action: 'update', ref: d.ref, object: d.object, changes, reason: 'differs from Git' });
     } else {
+      if (wasAdopted.has(d.key)) adopted.add(d.key);
       forward.push({ action: 'unchanged', ref: d.ref, object: d.object });
     }
   }
@@ -176,12 +190,22 @@ function draftCluster(options: {
           reason: 'not desired here, but pruning is off (spec.policy.prune: false)',
         });
         keep.push(key);
+      } else if (wasAdopted.has(key) && !asksForDelete(live, options.repoObjects.get(key)?.template)) {
+        // Someone made it before fedsync took it over: fedsync lets go and the object stays.
+        forward.push({
+          action: 'orphan',
+          ref,
+          apiVersion: live.apiVersion,
+          reason: `not desired here; adopted, so released and kept (${ANNOTATION_ON_REMOVE}: ${ON_REMOVE_DELETE} deletes it)`,
+        });
       } else {
         deletes.push({ ref, key, apiVersion: live.apiVersion });
       }
     }
   }
-  return { observed, forward, deletes, keep, desiredCount: options.desired.length };
+  // Skipped and prune-disabled objects stay in the inventory as they were recorded.
+  for (const k of keep) if (wasAdopted.has(k)) adopted.add(k);
+  return { observed, forward, deletes, keep, adopted, desiredCount: options.desired.length };
 }
 
 function guardsFor(draft: ClusterDraft, desiredAnywhere: Set<string>): GuardedDelete[] {
@@ -297,6 +321,7 @@ export function planRevision(input: PlanInput): Plan {
         ...(observed?.cause ? { cause: observed.cause } : {}),
         actions: [],
         inventory: [...(observed?.inventory ?? [])].sort(),
+        ...(observed?.adopted?.length ? { adopted: [...observed.adopted].sort() } : {}),
         selfHeal: repo.federation.policy.selfHeal,
       };
     }
@@ -309,12 +334,19 @@ export function planRevision(input: PlanInput): Plan {
       inventory.add(d.key);
       return { action: 'held', ref: d.ref, apiVersion: d.apiVersion, reason, heldBy };
     });
+    const orphans = draft.forward.filter((a) => a.action === 'orphan');
+    const wasAdopted = new Set(draft.observed.adopted ?? []);
+    const adopted = [...inventory].filter((k) => draft.adopted.has(k) || wasAdopted.has(k)).sort();
     return {
       kind: 'cluster',
       name,
       health: 'Ready',
-      actions: [...orderForApply(draft.forward), ...orderForDelete(deletes)],
+      actions: [
+        ...orderForApply(draft.forward.filter((a) => a.action !== 'orphan')),
+        ...orderForDelete([...deletes, ...orphans]),
+      ],
       inventory: [...inventory].sort(),
+      ...(adopted.length > 0 ? { adopted } : {}),
       selfHeal: repo.federation.policy.selfHeal,
     };
   });

@@ -316,6 +316,7 @@ describe('agent loop', () => {
         get: () => Promise.resolve(undefined),
         patch: (_ref, _patch) => Promise.resolve({ apiVersion: 'v1', kind: 'X', metadata: { name: 'x' } }),
         create: (o) => (writes.push(o.metadata.name), Promise.resolve(o)),
+        jsonPatch: () => Promise.resolve({ apiVersion: 'v1', kind: 'X', metadata: { name: 'x' } }),
         list: () => Promise.resolve({ items: [], resourceVersion: '1' }),
         watch: () => Promise.resolve({ stop() {} }),
         probe: () => Promise.resolve(),

@@ -2,8 +2,26 @@
 // fails the objects a test names, and keeps what was applied.
 import type { KubeObject, ObjectRef } from '../../src/model/index.js';
 import { refKey, refOf } from '../../src/model/index.js';
-import type { ClusterClient } from '../../src/kube/port.js';
+import type { ClusterClient, JsonPatchOp } from '../../src/kube/port.js';
 import { KubeError } from '../../src/kube/port.js';
+
+/** RFC 6902 add/remove/replace on plain objects (enough for what fedsync sends). */
+function patched(object: KubeObject, ops: readonly JsonPatchOp[]): KubeObject {
+  const doc = structuredClone(object) as unknown as Record<string, unknown>;
+  for (const op of ops) {
+    if (op.op === 'test') continue;
+    const parts = op.path
+      .slice(1)
+      .split('/')
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const last = parts.pop()!;
+    let cur = doc;
+    for (const p of parts) cur = (cur[p] ??= {}) as Record<string, unknown>;
+    if (op.op === 'remove') delete cur[last];
+    else cur[last] = structuredClone(op.value);
+  }
+  return doc as unknown as KubeObject;
+}
 
 export type FakeClusterClient = ClusterClient & {
   objects: Map<string, KubeObject>;
@@ -45,6 +63,30 @@ export function fakeClusterClient(name: string, initial: KubeObject[] = []): Fak
       objects.set(key, object);
       return Promise.resolve(object);
     },
+    create(object) {
+      const key = refKey(refOf(object));
+      calls.push(`create ${key}`);
+      if (failing.has(key)) return Promise.reject(boom(key));
+      if (objects.has(key))
+        return Promise.reject(
+          new KubeError({ code: 'kube.conflict', cluster: name, status: 409, message: `${key} exists` }),
+        );
+      objects.set(key, object);
+      return Promise.resolve(object);
+    },
+    jsonPatch(ref: ObjectRef, ops) {
+      const key = refKey(ref);
+      calls.push(`jsonPatch ${key}`);
+      const live = objects.get(key);
+      if (failing.has(key)) return Promise.reject(boom(key));
+      if (!live)
+        return Promise.reject(
+          new KubeError({ code: 'kube.notFound', cluster: name, status: 404, message: `${key} not found` }),
+        );
+      const next = patched(live, ops);
+      objects.set(key, next);
+      return Promise.resolve(next);
+    },
     remove(ref: ObjectRef) {
       const key = refKey(ref);
       calls.push(`remove ${key}`);
@@ -60,12 +102,6 @@ export function fakeClusterClient(name: string, initial: KubeObject[] = []): Fak
       const next = mergePatch(live, patch) as KubeObject;
       objects.set(key, next);
       return Promise.resolve(next);
-    },
-    create(object) {
-      const key = refKey(refOf(object));
-      calls.push(`create ${key}`);
-      objects.set(key, object);
-      return Promise.resolve(object);
     },
     list: () => Promise.resolve({ items: [...objects.values()], resourceVersion: '1' }),
     watch: () => Promise.resolve({ stop() {} }),

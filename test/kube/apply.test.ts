@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type {
   ApplyObserver,
   ClusterPlan,
+  InventoryState,
   KubeAction,
   KubeObject,
   TargetResult,
@@ -44,12 +45,14 @@ function harness(inventories: Record<string, string[] | null>) {
   return {
     writes,
     inventories: new Map(Object.entries(inventories)),
-    writeInventory: (client: ClusterClient, keys: string[]) => {
-      writes.push({ cluster: client.name, keys });
+    writeInventory: ((client, { to }) => {
+      writes.push({ cluster: client.name, keys: to.keys });
       return Promise.resolve();
-    },
+    }) as InventoryWriter,
   };
 }
+
+const stateOf = (keys: string[] | null): InventoryState | null => (keys ? { keys, adopted: [] } : null);
 
 /** Every cluster plan through the apply verb, as the reconciler does. */
 async function applyAll(options: {
@@ -64,7 +67,8 @@ async function applyAll(options: {
       applyClusterPlan({
         plan,
         client: options.clients.get(plan.name),
-        inventory: options.inventories.get(plan.name) ?? null,
+        federation: 'demo',
+        inventory: stateOf(options.inventories.get(plan.name) ?? null),
         writeInventory: options.writeInventory,
         ...(options.observer ? { observer: options.observer } : {}),
       }),
@@ -134,9 +138,9 @@ test('inventory: union before creates, plan inventory after deletes; blocked del
     ],
     clients: new Map([['a', c]]),
     ...h,
-    writeInventory: (client, keys) => {
-      order.push(`inventory ${keys.length}`);
-      return h.writeInventory(client, keys);
+    writeInventory: (client, change) => {
+      order.push(`inventory ${change.to.keys.length}`);
+      return h.writeInventory(client, change);
     },
     observer: { actionFinished: (_t, r) => order.push(`${r.action} ${r.outcome}`) },
   });

@@ -77,7 +77,9 @@ test('observe: managed objects, same-name objects to adopt (one GET each), inven
     spec: { ports: [{ port: 80 }] },
   };
   await client.apply(old);
-  await writeInventory(client, 'fed1', ['/Service/default/old', 'apps/Deployment/default/web']);
+  await writeInventory(client, 'fed1', {
+    to: { keys: ['/Service/default/old', 'apps/Deployment/default/web'], adopted: [] },
+  });
   await sim.settle();
   const desired = [webRef, cmRef('legacy'), cmRef('not-yet')];
 

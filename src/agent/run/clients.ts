@@ -37,6 +37,7 @@ export function instrumentClient(client: ClusterClient, metrics: AgentMetrics): 
     get: (ref) => counted('get', () => client.get(ref)),
     patch: (ref, patch, options) => counted('patch', () => client.patch(ref, patch, options)),
     create: (object) => counted('create', () => client.create(object)),
+    jsonPatch: (ref, ops) => counted('patch', () => client.jsonPatch(ref, ops)),
     list: (options) => counted('list', () => client.list(options)),
     watch: (options, onEvent, done) => counted('watch', () => client.watch(options, onEvent, done)),
     probe: () => client.probe(),

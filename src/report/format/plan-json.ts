@@ -10,6 +10,7 @@ function maskAction(a: KubeAction): KubeAction {
     case 'unchanged':
       return { ...a, object: maskObject(a.object) };
     case 'delete':
+    case 'orphan':
     case 'held':
     case 'skip':
       return a;

@@ -30,6 +30,8 @@ function actionLine(a: KubeAction | LoadBalancerAction): string[] {
       return [`${sym} ${who} (replace: ${a.reason ?? 'a field cannot change in place'})`, ...changes];
     case 'adopt':
       return [`${sym} ${who} (adopt: ${a.reason})`, ...changes];
+    case 'orphan':
+      return [`${sym} ${who} (orphan: ${a.reason ?? 'released, kept running'})`];
     case 'held': {
       const what = 'replaceOrder' in a && a.replaceOrder ? 'replace' : 'delete';
       return [`${sym} ${who} (${what} held by ${(a.heldBy ?? []).join(', ')})`];

@@ -166,6 +166,11 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
 
   /** Defaulting, validation, allocation and generation for a candidate object. */
   const prepare = (t: ResourceType, old: JsonObject | undefined, next: JsonObject): void => {
+    // ObjectMeta's maps are omitempty: an empty labels or annotations map is not stored.
+    for (const k of ['labels', 'annotations']) {
+      const v = meta(next)[k];
+      if (isObject(v) && Object.keys(v).length === 0) delete meta(next)[k];
+    }
     if (t.builtin && t.group === 'coordination.k8s.io' && t.kind === 'Lease') decodeLease(next);
     applyDefaults(t, next);
     const causes: StatusCause[] = [...validateObject(t, next)];
@@ -248,6 +253,7 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
   const replace = (t: ResourceType, old: JsonObject, candidate: JsonObject, o: WriteOptions): JsonObject => {
     const next = clone(candidate);
     const m = meta(next);
+    const requestedManagedFields = m.managedFields;
     const rv = m.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== meta(old).resourceVersion) {
       throw conflict(t.group, t.plural, nameOf(old), staleObject);
@@ -269,6 +275,7 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
       prepare(t, old, next);
       result = trackUpdate({
         old,
+        ...(requestedManagedFields !== undefined ? { requestedManagedFields } : {}),
         next,
         manager: o.fieldManager ?? 'unknown',
         apiVersion: apiVersionOf(t),

@@ -166,12 +166,40 @@ function conflictError(conflicts: { path: string; manager: string; apiVersion: s
 
 export type UpdateInput = {
   old: JsonObject | undefined;
+  /**
+   * managedFields the request itself carried. A write other than apply may set them: `[{}]` clears
+   * them, any other non-empty list replaces them; absent or `[]` keeps the stored ones (so a client
+   * that does not know the field never drops it).
+   */
+  requestedManagedFields?: Json;
   next: JsonObject;
   manager: string;
   apiVersion: string;
   now: string;
   includeStatus: boolean;
 };
+
+function isReset(requested: Json | undefined): boolean {
+  return (
+    Array.isArray(requested) &&
+    requested.length === 1 &&
+    isObject(requested[0]) &&
+    Object.keys(requested[0]).length === 0
+  );
+}
+
+function baseEntries(old: JsonObject | undefined, requested: Json | undefined): Entry[] {
+  if (isReset(requested)) return [];
+  if (Array.isArray(requested) && requested.length > 0) {
+    const decoded = entriesOf({ metadata: { managedFields: requested } });
+    // A client that read the object sends its entries back, times re-encoded: those are unchanged.
+    const stored = entriesOf(old);
+    const same = (a: Entry, b: Entry): boolean =>
+      a.manager === b.manager && a.operation === b.operation && setsEqual(a.fields, b.fields);
+    if (decoded.length > 0) return decoded.map((e) => stored.find((o) => same(o, e)) ?? e);
+  }
+  return entriesOf(old);
+}
 
 /** Ownership after a create, update or non-apply patch: changed fields move to `manager` (operation Update). */
 export function trackUpdate(input: UpdateInput): JsonObject {
@@ -187,7 +215,7 @@ export function trackUpdate(input: UpdateInput): JsonObject {
         : !deepEqual(valueAt(old, path), valueAt(next, path));
     }),
   );
-  const entries = entriesOf(old).map((e) => ({
+  const entries = baseEntries(old, input.requestedManagedFields).map((e) => ({
     ...e,
     fields: new Set(
       [...e.fields].filter((p) => present.has(p) && !(changed.has(p) && e.manager !== manager)),

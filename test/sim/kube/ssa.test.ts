@@ -186,3 +186,44 @@ test('re-applying a NodePort Service keeps the allocated nodePort and writes not
   assert.equal((again.spec as k8s.V1ServiceSpec).ports?.[0]?.nodePort, nodePort);
   assert.equal(sim.store.currentRV(), rv);
 });
+
+function jsonPatch(obj: Obj, ops: unknown[], manager = 'fedsync'): Promise<Obj> {
+  return core.patchNamespacedConfigMap(
+    { name: obj.metadata!.name!, namespace: 'default', body: ops, fieldManager: manager },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.JsonPatch),
+  ) as Promise<Obj>;
+}
+
+test('a write other than apply may set managedFields: a list replaces them, [{}] clears them, [] keeps them', async () => {
+  // The object a person made, then fedsync force-applied (adopted) with one value changed.
+  await core.createNamespacedConfigMap({
+    namespace: 'default',
+    body: { metadata: { name: 'mf-edit' }, data: { a: '1', b: '2' } },
+    fieldManager: 'kubectl-create',
+  });
+  const adopted = await apply(cm('mf-edit', { a: '1', b: 'git' }, { owner: 'fedsync' }), 'fedsync', {
+    force: true,
+  });
+  assert.deepEqual(managers(adopted), ['fedsync:Apply', 'kubectl-create:Update']);
+  const others = adopted.metadata!.managedFields!.filter((m) => m.manager !== 'fedsync');
+  const rv = adopted.metadata!.resourceVersion!;
+
+  const ref = cm('mf-edit', {});
+  const released = await jsonPatch(ref, [
+    { op: 'remove', path: '/metadata/labels/owner' },
+    { op: 'add', path: '/metadata/managedFields', value: others },
+    { op: 'replace', path: '/metadata/resourceVersion', value: rv },
+  ]);
+  assert.deepEqual(released.data, { a: '1', b: 'git' }, 'every field stays, fedsync-only ones too');
+  assert.deepEqual(released.metadata?.labels ?? {}, {});
+  assert.deepEqual(managers(released), ['kubectl-create:Update'], 'no Update entry for a removal only');
+
+  // The resourceVersion in the patch is a precondition: a stale one is 409 Conflict.
+  await rejectsWith(jsonPatch(ref, [{ op: 'replace', path: '/metadata/resourceVersion', value: rv }]), 409);
+
+  const kept = await jsonPatch(ref, [{ op: 'add', path: '/metadata/managedFields', value: [] }]);
+  assert.deepEqual(managers(kept), ['kubectl-create:Update'], '[] does not reset');
+  const cleared = await jsonPatch(ref, [{ op: 'add', path: '/metadata/managedFields', value: [{}] }]);
+  assert.deepEqual(managers(cleared), [], '[{}] clears every entry');
+  assert.deepEqual(cleared.data, { a: '1', b: 'git' });
+});

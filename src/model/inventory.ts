@@ -1,0 +1,31 @@
+// What fedsync keeps in every member cluster besides the objects themselves: which objects it
+// manages there, whether it created or adopted each, and what the last apply there knew about the
+// federation as a whole. The cluster adapter stores it (src/kube/inventory.ts); the planner reads it
+// from ObservedCluster and says what it should become in ClusterPlan.
+
+/** A cluster the federation had, as a record remembers it. */
+export type RecordedCluster = { name: string; kubeconfigContext: string };
+
+/**
+ * What the last apply in a cluster knew about the federation. Every Ready cluster gets the same
+ * record from one plan; it changes only when the membership or the held deletes change, so a no-op
+ * reconcile writes nothing.
+ */
+export type FederationRecord = {
+  /**
+   * The clusters registered then, plus clusters no longer registered that may still hold objects
+   * fedsync manages (so a later plan can still say so). Sorted by name.
+   */
+  clusters: RecordedCluster[];
+  /** The deletes that plan held, as their guard digest: what an approval of `commit` approves. */
+  held?: { commit: string; digest: string };
+};
+
+/** One cluster's inventory as a value: what the adapter reads and writes. */
+export type InventoryState = {
+  /** refKeys of every object fedsync manages there, sorted. */
+  keys: string[];
+  /** The subset fedsync adopted (it existed before fedsync applied it); the rest fedsync created. */
+  adopted: string[];
+  record?: FederationRecord;
+};
