@@ -52,7 +52,7 @@ const ioPackages = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'fixtures/**', '.fedsync/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'fixtures/**', '.fedsync/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked.map((c) => ({ ...c, files: ['**/*.ts'] })),
   {

@@ -24,6 +24,7 @@ const concurrency = process.env.FEDSYNC_TEST_CONCURRENCY ?? '2';
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
+  // A CLI spawned by a test runs the TypeScript sources, never a build in dist/ (see bin/choose-entry.js).
+  { stdio: 'inherit', env: { ...process.env, FEDSYNC_ENTRY: process.env.FEDSYNC_ENTRY ?? 'source' } },
 );
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

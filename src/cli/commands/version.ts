@@ -1,11 +1,9 @@
 // `fedsync version`: prints the version of fedsync and of the runtime.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+// A JSON import rather than a file read so the compiled CLI (one bundle in dist/) carries the version.
+import pkg from '../../../package.json' with { type: 'json' };
 
 export function fedsyncVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
   return pkg.version;
 }
 
