@@ -25,9 +25,15 @@ export const EXTERNAL = [
   'node-cron',
 ];
 
-// Files whose change makes a build stale besides the bundled sources: the package manifest and the
-// installed dependency tree (npm rewrites node_modules/.package-lock.json on every install).
-const EXTRA_INPUTS = ['package.json', 'node_modules/.package-lock.json', 'scripts/build.js'];
+// Files whose change makes a build stale besides the bundled sources: the package manifest, the
+// installed dependency tree (npm rewrites node_modules/.package-lock.json on every install) and the
+// patches applied to it (patches/, see docs/source-performance.md).
+const EXTRA_INPUTS = [
+  'package.json',
+  'node_modules/.package-lock.json',
+  'scripts/build.js',
+  ...(existsSync(join(root, 'patches')) ? readdirSync(join(root, 'patches')).map((f) => `patches/${f}`) : []),
+];
 
 function sourceFiles(dir) {
   const out = [];
