@@ -68,7 +68,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const policy = retryPolicy(options.retry);
   const limiter = tokenBucket({ now, sleep: policy.sleep, ...options.rateLimit });
-  const transport = createTransport({ cluster: name, kubeConfig: kc });
+  const transport = createTransport({ cluster: name, kubeConfig: kc, onResponse: limiter.observe });
 
   /** One request: rate-limited, timed out, retried when transient. */
   const call = (req: Omit<HttpRequest, 'timeoutMs'>): Promise<string> =>

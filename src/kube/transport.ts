@@ -39,7 +39,14 @@ function headersOf(init: unknown): Headers {
   return out;
 }
 
-export function createTransport(options: { cluster: ClusterName; kubeConfig: KubeConfig }): Transport {
+export type TransportOptions = {
+  cluster: ClusterName;
+  kubeConfig: KubeConfig;
+  /** Sees the headers of every response, whatever its status (the rate limiter reads them). */
+  onResponse?: (headers: IncomingMessage['headers']) => void;
+};
+
+export function createTransport(options: TransportOptions): Transport {
   const { kubeConfig: kc, cluster } = options;
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error(`kubeconfig for ${cluster}: the current context has no cluster server`);
@@ -84,14 +91,15 @@ export function createTransport(options: { cluster: ClusterName; kubeConfig: Kub
     }, req.timeoutMs);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const r = send(url, { method: req.method, headers, agent: a, signal: controller.signal }, (res) =>
+      const r = send(url, { method: req.method, headers, agent: a, signal: controller.signal }, (res) => {
+        options.onResponse?.(res.headers);
         resolve({
           res,
           abort: () => controller.abort(),
           clearTimer: () => clearTimeout(timer),
           timedOut: () => timedOut,
-        }),
-      );
+        });
+      });
       r.on('error', (err) => {
         clearTimeout(timer);
         reject(timedOut ? timeoutError(label(req), req.timeoutMs) : networkError(label(req), err));
