@@ -234,3 +234,19 @@ test('kubectl get --watch streams changes', { skip }, async () => {
     child.kill();
   }
 });
+
+test('kubectl creates a Lease with MicroTime fields and shows its holder', { skip }, async () => {
+  const file = await manifest(
+    'lease.yaml',
+    'apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: kubectl-lease, namespace: default}\n' +
+      'spec: {holderIdentity: agent-7, leaseDurationSeconds: 15, renewTime: "2026-01-02T03:04:05.123456Z"}\n',
+  );
+  await ok(['create', '-f', file]);
+  const table = await ok(['get', 'lease', 'kubectl-lease']);
+  assert.match(table, /^NAME\s+HOLDER\s+AGE/m);
+  assert.match(table, /kubectl-lease\s+agent-7\s/);
+  const got = JSON.parse(await ok(['get', 'lease', 'kubectl-lease', '-o', 'json'])) as {
+    spec: { renewTime: string };
+  };
+  assert.equal(got.spec.renewTime, '2026-01-02T03:04:05.123456Z');
+});

@@ -24,6 +24,7 @@ import type { Store } from './store.js';
 import { validate as validateObject } from './validate.js';
 import { deletion } from './deletion.js';
 import { listObjects } from './list.js';
+import { decodeLease } from './lease.js';
 
 export type Subresource = 'status' | undefined;
 
@@ -165,6 +166,7 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
 
   /** Defaulting, validation, allocation and generation for a candidate object. */
   const prepare = (t: ResourceType, old: JsonObject | undefined, next: JsonObject): void => {
+    if (t.builtin && t.group === 'coordination.k8s.io' && t.kind === 'Lease') decodeLease(next);
     applyDefaults(t, next);
     const causes: StatusCause[] = [...validateObject(t, next)];
     const oldSelector = old && isObject(old.spec) ? old.spec.selector : undefined;

@@ -132,6 +132,11 @@ const columns: Record<string, Column[]> = {
     { name: 'Ports', cell: () => '80' },
     age,
   ],
+  'coordination.k8s.io/Lease': [
+    name,
+    { name: 'Holder', cell: (o) => text(at(o, 'spec', 'holderIdentity')) },
+    age,
+  ],
 };
 
 /** True when the Accept header asks for a Table first (kubectl's human-readable `get`). */

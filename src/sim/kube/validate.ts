@@ -3,6 +3,7 @@ import { isObject, text, type JsonObject } from './json.js';
 import type { ResourceType } from './resources.js';
 import type { StatusCause } from './status.js';
 import { validateSecret } from './secrets.js';
+import { validateLease } from './lease.js';
 
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -124,6 +125,9 @@ export function validate(t: ResourceType, obj: JsonObject): StatusCause[] {
       }
       break;
     }
+    case 'Lease':
+      causes.push(...validateLease(obj));
+      break;
     default:
       break;
   }
