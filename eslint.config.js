@@ -10,7 +10,7 @@ const pureModules = [
   'src/federation/**/*.ts',
   'src/plan/**/*.ts',
   'src/gcp/model/**/*.ts',
-  'src/report/render/**/*.ts',
+  'src/report/format/**/*.ts',
 ];
 
 // Built-in modules that reach outside the process (bare names; every `node:*` one is refused too).

@@ -131,7 +131,7 @@ export async function run(): Promise<BenchMeasured[]> {
   let actions = 0;
   const plan = () => {
     const p = planRevision(input);
-    actions = p.clusters.reduce((s, c) => s + c.actions.length, 0);
+    actions = p.targets.reduce((s, t) => s + t.actions.length, 0);
   };
   parse();
   plan(); // warm-up

@@ -57,7 +57,7 @@ function manifest(i: number): string {
 export function syncRepoBase(clusters: number): Record<string, string> {
   const files: Record<string, string> = {
     'fedsync.yaml':
-      'apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata:\n  name: bench\nspec:\n  policy: {selfHeal: true, prune: true}\n',
+      'apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata:\n  name: bench\nspec:\n  policy:\n    selfHeal: true\n    prune: true\n    tenancy: {clusterScoped: {allow: [core/Namespace]}}\n',
   };
   for (let i = 0; i < clusters; i++) {
     const name = clusterName(i);

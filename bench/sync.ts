@@ -7,10 +7,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { createFleet } from '../src/agent/fleet.js';
+import { createFleet } from '../src/kube/fleet.js';
 import { reconcileOnce } from '../src/agent/reconcile-once.js';
-import type { ReconcileOutcome } from '../src/agent/reconcile-once.js';
-import type { LoadedRepo } from '../src/cli/load-repo.js';
+import type { ReconcileOutcome } from '../src/model/index.js';
+import type { LoadedRepo } from '../src/source/load-repo.js';
 import { createClusterClient } from '../src/kube/client-node.js';
 import { createParseCache } from '../src/manifests/load.js';
 import { openSource, readFederationAt } from '../src/source/read-federation.js';
@@ -67,7 +67,7 @@ async function measure<T>(world: RunningWorld, fn: () => Promise<T>): Promise<Si
 }
 
 function mustConverge(label: string, outcome: ReconcileOutcome): void {
-  if (outcome.converged) return;
+  if (outcome.status === 'converged') return;
   const problems = outcome.problems.map((p) => `${p.code}: ${p.message}`).slice(0, 3);
   throw new Error(
     `${label}: reconcile ended ${outcome.status}: ${problems.join('; ') || 'no problem given'}`,
@@ -100,13 +100,16 @@ async function fedsyncSide(world: World, dir: string, clusters: number): Promise
         createClusterClient({ name, kubeconfigPath, context }),
     });
     try {
-      mustConverge('warm-up', await reconcileOnce({ read: () => Promise.resolve(before), fleet }));
+      mustConverge(
+        'warm-up',
+        await reconcileOnce({ read: () => Promise.resolve(before), targets: { cluster: fleet } }),
+      );
 
       await repo.commit(`add ${OBJECTS} objects`, syncManifests(OBJECTS));
-      const push = await measure(running, () => reconcileOnce({ read, fleet }));
+      const push = await measure(running, () => reconcileOnce({ read, targets: { cluster: fleet } }));
       mustConverge('push', push.value);
 
-      const noop = await measure(running, () => reconcileOnce({ read, fleet }));
+      const noop = await measure(running, () => reconcileOnce({ read, targets: { cluster: fleet } }));
       mustConverge('no-op', noop.value);
       assertNoWrites(`fedsync, ${clusters} clusters`, writesByCluster(running));
       return { push, noop };

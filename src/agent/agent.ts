@@ -1,15 +1,15 @@
 // The long-lived agent: one reconcile at a time, woken by the schedule, a watch of a local
 // repository, trigger-now, and the plan's own "look again after N seconds" (a pending pod).
-import type { LoadedRepo } from '../cli/load-repo.js';
-import type { Fleet } from './fleet-port.js';
+import type { LoadedRepo } from '../source/load-repo.js';
 import { reconcileOnce } from './reconcile-once.js';
-import type { ReconcileOutcome } from './reconcile-once.js';
+import type { ReconcileOutcome } from '../model/index.js';
+import type { Targets } from './reconcile-once.js';
 import { startTriggers } from './triggers.js';
 import type { RunOutcome, TriggerReason } from './triggers.js';
 
 export type AgentOptions = {
   read: () => Promise<LoadedRepo>;
-  fleet: Fleet;
+  targets: Targets;
   /** Reconcile every this many seconds (plus up to jitterSeconds). */
   intervalSeconds: number;
   jitterSeconds?: number;
@@ -43,10 +43,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     run: async (reasons) => {
       if (requeue) clearTimeout(requeue);
       requeue = undefined;
-      const outcome = await reconcileOnce({ read: options.read, fleet: options.fleet });
+      const outcome = await reconcileOnce({ read: options.read, targets: options.targets });
       last = outcome;
       options.onOutcome(outcome, reasons);
-      const after = outcome.plan?.requeueAfterSeconds;
+      const after = outcome.requeueAfterSeconds;
       if (after !== undefined && !stopped)
         requeue = setTimeout(() => void triggers.now('requeue'), Math.max(1, after) * 1000);
     },

@@ -1,44 +1,44 @@
 // One reconcile of one commit: read the repository at the ref → (any problem: stop, apply nothing,
-// prune nothing) → observe every cluster → plan (pure) → apply → an outcome that is plain data.
-import { renderDesired } from '../federation/desired.js';
-import { refKey } from '../model/index.js';
+// prune nothing) → observe every target → plan (pure) → apply each target's plan through the port
+// of its kind → an outcome that is plain data. The contract is controller-runtime's Result: a status,
+// when to look again, and whether another try of the same commit could help (terminal or not).
+import { addCounts, countOutcomes, emptyCounts, planCounts } from '../model/index.js';
 import type {
-  ClusterName,
+  ApplyObserver,
+  Clock,
+  ClusterPlan,
+  Counts,
   Drift,
   FederationRepo,
-  KubeObject,
+  LoadBalancerPlan,
   ObservedCluster,
+  ObservedLoadBalancer,
   Plan,
   Problem,
+  ReconcileOutcome,
+  ReconcileStatus,
   Revision,
+  TargetPlan,
+  TargetPort,
+  TargetResult,
 } from '../model/index.js';
+import { systemClock } from '../clock.js';
 import { planRevision } from '../plan/plan-revision.js';
-import { applyPlan } from '../kube/apply-plan.js';
-import type { ApplyListener, ApplySummary, ClusterApplyResult } from '../kube/apply-plan.js';
-import { countActions } from '../report/render/plan-text.js';
-import type { PlanCounts } from '../report/render/plan-text.js';
-import type { LoadedRepo } from '../cli/load-repo.js';
-import type { Fleet } from './fleet-port.js';
+import type { LoadedRepo } from '../source/load-repo.js';
+import pLimit from 'p-limit';
 
-export type ReconcileStatus = 'converged' | 'incomplete' | 'failed';
-
-export type ReconcileOutcome = {
-  sha: string;
-  ref?: string;
-  federation?: string;
-  status: ReconcileStatus;
-  /** True when every Ready cluster now matches the commit (no failure, nothing held back). */
-  converged: boolean;
-  problems: Problem[];
-  plan?: { digest: string; counts: PlanCounts; requeueAfterSeconds?: number };
-  clusters: ClusterApplyResult[];
-  summary?: ApplySummary;
-  /** Drift the watch found since the previous reconcile (long-lived agent only). */
-  drift: Drift[];
+/** The ports of every kind of target, as the composition root built them. */
+export type Targets = {
+  cluster: TargetPort<ObservedCluster, ClusterPlan> & {
+    /** Drift the cluster watch found since the last call (long-lived fleets). */
+    takeDrift?(): Drift[];
+  };
+  loadBalancer?: TargetPort<ObservedLoadBalancer, LoadBalancerPlan>;
 };
 
 export type Planned =
-  | { ok: false; revision?: Revision; problems: Problem[] }
+  /** `transient`: another try may succeed (network, server); otherwise a person must act. */
+  | { ok: false; revision?: Revision; problems: Problem[]; transient: boolean }
   | { ok: true; revision: Revision; repo: FederationRepo; observed: ObservedCluster[]; plan: Plan };
 
 const isError = (p: Problem): boolean => p.severity === 'error';
@@ -50,133 +50,120 @@ function failure(code: string, err: unknown): Problem {
 /** Reads, observes and plans; nothing is written anywhere. */
 export async function planOnce(options: {
   read: () => Promise<LoadedRepo>;
-  fleet: Pick<Fleet, 'observe'>;
-  now: Date;
+  targets: Pick<Targets, 'cluster'>;
+  clock?: Clock;
 }): Promise<Planned> {
   let loaded: LoadedRepo;
   try {
     loaded = await options.read();
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    return { ok: false, problems: [failure(typeof code === 'string' ? code : 'source.error', err)] };
+    const { code, transient } = err as { code?: unknown; transient?: unknown };
+    return {
+      ok: false,
+      problems: [failure(typeof code === 'string' ? code : 'source.error', err)],
+      transient: transient !== false,
+    };
   }
   const revision = loaded.revision ?? { sha: 'unknown' };
-  if (!loaded.ok) return { ok: false, revision, problems: loaded.problems };
+  if (!loaded.ok) return { ok: false, revision, problems: loaded.problems, transient: false };
   const repo = loaded.value;
   let observed: ObservedCluster[];
   try {
-    observed = await options.fleet.observe(repo);
+    observed = await options.targets.cluster.observe({ repo });
   } catch (err) {
-    return { ok: false, revision, problems: [failure('observe.failed', err)] };
+    return { ok: false, revision, problems: [failure('observe.failed', err)], transient: true };
   }
-  const plan = planRevision({ revision, repo, clusters: observed, now: options.now.toISOString() });
+  const now = (options.clock ?? systemClock).now();
+  const plan = planRevision({ revision, repo, clusters: observed, now: now.toISOString() });
   return { ok: true, revision, repo, observed, plan };
 }
 
-/** What fedsync wants in each cluster now, for the drift detector (same rendering as the planner). */
-function desiredAfter(
-  planned: Extract<Planned, { ok: true }>,
-  now: Date,
-  results: ClusterApplyResult[],
-): Map<ClusterName, KubeObject[]> {
-  const ready = planned.repo.clusters
-    .map((c) => c.name)
-    .filter((n) => planned.observed.find((o) => o.name === n)?.health === 'Ready');
-  const state = renderDesired({
-    repo: planned.repo,
-    sha: planned.revision.sha,
-    ready,
-    observed: planned.observed,
-    now: now.toISOString(),
-  });
-  const out = new Map<ClusterName, KubeObject[]>();
-  for (const r of results) {
-    // Only objects now in line with Git: a failed apply or a skip must not be "corrected" in a loop.
-    const inLine = new Set(
-      r.results.filter((x) => x.outcome === 'done' || x.op === 'unchanged').map((x) => x.key),
-    );
-    const desired = state.byCluster.get(r.cluster) ?? [];
-    out.set(
-      r.cluster,
-      desired.filter((d) => inLine.has(refKey(d.ref))).map((d) => d.object),
-    );
+function applyTarget(
+  t: TargetPlan,
+  targets: Targets,
+  observed: readonly ObservedCluster[],
+  observer: ApplyObserver | undefined,
+): Promise<TargetResult> {
+  const opts = observer ? { observer } : {};
+  switch (t.kind) {
+    case 'cluster':
+      return targets.cluster.apply(t, { observed: observed.find((o) => o.name === t.name), ...opts });
+    case 'loadBalancer': {
+      const port = targets.loadBalancer;
+      if (!port)
+        return Promise.resolve({
+          kind: t.kind,
+          name: t.name,
+          results: [],
+          error: { code: 'apply.noTarget', message: 'no Google Cloud access configured for load balancers' },
+          bookkeepingWrites: 0,
+        });
+      return port.apply(t, { observed: undefined, ...opts });
+    }
   }
-  return out;
+}
+
+/**
+ * Whether another try of the same commit cannot do better: decided here, once. Held changes and plan
+ * problems wait for a new commit (an approval, a fix); failed or unrun writes may pass on a retry.
+ */
+function isTerminal(status: ReconcileStatus, counts: Counts): boolean {
+  if (status !== 'incomplete') return false;
+  return counts.failed === 0 && counts.notRun === 0;
 }
 
 export async function reconcileOnce(options: {
   read: () => Promise<LoadedRepo>;
-  fleet: Fleet;
-  now?: () => Date;
-  listener?: ApplyListener;
-  clusterConcurrency?: number;
+  targets: Targets;
+  clock?: Clock;
+  observer?: ApplyObserver;
+  /** Targets applied at the same time (default 16: each cluster has its own rate limit). */
+  targetConcurrency?: number;
 }): Promise<ReconcileOutcome> {
-  const now = options.now ?? (() => new Date());
-  const started = now();
-  const planned = await planOnce({ read: options.read, fleet: options.fleet, now: started });
-  const drift = options.fleet.drift?.takeDrift() ?? [];
+  const planned = await planOnce({
+    read: options.read,
+    targets: options.targets,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const takeDrift = (): Drift[] => options.targets.cluster.takeDrift?.() ?? [];
   if (!planned.ok) {
+    const problems = planned.problems;
     return {
+      status: 'failed',
       sha: planned.revision?.sha ?? 'unknown',
       ...(planned.revision?.ref ? { ref: planned.revision.ref } : {}),
-      status: 'failed',
-      converged: false,
-      problems: planned.problems,
-      clusters: [],
-      drift,
+      targets: [],
+      problems,
+      terminal: !planned.transient,
+      drift: takeDrift(),
     };
   }
   const { plan, observed, revision } = planned;
-  const tracker = options.fleet.drift;
-  const listeners = [tracker?.listener, options.listener].filter((l): l is ApplyListener => !!l);
-  const applied = await applyPlan({
-    plan,
-    clients: options.fleet.clients,
-    inventories: new Map(observed.map((o) => [o.name, o.inventory])),
-    liveObjects: new Map(observed.map((o) => [o.name, o.objects])),
-    writeInventory: options.fleet.writeInventory,
-    ...(options.clusterConcurrency ? { clusterConcurrency: options.clusterConcurrency } : {}),
-    listener: fanOut(listeners),
-  });
-  if (tracker) {
-    const selfHeal = planned.repo.federation.policy.selfHeal;
-    for (const [cluster, objects] of desiredAfter(planned, started, applied.clusters))
-      tracker.setDesired(cluster, objects, { selfHeal });
-  }
+  const limit = pLimit(options.targetConcurrency ?? 16);
+  const results = await Promise.all(
+    plan.targets.map((t) => limit(() => applyTarget(t, options.targets, observed, options.observer))),
+  );
   const problems = [
     ...plan.problems,
-    ...applied.clusters.flatMap((c): Problem[] =>
-      c.error
-        ? [{ code: c.error.code, severity: 'error', message: c.error.message, cluster: c.cluster }]
-        : [],
+    ...results.flatMap((r): Problem[] =>
+      r.error ? [{ code: r.error.code, severity: 'error', message: r.error.message, cluster: r.name }] : [],
     ),
   ];
-  const converged = applied.ok && applied.summary.blocked === 0 && !problems.some(isError);
+  const counts = results.reduce((sum, r) => addCounts(sum, countOutcomes(r.results)), emptyCounts());
+  const applied = counts.failed === 0 && counts.notRun === 0 && results.every((r) => !r.error);
+  const status: ReconcileStatus =
+    applied && counts.held === 0 && !problems.some(isError) ? 'converged' : applied ? 'incomplete' : 'failed';
   return {
+    status,
     sha: revision.sha,
     ...(revision.ref ? { ref: revision.ref } : {}),
     federation: plan.federation,
-    // failed: a write failed; incomplete: held deletes or plan problems kept it from converging.
-    status: converged ? 'converged' : applied.ok ? 'incomplete' : 'failed',
-    converged,
+    plan: { digest: plan.digest, counts: planCounts(plan) },
+    targets: results,
+    counts,
     problems,
-    plan: {
-      digest: plan.digest,
-      counts: countActions(plan.clusters.flatMap((c) => c.actions)),
-      ...(plan.requeueAfterSeconds !== undefined ? { requeueAfterSeconds: plan.requeueAfterSeconds } : {}),
-    },
-    clusters: applied.clusters,
-    summary: applied.summary,
-    drift: [...drift, ...(tracker?.takeDrift() ?? [])],
-  };
-}
-
-function fanOut(listeners: ApplyListener[]): ApplyListener {
-  return {
-    clusterStarted: (c) => listeners.forEach((l) => l.clusterStarted?.(c)),
-    objectApplied: (c, d, live) => listeners.forEach((l) => l.objectApplied?.(c, d, live)),
-    objectDeleted: (c, ref) => listeners.forEach((l) => l.objectDeleted?.(c, ref)),
-    objectFinished: (c, r) => listeners.forEach((l) => l.objectFinished?.(c, r)),
-    clusterFinished: (c, r) => listeners.forEach((l) => l.clusterFinished?.(c, r)),
+    terminal: isTerminal(status, counts),
+    ...(plan.requeueAfterSeconds !== undefined ? { requeueAfterSeconds: plan.requeueAfterSeconds } : {}),
+    drift: takeDrift(),
   };
 }

@@ -1,5 +1,5 @@
 // The one place the CLI picks the ClusterClient adapter: @kubernetes/client-node (src/kube).
-import type { ClientFactory } from '../agent/fleet.js';
+import type { ClientFactory } from '../kube/fleet.js';
 import { createClusterClient } from '../kube/client-node.js';
 
 export const createClient: ClientFactory = ({ name, kubeconfigPath, context }) =>

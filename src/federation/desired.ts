@@ -32,7 +32,7 @@ export type DesiredState = {
   byCluster: Map<ClusterName, DesiredObject[]>;
   problems: Problem[];
   /** Plan again after this many seconds (a pending pod is about to count as unschedulable). */
-  recheckAfterSeconds?: number;
+  requeueAfterSeconds?: number;
 };
 
 export type DesiredInput = {
@@ -71,7 +71,7 @@ function scheduleWorkload(options: {
   observed: ObservedCluster[];
   now: string;
   report: Report;
-}): { replicas: Record<ClusterName, number>; recheckAfterSeconds?: number } {
+}): { replicas: Record<ClusterName, number>; requeueAfterSeconds?: number } {
   const { fed, ref, targets, report } = options;
   const signals = workloadSignals({
     key: options.key,
@@ -100,9 +100,9 @@ function scheduleWorkload(options: {
     const text = `${n} replicas kept pending beyond the cluster's capacity while they are also placed elsewhere`;
     report('replicas.overflow', 'warning', text, cluster);
   }
-  return signals.recheckAfterSeconds === undefined
+  return signals.requeueAfterSeconds === undefined
     ? { replicas: result.replicas }
-    : { replicas: result.replicas, recheckAfterSeconds: signals.recheckAfterSeconds };
+    : { replicas: result.replicas, requeueAfterSeconds: signals.requeueAfterSeconds };
 }
 
 /** The member object for one cluster: the shared base, or a copy with replicas and overrides. */
@@ -191,8 +191,8 @@ export function renderDesired(input: DesiredInput): DesiredState {
         report,
       });
       replicas = scheduled.replicas;
-      if (scheduled.recheckAfterSeconds !== undefined) {
-        recheck = Math.min(recheck ?? Infinity, scheduled.recheckAfterSeconds);
+      if (scheduled.requeueAfterSeconds !== undefined) {
+        recheck = Math.min(recheck ?? Infinity, scheduled.requeueAfterSeconds);
       }
       // Clusters without a preference entry get no copy (kubefed writes placement = planned clusters).
       targets = targets.filter((c) => c in scheduled.replicas);
@@ -217,5 +217,5 @@ export function renderDesired(input: DesiredInput): DesiredState {
   }
   return recheck === undefined
     ? { byCluster, problems }
-    : { byCluster, problems, recheckAfterSeconds: recheck };
+    : { byCluster, problems, requeueAfterSeconds: recheck };
 }

@@ -9,7 +9,7 @@ export type WorkloadSignals = {
   current: Record<ClusterName, number>;
   capacity: Record<ClusterName, number>;
   /** Seconds until the next still-young unschedulable pod crosses the threshold, if any. */
-  recheckAfterSeconds?: number;
+  requeueAfterSeconds?: number;
 };
 
 /**
@@ -35,7 +35,7 @@ export function workloadSignals(options: {
         stuck++;
       } else {
         const wait = Math.max(1, Math.ceil(UNSCHEDULABLE_THRESHOLD_SECONDS - ageSeconds));
-        out.recheckAfterSeconds = Math.min(out.recheckAfterSeconds ?? Infinity, wait);
+        out.requeueAfterSeconds = Math.min(out.requeueAfterSeconds ?? Infinity, wait);
       }
     }
     if (stuck > 0) out.capacity[cluster.name] = Math.max(0, observed.specReplicas - stuck);

@@ -5,7 +5,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { FIELD_MANAGER, type ClusterName, type KubeObject, type ObjectRef } from '../model/index.js';
 import { createDiscovery, discoveryPath } from './discovery.js';
-import { unknownKindError } from './errors.js';
+import { KubeconfigError, kubeconfigLoadError, unknownKindError } from './errors.js';
 import { tokenBucket, type RateLimitOptions } from './rate-limit.js';
 import { retryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { createTransport, type HttpRequest } from './transport.js';
@@ -33,9 +33,14 @@ export type ClusterClientOptions = {
 /** A KubeConfig whose current context is `context` (validated: unknown contexts throw). */
 export function loadKubeConfig(path: string, context?: string): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromFile(path);
+  try {
+    kc.loadFromFile(path);
+  } catch (err) {
+    throw kubeconfigLoadError(path, err);
+  }
   if (context !== undefined) {
-    if (!kc.getContextObject(context)) throw new Error(`kubeconfig ${path} has no context ${context}`);
+    if (!kc.getContextObject(context))
+      throw new KubeconfigError(`kubeconfig ${path} has no context ${context}`);
     kc.setCurrentContext(context);
   }
   return kc;

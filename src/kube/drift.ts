@@ -1,23 +1,18 @@
-// Drift detector: fed by the watch cache's events, it compares each change of an object fedsync
-// applied with what fedsync wants there (diffObject: the planner's own comparison, so an object
-// fedsync just applied never shows drift). Self-heal on: re-apply the desired object; off: report.
+// Drift detection in a live fleet: the caches' watch events go to the pure judge (src/plan/drift.ts)
+// with what fedsync wants in each cluster; a drift it decides to correct is re-applied here, one
+// correction per object at a time, and every drift is recorded with what became of it.
 //
-// The race a previous attempt lost: while fedsync applies a new revision, the watch delivers its own
-// writes, which differ from the OLD desired object and were "corrected" back. Three guards:
-// 1. a cluster is paused from the start of an apply there until the reconcile hands over the new
-//    desired state (setDesired); events seen meanwhile are kept (latest per object) and checked only
-//    against the NEW desired state on resume, so a real edit during an apply is not lost;
-// 2. every object fedsync applies records its new desired copy and the resourceVersion the server
-//    returned at once; events at or below that resourceVersion are older than fedsync's write;
-// 3. an event whose only managedFields change is by fedsync is fedsync's own write.
-import { FIELD_MANAGER, refKey, refOf } from '../model/index.js';
-import type { ClusterName, Drift, KubeObject, ObjectRef } from '../model/index.js';
-import { diffObject } from '../plan/diff.js';
-import { maskChanges } from '../plan/mask.js';
-import type { ApplyListener } from './apply-plan.js';
+// While fedsync applies a new revision to a cluster, the watch delivers fedsync's own writes, which
+// differ from the OLD desired objects. So a cluster is paused from the start of an apply there until
+// the new desired state arrives (setDesired); events seen meanwhile are kept (latest per object) and
+// judged against the NEW desired state on resume, so a real edit during an apply is not lost.
+import { systemClock } from '../clock.js';
+import { refKey, refOf } from '../model/index.js';
+import type { Clock, ClusterName, Drift, KubeObject } from '../model/index.js';
+import { judgeWatchEvent, rememberWrite } from '../plan/drift.js';
+import type { CorrectionBudget, DriftMemory } from '../plan/drift.js';
+import type { WriteListener } from './apply.js';
 import type { ClusterClient, WatchEvent } from './port.js';
-
-type ManagedEntry = { manager?: string; operation?: string; subresource?: string; time?: string };
 
 type ClusterState = {
   desired: Map<string, KubeObject>;
@@ -25,10 +20,7 @@ type ClusterState = {
   paused: boolean;
   /** Latest event per object while paused. */
   pending: Map<string, WatchEvent>;
-  /** resourceVersion fedsync's last write returned, per object. */
-  writtenVersion: Map<string, string>;
-  /** managedFields times last seen, per object: `manager|operation|subresource` → time. */
-  managed: Map<string, Map<string, string>>;
+  memory: Map<string, DriftMemory>;
   /** Objects with a correction in flight (one at a time per object). */
   correcting: Set<string>;
 };
@@ -36,9 +28,9 @@ type ClusterState = {
 export type DriftDetector = {
   /** Feed one watch event of `cluster` (from the cache's onEvent). */
   onEvent(cluster: ClusterName, event: WatchEvent): void;
-  /** Hooks for applyPlan: pause per cluster, record each applied object. */
-  listener: ApplyListener;
-  /** The desired state after a reconcile; resumes the cluster and checks what arrived meanwhile. */
+  /** Hooks for the apply verb: pause per cluster, remember each write. */
+  listener: WriteListener;
+  /** The desired state after an apply; resumes the cluster and judges what arrived meanwhile. */
   setDesired(cluster: ClusterName, desired: KubeObject[], options: { selfHeal: boolean }): void;
   /** Drift found since the last call. */
   takeDrift(): Drift[];
@@ -48,57 +40,14 @@ export type DriftDetector = {
 
 export type DriftDetectorOptions = {
   clients: ReadonlyMap<ClusterName, ClusterClient>;
-  now?: () => Date;
-  /**
-   * At most `max` corrections of one object within `windowMs` (default 5 in 10 minutes). Beyond it
-   * the drift is only reported: another controller is fighting fedsync, and correcting at watch
-   * speed would turn that into a write storm. The next reconcile still applies Git.
-   */
-  correctionLimit?: { max: number; windowMs: number };
+  clock?: Clock;
+  /** Default: 5 corrections of one object in 10 minutes, then only reported. */
+  correctionBudget?: CorrectionBudget;
   onDrift?: (drift: Drift) => void;
 };
 
-function managedOf(obj: KubeObject): Map<string, string> {
-  const out = new Map<string, string>();
-  const entries = obj.metadata.managedFields;
-  if (!Array.isArray(entries)) return out;
-  for (const e of entries as ManagedEntry[])
-    out.set(`${e.manager ?? ''}|${e.operation ?? ''}|${e.subresource ?? ''}`, e.time ?? '');
-  return out;
-}
-
-/** Managers whose managedFields entry is new or has a new time since `before`. */
-function changedManagers(
-  before: Map<string, string> | undefined,
-  after: Map<string, string>,
-): string[] | undefined {
-  if (!before) return undefined;
-  const out: string[] = [];
-  for (const [k, time] of after) if (before.get(k) !== time) out.push(k.slice(0, k.indexOf('|')));
-  return out;
-}
-
-/** Field manager of the newest entry that is not fedsync's. */
-export function lastOtherManager(obj: KubeObject): string | undefined {
-  const entries = obj.metadata.managedFields;
-  if (!Array.isArray(entries)) return undefined;
-  let best: ManagedEntry | undefined;
-  for (const e of entries as ManagedEntry[]) {
-    if (!e.manager || e.manager === FIELD_MANAGER) continue;
-    if (!best || (e.time ?? '') >= (best.time ?? '')) best = e;
-  }
-  return best?.manager;
-}
-
-/** True when `rv` is known to be no newer than `written` (resourceVersions compared only as integers). */
-function notNewer(rv: unknown, written: string | undefined): boolean {
-  if (typeof rv !== 'string' || written === undefined) return false;
-  if (!/^\d+$/.test(rv) || !/^\d+$/.test(written)) return rv === written;
-  return BigInt(rv) <= BigInt(written);
-}
-
 export function createDriftDetector(options: DriftDetectorOptions): DriftDetector {
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const clusters = new Map<ClusterName, ClusterState>();
   const found: Drift[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -111,8 +60,7 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
         selfHeal: true,
         paused: false,
         pending: new Map(),
-        writtenVersion: new Map(),
-        managed: new Map(),
+        memory: new Map(),
         correcting: new Set(),
       };
       clusters.set(cluster, s);
@@ -125,45 +73,24 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
     options.onDrift?.(drift);
   };
 
-  const limit = options.correctionLimit ?? { max: 5, windowMs: 10 * 60_000 };
-  /** Correction times per `cluster|refKey`, newest last. */
-  const corrections = new Map<string, number[]>();
-  const withinLimit = (cluster: ClusterName, key: string): boolean => {
-    const at = now().getTime();
-    const id = `${cluster}|${key}`;
-    const recent = (corrections.get(id) ?? []).filter((t) => at - t < limit.windowMs);
-    if (recent.length >= limit.max) {
-      corrections.set(id, recent);
-      return false;
-    }
-    corrections.set(id, [...recent, at]);
-    return true;
-  };
-
-  const correct = (cluster: ClusterName, s: ClusterState, key: string, base: Omit<Drift, 'action'>): void => {
+  const correct = (
+    cluster: ClusterName,
+    s: ClusterState,
+    key: string,
+    base: Omit<Drift, 'correction'>,
+  ): void => {
     const client = options.clients.get(cluster);
     const desired = s.desired.get(key);
-    if (!client || !desired || s.correcting.has(key)) return;
-    if (!withinLimit(cluster, key)) {
-      const minutes = Math.round(limit.windowMs / 60_000);
-      record({
-        ...base,
-        action: 'reported',
-        reason:
-          `not corrected: corrected ${limit.max} times in ${minutes} min; another controller may be ` +
-          'fighting fedsync over these fields (the next reconcile still applies Git)',
-      });
-      return;
-    }
+    if (!client || !desired) return;
     s.correcting.add(key);
     const run = client
       .apply(desired)
       .then((live) => {
-        noteWrite(s, key, live);
-        record({ ...base, action: 'corrected' });
+        s.memory.set(key, rememberWrite(s.memory.get(key), live));
+        record({ ...base, correction: 'done' });
       })
       .catch((err: unknown) => {
-        record({ ...base, action: 'failed', error: err instanceof Error ? err.message : String(err) });
+        record({ ...base, correction: 'failed', error: err instanceof Error ? err.message : String(err) });
       })
       .finally(() => {
         s.correcting.delete(key);
@@ -172,50 +99,47 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
     inFlight.add(run);
   };
 
-  const noteWrite = (s: ClusterState, key: string, live: KubeObject): void => {
-    const rv = live.metadata.resourceVersion;
-    if (typeof rv === 'string') s.writtenVersion.set(key, rv);
-    s.managed.set(key, managedOf(live));
-  };
-
   const check = (cluster: ClusterName, s: ClusterState, event: WatchEvent): void => {
-    if ((event.type as string) === 'BOOKMARK') return;
+    if (event.type === 'BOOKMARK') return;
     const key = refKey(refOf(event.object));
     const desired = s.desired.get(key);
     if (!desired) return;
-    if (notNewer(event.object.metadata.resourceVersion, s.writtenVersion.get(key))) return;
-    if (event.type === 'DELETED') {
-      s.managed.delete(key);
-      s.writtenVersion.delete(key);
-      const base = {
-        cluster,
-        ref: refOf(desired),
-        fields: [{ path: '(object)', from: '(deleted)', to: '(exists)' }],
-        detectedAt: now().toISOString(),
-      };
-      if (s.selfHeal) correct(cluster, s, key, base);
-      else record({ ...base, action: 'reported' });
+    const now = clock.now();
+    const before = s.memory.get(key);
+    const { verdict, memory } = judgeWatchEvent({
+      desired,
+      event: { type: event.type, object: event.object },
+      memory: before,
+      selfHeal: s.selfHeal,
+      nowMs: now.getTime(),
+      ...(options.correctionBudget ? { budget: options.correctionBudget } : {}),
+    });
+    if (verdict.kind === 'none') {
+      s.memory.set(key, memory);
       return;
     }
-    const managed = managedOf(event.object);
-    const changed = changedManagers(s.managed.get(key), managed);
-    s.managed.set(key, managed);
-    if (changed && changed.length > 0 && changed.every((m) => m === FIELD_MANAGER)) return;
-    const fields = maskChanges(desired.kind, diffObject(desired, event.object));
-    if (fields.length === 0) return;
-    const manager = lastOtherManager(event.object);
     const base = {
       cluster,
       ref: refOf(desired),
-      fields,
-      detectedAt: now().toISOString(),
-      ...(manager ? { manager } : {}),
+      fields: verdict.fields,
+      detectedAt: now.toISOString(),
+      ...(verdict.manager ? { manager: verdict.manager } : {}),
     };
-    if (s.selfHeal) correct(cluster, s, key, base);
-    else record({ ...base, action: 'reported' });
+    if (verdict.decision === 'report') {
+      s.memory.set(key, memory);
+      record({ ...base, correction: 'notRun', ...(verdict.reason ? { reason: verdict.reason } : {}) });
+      return;
+    }
+    if (s.correcting.has(key)) {
+      // A correction is already on its way: it spends no budget and records nothing more.
+      s.memory.set(key, { ...memory, corrections: before?.corrections ?? [] });
+      return;
+    }
+    s.memory.set(key, memory);
+    correct(cluster, s, key, base);
   };
 
-  const listener: ApplyListener = {
+  const listener: WriteListener = {
     clusterStarted(cluster) {
       stateOf(cluster).paused = true;
     },
@@ -223,11 +147,11 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
       const s = stateOf(cluster);
       const key = refKey(refOf(desired));
       s.desired.set(key, desired);
-      noteWrite(s, key, live);
+      s.memory.set(key, rememberWrite(s.memory.get(key), live));
     },
-    objectDeleted(cluster, ref: ObjectRef) {
+    objectDeleted(cluster, action) {
       const s = stateOf(cluster);
-      const key = refKey(ref);
+      const key = refKey(action.ref);
       s.desired.delete(key);
       s.pending.delete(key);
     },
@@ -237,7 +161,7 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
     listener,
     onEvent(cluster, event) {
       const s = stateOf(cluster);
-      if ((event.type as string) === 'BOOKMARK') return;
+      if (event.type === 'BOOKMARK') return;
       if (s.paused) {
         s.pending.set(refKey(refOf(event.object)), event);
         return;

@@ -1,25 +1,71 @@
 // Classifies every failure of a request to a member cluster into a KubeError, once. Messages name
-// the request and the server's machine-readable reason, never a request or response body: a Secret
-// could be in either (a 422 message quotes the rejected value).
-import type { ClusterName } from '../model/index.js';
+// the request, the server's reason and its Status message (`namespaces "tenant-b" not found`), but
+// never a body beyond that message: decoder context is cut and the values of a Secret the request
+// carried are redacted, since a message can quote what was sent.
+import { safeReason as safeYamlReason } from '../manifests/yaml.js';
+import type { ActionError, ClusterName } from '../model/index.js';
 import { KubeError, KubeErrorCode } from './port.js';
 
 export type RequestLabel = { cluster: ClusterName; method: string; path: string };
 
-/** The parts of a Kubernetes Status body that are safe to repeat: enums and field paths. */
-function safeReason(bodyText: string): string {
+// Older API servers (json-iterator decoders) append the input around a decoding error:
+// `..., error found in #10 byte of ...|"password":"hunter2"|..., bigger context ...|...|...`.
+const DECODER_CONTEXT =
+  /(, error found in #\d+ byte of |, bigger context |, parsing \d+ \.\.\.|\.\.\.\|).*$/s;
+const MAX_MESSAGE = 400;
+
+/**
+ * The Status `message` cut to what a person needs: no decoder context (which quotes the request),
+ * no value of the Secret the request carried, at most MAX_MESSAGE characters.
+ */
+export function safeStatusMessage(message: string, redact: readonly string[] = []): string {
+  let out = message.replace(DECODER_CONTEXT, '').replace(/\s+/g, ' ').trim();
+  for (const value of [...redact].sort((a, b) => b.length - a.length)) {
+    if (value === '') continue;
+    // A short value would match inside ordinary words; it is removed only where quoted.
+    out =
+      value.length >= 6
+        ? out.split(value).join('(redacted)')
+        : out.split(JSON.stringify(value)).join('"(redacted)"');
+  }
+  return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}…` : out;
+}
+
+/** The values a Secret request body carries (stringData, data and data decoded), to keep out of messages. */
+export function secretValuesOf(body: string | undefined): string[] {
+  if (body === undefined || !body.includes('Secret')) return [];
+  let obj: { kind?: unknown; data?: unknown; stringData?: unknown };
+  try {
+    obj = JSON.parse(body) as typeof obj;
+  } catch {
+    return [];
+  }
+  if (obj.kind !== 'Secret') return [];
+  const values: string[] = [];
+  const strings = (m: unknown): string[] =>
+    typeof m === 'object' && m !== null
+      ? Object.values(m).filter((v): v is string => typeof v === 'string')
+      : [];
+  values.push(...strings(obj.stringData));
+  for (const v of strings(obj.data)) values.push(v, Buffer.from(v, 'base64').toString('utf8'));
+  return values;
+}
+
+/** What of a Kubernetes Status body is repeated: its reason, and its message or the fields concerned. */
+function safeReason(bodyText: string, redact: readonly string[]): string {
   try {
     const status = JSON.parse(bodyText) as {
       reason?: unknown;
+      message?: unknown;
       details?: { causes?: { field?: unknown }[] };
     };
     const reason = typeof status.reason === 'string' ? status.reason : '';
+    const message = typeof status.message === 'string' ? safeStatusMessage(status.message, redact) : '';
     const fields = (status.details?.causes ?? [])
       .map((c) => (typeof c.field === 'string' ? c.field : ''))
       .filter((f) => f !== '');
-    return [reason, fields.length > 0 ? `fields ${[...new Set(fields)].join(', ')}` : '']
-      .filter((s) => s !== '')
-      .join(': ');
+    const detail = message || (fields.length > 0 ? `fields ${[...new Set(fields)].join(', ')}` : '');
+    return [reason, detail].filter((s) => s !== '').join(': ');
   } catch {
     return '';
   }
@@ -50,8 +96,9 @@ export function httpError(
   status: number,
   bodyText: string,
   retryAfterSeconds?: number,
+  redact: readonly string[] = [],
 ): KubeError {
-  const reason = safeReason(bodyText);
+  const reason = safeReason(bodyText, redact);
   return new KubeError({
     code: codeOfStatus(status),
     cluster: label.cluster,
@@ -64,7 +111,7 @@ export function httpError(
 /** A 410 delivered inside a watch stream as an ERROR event (the usual way servers say it). */
 export function watchErrorEvent(label: RequestLabel, status: Record<string, unknown>): KubeError {
   const code = typeof status.code === 'number' ? status.code : 500;
-  return httpError(label, code, JSON.stringify({ reason: status.reason }));
+  return httpError(label, code, JSON.stringify({ reason: status.reason, message: status.message }));
 }
 
 export function timeoutError(label: RequestLabel, timeoutMs: number): KubeError {
@@ -92,4 +139,42 @@ export function unknownKindError(cluster: ClusterName, apiVersion: string, kind:
     cluster,
     message: `${cluster} does not serve ${kind} in ${apiVersion}`,
   });
+}
+
+/** The kubeconfig file cannot be used (unreadable, not YAML, no such context). */
+export class KubeconfigError extends Error {
+  readonly code = 'kube.kubeconfig';
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeconfigError';
+  }
+}
+
+/**
+ * Why a kubeconfig did not load, naming the file and the YAML problem's line and column only. The
+ * parser's own message shows the lines around the problem, and those hold tokens and keys.
+ */
+export function kubeconfigLoadError(path: string, err: unknown): KubeconfigError {
+  const e = err as { mark?: { line?: unknown; column?: unknown }; reason?: unknown; code?: unknown };
+  if (e.mark && typeof e.mark.line === 'number') {
+    const column = typeof e.mark.column === 'number' ? `, column ${e.mark.column + 1}` : '';
+    const reason = typeof e.reason === 'string' ? safeYamlReason(e.reason) : 'syntax error';
+    return new KubeconfigError(
+      `kubeconfig ${path} is not valid YAML: line ${e.mark.line + 1}${column}: ${reason}`,
+    );
+  }
+  if (typeof e.code === 'string') return new KubeconfigError(`cannot read kubeconfig ${path} (${e.code})`);
+  // client-node's own checks (`clusters[0].name is missing`) name fields, never values.
+  const message = err instanceof Error && !/\n/.test(err.message) ? `: ${err.message}` : '';
+  return new KubeconfigError(`kubeconfig ${path} cannot be used${message}`);
+}
+
+/** Any failure as an ActionError value: a KubeError's code and message, or a generic one. */
+export function errorOf(err: unknown): ActionError {
+  if (err instanceof KubeError) return { code: err.code, message: err.message };
+  const code = (err as { code?: unknown } | null)?.code;
+  return {
+    code: typeof code === 'string' ? code : 'apply.error',
+    message: err instanceof Error ? err.message : String(err),
+  };
 }

@@ -6,7 +6,14 @@ import { request as httpRequest, type Agent, type IncomingMessage } from 'node:h
 import { request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterName } from '../model/index.js';
-import { httpError, networkError, parseRetryAfter, timeoutError, type RequestLabel } from './errors.js';
+import {
+  httpError,
+  networkError,
+  parseRetryAfter,
+  secretValuesOf,
+  timeoutError,
+  type RequestLabel,
+} from './errors.js';
 
 export type HttpRequest = {
   method: 'GET' | 'PATCH' | 'DELETE' | 'POST' | 'PUT';
@@ -121,7 +128,7 @@ export function createTransport(options: TransportOptions): Transport {
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return;
     const ra = res.headers['retry-after'];
-    throw httpError(label(req), status, text, parseRetryAfter(ra, Date.now()));
+    throw httpError(label(req), status, text, parseRetryAfter(ra, Date.now()), secretValuesOf(req.body));
   };
 
   return {

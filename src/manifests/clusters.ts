@@ -7,6 +7,16 @@ import type { ObjectDoc } from './document.js';
 import { FEDERATION_V1_API, FEDSYNC_API, KUBEFED_CORE_API } from './kinds.js';
 import { check, problemAt } from './problems.js';
 import { fedsyncClusterSchema, foreignClusterSchema } from './schemas.js';
+import type { PathPart } from './yaml.js';
+
+/** A registration plus where its identity (context, declared API servers) is written. */
+export type ReadCluster = {
+  registration: ClusterRegistration;
+  doc: ObjectDoc;
+  /** Path of the field naming the context (metadata.name when the context defaults to the name). */
+  contextPath: PathPart[];
+  servers: { address: string; path: PathPart[] }[];
+};
 
 export function isClusterKind(apiVersion: string, kind: string): boolean {
   return (
@@ -15,7 +25,7 @@ export function isClusterKind(apiVersion: string, kind: string): boolean {
   );
 }
 
-export function readCluster(d: ObjectDoc, problems: Problem[]): ClusterRegistration | undefined {
+export function readCluster(d: ObjectDoc, problems: Problem[]): ReadCluster | undefined {
   const { apiVersion, kind } = d.obj;
   const source = { file: d.doc.file, line: d.doc.line };
   if (apiVersion === FEDSYNC_API && kind === 'Cluster') {
@@ -34,17 +44,25 @@ export function readCluster(d: ObjectDoc, problems: Problem[]): ClusterRegistrat
       if (c.spec.gcp.zones) gcp.zones = c.spec.gcp.zones;
       reg.gcp = gcp;
     }
-    return reg;
+    const contextPath = c.spec.kubeconfigContext ? ['spec', 'kubeconfigContext'] : ['metadata', 'name'];
+    return { registration: reg, doc: d, contextPath, servers: [] };
   }
   if (isClusterKind(apiVersion, kind)) {
     const c = check(foreignClusterSchema, d.obj, d.spot, [], `${apiVersion} ${kind}`, problems);
     if (!c) return undefined;
-    return {
+    const registration: ClusterRegistration = {
       name: c.metadata.name,
       labels: c.metadata.labels ?? {},
       kubeconfigContext: c.spec?.secretRef?.name ?? c.metadata.name,
       source,
     };
+    const servers: ReadCluster['servers'] = (c.spec?.serverAddressByClientCIDRs ?? []).map((a, i) => ({
+      address: a.serverAddress,
+      path: ['spec', 'serverAddressByClientCIDRs', i, 'serverAddress'],
+    }));
+    if (c.spec?.apiEndpoint) servers.push({ address: c.spec.apiEndpoint, path: ['spec', 'apiEndpoint'] });
+    const contextPath = c.spec?.secretRef ? ['spec', 'secretRef', 'name'] : ['metadata', 'name'];
+    return { registration, doc: d, contextPath, servers };
   }
   problems.push(
     problemAt(

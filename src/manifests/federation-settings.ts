@@ -1,9 +1,10 @@
-// `fedsync.yaml`: the Federation object (name, GCP project/network, policy, approvals).
+// `fedsync.yaml`: the Federation object (name, GCP project/network, policy, approvals, tenancy).
 import type { FederationSettings } from '../model/federation.js';
 import type { Problem } from '../model/problem.js';
 import type { ObjectDoc } from './document.js';
 import { check } from './problems.js';
 import { federationSchema } from './schemas.js';
+import { combineTenancy, tenancyLayer } from './tenancy.js';
 
 export const DEFAULT_FEDERATION_NAME = 'fedsync';
 
@@ -27,6 +28,15 @@ export function readFederationSettings(d: ObjectDoc, problems: Problem[]): Feder
         out.reason = a.reason;
         return out;
       }),
+      tenancy: combineTenancy([
+        tenancyLayer(
+          'repository',
+          f.spec.policy.tenancy,
+          f.spec.policy.tenancy
+            ? { file: d.doc.file, line: d.doc.lineAt(['spec', 'policy', 'tenancy']) }
+            : undefined,
+        ),
+      ]),
     },
     source: { file: d.doc.file, line: d.doc.line },
   };

@@ -7,3 +7,8 @@ export { parseYamlFile } from './yaml.js';
 export type { YamlDocument, ParsedFile } from './yaml.js';
 export { parseLabelSelectorString, parseV1ClusterSelector, parseClusterNames } from './selectors.js';
 export { DEFAULT_FEDERATION_NAME } from './federation-settings.js';
+export { duplicateServers, normaliseServer } from './servers.js';
+export type { DuplicateServer } from './servers.js';
+export { combineTenancy, DEFAULT_TENANCY, readOperatorPolicy, tenancyLayer } from './tenancy.js';
+export type { OperatorPolicyFile } from './tenancy.js';
+export { describeTenancy } from './tenancy-text.js';

@@ -11,6 +11,7 @@ import { PLACEMENT_ANNOTATIONS, PREFERENCE_ANNOTATIONS, checkClusterNames } from
 import { check, problemAt } from './problems.js';
 import { checkPreferenceClusters, hint, replicaScheduling } from './scheduling.js';
 import { federatedSchema, rspSchema } from './schemas.js';
+import { secretOverrideProblem } from './secret-data.js';
 import { fromLabelSelector } from './selectors.js';
 import { splitApiVersion } from '../model/kube.js';
 
@@ -162,6 +163,13 @@ export function normaliseFederated(d: ObjectDoc, ctx: NormaliseContext): Entry |
           ),
         );
       seen.add(c.path);
+      if (c.op !== 'remove' && kind === 'Secret' && apiVersion === 'v1') {
+        const message = secretOverrideProblem(c.path, c.value);
+        if (message)
+          ctx.problems.push(
+            problemAt(d.spot, [...at, 'clusterOverrides', j, 'value'], 'secret.invalidData', message),
+          );
+      }
       const op: Override = { op: c.op, path: c.path };
       if (c.op !== 'remove') op.value = c.value;
       return op;

@@ -7,6 +7,7 @@ import type { ObjectRef } from '../model/kube.js';
 import { failed, ok } from '../model/problem.js';
 import type { Problem, Result } from '../model/problem.js';
 import { isClusterKind, readCluster } from './clusters.js';
+import type { ReadCluster } from './clusters.js';
 import { asObjectDoc } from './document.js';
 import type { ObjectDoc } from './document.js';
 import type { Entry, NormaliseContext } from './entry.js';
@@ -18,6 +19,10 @@ import type { ManifestLimits } from './limits.js';
 import { normalisePlain } from './plain.js';
 import { problemAt } from './problems.js';
 import { checkReferences } from './references.js';
+import { checkDuplicateRegistrations } from './registrations.js';
+import { combineTenancy, readOperatorPolicy, tenancyLayer } from './tenancy.js';
+import type { OperatorPolicyFile } from './tenancy.js';
+import { checkTenancy } from './tenancy-check.js';
 import { parseYamlFile } from './yaml.js';
 import type { ParsedFile, YamlDocument } from './yaml.js';
 
@@ -31,7 +36,12 @@ export function createParseCache(): ParseCache {
   return { entries: new Map(), parsed: 0 };
 }
 
-export type LoadOptions = { limits?: Partial<ManifestLimits>; cache?: ParseCache };
+export type LoadOptions = {
+  limits?: Partial<ManifestLimits>;
+  cache?: ParseCache;
+  /** The operator's tenancy policy, from outside the repository: the repository cannot loosen it. */
+  operatorPolicy?: OperatorPolicyFile;
+};
 
 export type FileRole = 'federation' | 'cluster' | 'manifest' | 'ignored';
 
@@ -124,14 +134,22 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
       );
   }
   if (fedDocs[0]) federation = readFederationSettings(fedDocs[0], problems) ?? federation;
+  const operator = options.operatorPolicy && readOperatorPolicy(options.operatorPolicy, problems);
+  const tenancy = combineTenancy([
+    ...(federation.policy.tenancy?.layers ?? [tenancyLayer('repository', undefined)]),
+    ...(operator ? [operator] : []),
+  ]);
+  federation = { ...federation, policy: { ...federation.policy, tenancy } };
 
   // clusters/
   const clusters: ClusterRegistration[] = [];
+  const read: ReadCluster[] = [];
   const clusterSeen = new Map<string, Seen>();
   for (const doc of byRole.cluster) {
     const d = asObjectDoc(doc, problems);
-    const reg = d && readCluster(d, problems);
-    if (!d || !reg) continue;
+    const r = d && readCluster(d, problems);
+    if (!d || !r) continue;
+    const reg = r.registration;
     const first = clusterSeen.get(reg.name);
     if (first) {
       problems.push(
@@ -146,7 +164,9 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
     }
     clusterSeen.set(reg.name, reg.source);
     clusters.push(reg);
+    read.push(r);
   }
+  checkDuplicateRegistrations(read, problems);
 
   // manifests
   const ctx: NormaliseContext = { clusters: new Set(clusters.map((c) => c.name)), problems };
@@ -196,6 +216,7 @@ export function loadFederation(files: RepoFile[], options: LoadOptions = {}): Re
   const byKey = new Map(entries.map((e) => [refKey(refOf(e.object.template)), e]));
   for (const d of rsps) applyRsp(d, byKey, ctx);
   checkReferences(entries, problems);
+  checkTenancy(entries, tenancy, problems);
 
   if (problems.some((p) => p.severity === 'error')) return failed(sortProblems(problems));
   return ok({

@@ -10,6 +10,7 @@ import {
   servicePartSchema,
   workloadPartSchema,
 } from './schemas.js';
+import { checkSecretData } from './secret-data.js';
 import type { PathPart } from './yaml.js';
 
 export type ServicePort = {
@@ -39,6 +40,11 @@ export function readParts(
   if ((kind === 'Deployment' || kind === 'ReplicaSet') && /^(apps|extensions)\//.test(apiVersion)) {
     const w = check(workloadPartSchema, obj, spot, base, kind, problems);
     return w ? { kind: 'Workload', replicas: w.spec?.replicas } : undefined;
+  }
+  if (kind === 'Secret' && apiVersion === 'v1') {
+    const before = problems.length;
+    checkSecretData(obj, spot, base, problems);
+    return problems.length > before ? undefined : { kind: 'Other' };
   }
   if (kind === 'Service' && apiVersion === 'v1') {
     const s = check(servicePartSchema, obj, spot, base, 'Service', problems);

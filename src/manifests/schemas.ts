@@ -1,6 +1,7 @@
 // zod schemas of everything fedsync interprets. fedsync's own kinds are strict (an unknown field is
 // an error); foreign kinds are loose except where fedsync reads them.
 import { z } from 'zod';
+import { SYSTEM_NAMESPACES } from '../model/tenancy.js';
 
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -57,6 +58,40 @@ const approvalSchema = z
     message: 'an approval names exactly one of digest or commit',
   });
 
+const namespacePattern = z
+  .string()
+  .regex(/^[a-z0-9*][-a-z0-9*]*$/, 'must be a namespace name, with * matching any characters');
+const kindPattern = z
+  .string()
+  .regex(
+    /^[a-z0-9*][-a-z0-9.*]*\/[A-Za-z0-9*]+$/,
+    'must be group/Kind (core/Secret, apps/Deployment, rbac.authorization.k8s.io/*, */*)',
+  );
+const allowDeny = <T extends z.ZodType>(pattern: T) =>
+  z.strictObject({ allow: z.array(pattern).optional(), deny: z.array(pattern).optional() });
+
+/** Tenancy rules, in fedsync.yaml (spec.policy.tenancy) and in an operator's policy file (spec). */
+export const tenancySchema = z.strictObject({
+  namespaces: allowDeny(namespacePattern).optional(),
+  kinds: allowDeny(kindPattern).optional(),
+  clusterScoped: z.strictObject({ allow: z.array(kindPattern).optional() }).optional(),
+  systemNamespaces: z
+    .strictObject({
+      allow: z
+        .array(z.enum(SYSTEM_NAMESPACES, { error: () => `must be one of ${SYSTEM_NAMESPACES.join(', ')}` }))
+        .optional(),
+    })
+    .optional(),
+});
+
+/** The operator's policy file: the same rules, outside the repository. */
+export const tenancyPolicyFileSchema = z.strictObject({
+  apiVersion: z.literal('fedsync.io/v1alpha1'),
+  kind: z.literal('TenancyPolicy'),
+  metadata: ownMeta,
+  spec: tenancySchema.prefault({}),
+});
+
 export const federationSchema = z.strictObject({
   apiVersion: z.literal('fedsync.io/v1alpha1'),
   kind: z.literal('Federation'),
@@ -71,6 +106,7 @@ export const federationSchema = z.strictObject({
           selfHeal: z.boolean().default(true),
           prune: z.boolean().default(true),
           approvals: z.array(approvalSchema).default([]),
+          tenancy: tenancySchema.optional(),
         })
         .prefault({}),
     })
@@ -101,7 +137,14 @@ export const foreignClusterSchema = z.looseObject({
     name: z.string().regex(DNS_LABEL, 'must be a lowercase DNS label (a-z, 0-9, "-", at most 63)'),
     labels: stringMap.optional(),
   }),
-  spec: z.looseObject({ secretRef: z.looseObject({ name: z.string().min(1) }).optional() }).optional(),
+  spec: z
+    .looseObject({
+      secretRef: z.looseObject({ name: z.string().min(1) }).optional(),
+      // federation v1: where clients reach the API server; kubefed: the API server's URL.
+      serverAddressByClientCIDRs: z.array(z.looseObject({ serverAddress: z.string().min(1) })).optional(),
+      apiEndpoint: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export const replicaPreferenceSchema = z

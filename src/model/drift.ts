@@ -1,9 +1,7 @@
 // Drift: live fields fedsync owns that differ from Git, e.g. after someone ran `kubectl edit`.
 import type { ClusterName, ObjectRef } from './kube.js';
+import type { Outcome } from './outcome.js';
 import type { FieldChange } from './plan.js';
-
-export const DriftAction = { corrected: 'corrected', reported: 'reported', failed: 'failed' } as const;
-export type DriftAction = (typeof DriftAction)[keyof typeof DriftAction];
 
 export type Drift = {
   cluster: ClusterName;
@@ -14,10 +12,13 @@ export type Drift = {
   detectedAt: string;
   /** The field manager of the newest non-fedsync managedFields entry, when the server said. */
   manager?: string;
-  /** What fedsync did about it: corrected (self-heal on), reported (off), failed (correction failed). */
-  action: DriftAction;
-  /** Present when action is failed. */
+  /**
+   * What became of the correction: done (corrected), failed, or notRun (only reported: self-heal
+   * is off, or `reason` says why it was not corrected).
+   */
+  correction: Exclude<Outcome, 'noop'>;
+  /** Present when the correction failed. */
   error?: string;
-  /** Why a drift was only reported although self-heal is on (e.g. correction paused). */
+  /** Why a drift was only reported although self-heal is on (e.g. correction budget spent). */
   reason?: string;
 };

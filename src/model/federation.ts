@@ -3,6 +3,7 @@
 // which dialect a manifest used.
 import type { ClusterName, KubeObject, Labels } from './kube.js';
 import type { SourceLocation } from './problem.js';
+import type { TenancyPolicy } from './tenancy.js';
 
 export type LabelSelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
 
@@ -78,6 +79,8 @@ export type FederationPolicy = {
   selfHeal: boolean;
   prune: boolean;
   approvals: Approval[];
+  /** What the repository may create where; set by the loader (absent in hand-built models). */
+  tenancy?: TenancyPolicy;
 };
 
 export type FederationSettings = {
@@ -97,8 +100,11 @@ export type FederationRepo = {
 /** A commit of the federation repository. */
 export type Revision = {
   sha: string;
+  /** The first parent's SHA, when known (an approval by commit needs it). */
+  parent?: string;
   ref?: string;
   author?: string;
   message?: string;
+  /** Paths changed against `parent`; undefined when unknown (e.g. shallow history). */
   changedPaths?: string[];
 };

@@ -29,3 +29,13 @@ export type ObservedCluster = {
   /** Keyed by the workload's refKey. */
   workloads: Record<string, ObservedWorkload>;
 };
+
+/**
+ * The Google Cloud resources of one load balancer as observed: the `<collection>/<name>` key of each
+ * resource fedsync owns for it, with the resource as the Compute API returned it.
+ */
+export type ObservedLoadBalancer = {
+  /** `<namespace>/<name>` of the federated Ingress. */
+  name: string;
+  resources: Record<string, Record<string, unknown>>;
+};

@@ -1,50 +1,85 @@
 // The Plan: plain data that the CLI prints, tests compare with golden files, and apply executes
-// without deciding anything again.
+// without deciding anything again. One plan per target (a member cluster, a load balancer), every
+// action in the one vocabulary of outcome.ts.
+import { refKey, subject } from './kube.js';
 import type { ClusterName, KubeObject, ObjectRef } from './kube.js';
 import type { ClusterHealth } from './observed.js';
 import type { Problem } from './problem.js';
 import type { Revision } from './federation.js';
+import { countOutcomes } from './outcome.js';
+import type { Action, Counts } from './outcome.js';
 
-export const PLAN_SCHEMA_VERSION = 1;
+export const PLAN_SCHEMA_VERSION = 2;
 
-/** One changed field: a JSON-pointer-like dotted path and the values (Secret values are masked). */
+/** One changed field: a dotted path and the values (Secret values are masked). */
 export type FieldChange = { path: string; from?: unknown; to?: unknown };
 
-export const KubeOp = {
-  create: 'create',
-  update: 'update',
-  adopt: 'adopt',
-  delete: 'delete',
-  unchanged: 'unchanged',
-  skip: 'skip',
-} as const;
-export type KubeOp = (typeof KubeOp)[keyof typeof KubeOp];
-
+/** One planned action on an object of a member cluster. */
 export type KubeAction =
-  | { op: 'create'; ref: ObjectRef; object: KubeObject; reason: string }
-  | { op: 'update'; ref: ObjectRef; object: KubeObject; changes: FieldChange[]; reason: string }
-  | { op: 'adopt'; ref: ObjectRef; object: KubeObject; changes: FieldChange[]; reason: string }
-  /** `blockedBy` lists the guard codes that hold this delete back; apply never runs a blocked delete. */
-  | { op: 'delete'; ref: ObjectRef; reason: string; blockedBy: string[] }
-  | { op: 'unchanged'; ref: ObjectRef }
-  | { op: 'skip'; ref: ObjectRef; reason: string };
+  | { action: 'create'; ref: ObjectRef; object: KubeObject; reason: string }
+  | { action: 'update'; ref: ObjectRef; object: KubeObject; changes: FieldChange[]; reason: string }
+  | { action: 'adopt'; ref: ObjectRef; object: KubeObject; changes: FieldChange[]; reason: string }
+  /** `apiVersion` is the live object's: what the delete request is sent as. */
+  | { action: 'delete'; ref: ObjectRef; apiVersion: string; reason: string }
+  /** A delete the guards in `heldBy` hold; apply never runs it. */
+  | { action: 'held'; ref: ObjectRef; apiVersion: string; reason: string; heldBy: string[] }
+  /** `object` is the desired copy: later watch events are compared with it (drift). */
+  | { action: 'unchanged'; ref: ObjectRef; object: KubeObject }
+  | { action: 'skip'; ref: ObjectRef; reason: string };
+
+/** One planned action on a Google Cloud resource of a load balancer. */
+export type LoadBalancerAction = {
+  action: Exclude<Action, 'adopt'>;
+  /** `<collection>/<name>`, e.g. `urlMaps/k8s-um-default-myingress--0123456789abcdef`. */
+  key: string;
+  reason?: string;
+  changes?: FieldChange[];
+  /** Set when action is `held`. */
+  heldBy?: string[];
+};
+
+export const TargetKind = { cluster: 'cluster', loadBalancer: 'loadBalancer' } as const;
+export type TargetKind = (typeof TargetKind)[keyof typeof TargetKind];
 
 export type ClusterPlan = {
-  cluster: ClusterName;
+  kind: 'cluster';
+  /** The cluster's name in the repository. */
+  name: ClusterName;
   health: ClusterHealth;
   /** Already in apply order: creates/updates by phase, then deletes in reverse phase order. */
   actions: KubeAction[];
   /** refKeys fedsync owns there once this plan is applied (the next inventory). */
   inventory: string[];
+  /** Drift found later by the watch: corrected at once (true) or only reported. */
+  selfHeal: boolean;
 };
 
+export type LoadBalancerPlan = {
+  kind: 'loadBalancer';
+  /** `<namespace>/<name>` of the federated Ingress the load balancer serves. */
+  name: string;
+  /** Already in apply order: creates bottom-up, deletes top-down. */
+  actions: LoadBalancerAction[];
+};
+
+export type TargetPlan = ClusterPlan | LoadBalancerPlan;
+
+/** The identity of an action inside its target, and its human name. */
+export function actionKey(a: KubeAction | LoadBalancerAction): string {
+  return 'ref' in a ? refKey(a.ref) : a.key;
+}
+
+export function actionSubject(a: KubeAction | LoadBalancerAction): string {
+  return 'ref' in a ? subject(a.ref) : a.key;
+}
+
 /**
- * Safety guards that fired in this plan. Added by the planner issue: the approval digest cannot be
- * `Plan.digest` (an approval committed to the repo would change the plan it names), so guards get a
- * digest of their own over exactly the deletes they hold, computed before approvals are applied.
+ * Safety guards that fired in this plan. The approval digest cannot be `Plan.digest` (an approval
+ * committed to the repo would change the plan it names), so guards get a digest of their own over
+ * exactly what they hold, computed before approvals are applied.
  */
 export type GuardSummary = {
-  /** `sha256:<hex>` over every held delete (guard code, target, refKey); an approval names it. */
+  /** `sha256:<hex>` over every held action (guard code, target, key); an approval names it. */
   digest: string;
   /** Guard codes that fired, sorted. */
   guards: string[];
@@ -58,10 +93,25 @@ export type Plan = {
   revision: Revision;
   /** `sha256:<hex>` over the plan's decisions; approvals in the repo may name it. */
   digest: string;
-  clusters: ClusterPlan[];
+  /** Member clusters first (sorted by name), then load balancers (sorted by name). */
+  targets: TargetPlan[];
   problems: Problem[];
   /** Present when a safety guard fired (see GuardSummary). */
   guards?: GuardSummary;
-  /** When set, plan again after this many seconds even without a change (e.g. a pending pod). */
+  /** Plan again after this many seconds even without a change (e.g. a pending pod). */
   requeueAfterSeconds?: number;
 };
+
+export function clusterPlans(plan: Pick<Plan, 'targets'>): ClusterPlan[] {
+  return plan.targets.filter((t): t is ClusterPlan => t.kind === 'cluster');
+}
+
+export function loadBalancerPlans(plan: Pick<Plan, 'targets'>): LoadBalancerPlan[] {
+  return plan.targets.filter((t): t is LoadBalancerPlan => t.kind === 'loadBalancer');
+}
+
+/** Counts of every action of one target plan, or of the whole plan. */
+export function planCounts(plan: Pick<Plan, 'targets'> | TargetPlan): Counts {
+  const targets = 'targets' in plan ? plan.targets : [plan];
+  return countOutcomes(targets.flatMap((t): { action: Action }[] => t.actions));
+}

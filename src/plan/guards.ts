@@ -10,7 +10,7 @@ export const GuardCode = {
 } as const;
 export type GuardCode = (typeof GuardCode)[keyof typeof GuardCode];
 
-/** One delete that one or more guards hold. `target` is a cluster name (the LB issue adds `loadbalancer`). */
+/** One action that one or more guards hold: `target` is the cluster's name or the load balancer's id. */
 export type GuardedDelete = { target: string; key: string; subject: string; guards: GuardCode[] };
 
 /** The mass-prune threshold: more deletes than this in one cluster need approval. */
@@ -33,11 +33,8 @@ const GUARD_TEXT: Record<GuardCode, string> = {
   [GuardCode.lbFrontendDelete]: 'this deletes a load-balancer frontend (its address stops serving)',
 };
 
-/**
- * The revision being planned, as far as approvals by commit need it: `parent` is its first parent's
- * SHA, `changedPaths` what changed against that parent (undefined when unknown, e.g. shallow).
- */
-export type GuardRevision = Pick<Revision, 'sha' | 'changedPaths'> & { parent?: string };
+/** The revision being planned, as far as approvals by commit need it. */
+export type GuardRevision = Pick<Revision, 'sha' | 'parent' | 'changedPaths'>;
 
 const FEDSYNC_FILES = new Set(['fedsync.yaml', 'fedsync.yml']);
 

@@ -1,38 +1,48 @@
 // Plan.digest: a fingerprint of what a plan decides (not of the revision it was computed at), so
 // two revisions with the same effect share a digest. Secret values are masked before hashing.
-import type { KubeAction, Plan } from '../model/index.js';
-import { refKey } from '../model/index.js';
+import type { KubeAction, LoadBalancerAction, Plan } from '../model/index.js';
+import { actionKey } from '../model/index.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './digest.js';
 import { maskObject } from './mask.js';
 
-function actionFacts(a: KubeAction): unknown {
-  const key = refKey(a.ref);
-  switch (a.op) {
+function kubeFacts(a: KubeAction): unknown {
+  const key = actionKey(a);
+  switch (a.action) {
     case 'create':
-      return [a.op, key, maskObject(a.object)];
+      return [a.action, key, maskObject(a.object)];
     case 'update':
     case 'adopt':
-      return [a.op, key, maskObject(a.object), a.changes];
+      return [a.action, key, maskObject(a.object), a.changes];
     case 'delete':
-      return [a.op, key, a.blockedBy];
+      return [a.action, key];
+    case 'held':
+      return [a.action, key, a.heldBy];
     case 'skip':
-      return [a.op, key, a.reason];
+      return [a.action, key, a.reason];
     case 'unchanged':
-      return [a.op, key];
+      return [a.action, key];
   }
+}
+
+function loadBalancerFacts(a: LoadBalancerAction): unknown {
+  return [a.action, a.key, a.changes ?? [], a.heldBy ?? []];
 }
 
 /** Streams the facts into one sha256 (no single huge string for 10 × 5,000 actions). */
 export function planDigest(plan: Plan): string {
   const hash = createHash('sha256');
   hash.update(canonicalJson({ federation: plan.federation, guards: plan.guards }));
-  for (const c of plan.clusters) {
-    hash.update(`\ncluster ${c.cluster} ${c.health}\n`);
-    for (const a of c.actions) {
-      hash.update(
-        a.op === 'unchanged' ? `unchanged ${refKey(a.ref)}\n` : `${canonicalJson(actionFacts(a))}\n`,
-      );
+  for (const t of plan.targets) {
+    if (t.kind === 'cluster') {
+      hash.update(`\ncluster ${t.name} ${t.health}\n`);
+      for (const a of t.actions)
+        hash.update(
+          a.action === 'unchanged' ? `unchanged ${actionKey(a)}\n` : `${canonicalJson(kubeFacts(a))}\n`,
+        );
+    } else {
+      hash.update(`\nloadBalancer ${t.name}\n`);
+      for (const a of t.actions) hash.update(`${canonicalJson(loadBalancerFacts(a))}\n`);
     }
   }
   for (const p of plan.problems)

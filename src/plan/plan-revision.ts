@@ -34,8 +34,8 @@ import { orderForApply, orderForDelete } from './order.js';
 import { planDigest } from './plan-digest.js';
 
 export type PlanInput = {
-  /** `parent` (first parent's SHA) and `changedPaths` let an approval name a commit (guards.ts). */
-  revision: Revision & { parent?: string };
+  /** `parent` and `changedPaths` let an approval name a commit (guards.ts). */
+  revision: Revision;
   repo: FederationRepo;
   clusters: ObservedCluster[];
   /** ISO-8601; the only notion of time the planner has. */
@@ -52,7 +52,7 @@ export function isOwnedBy(obj: KubeObject, federation: string): boolean {
   return labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE && labels[LABEL_FEDERATION] === federation;
 }
 
-type DeleteCandidate = { ref: ObjectRef; key: string };
+type DeleteCandidate = { ref: ObjectRef; key: string; apiVersion: string };
 
 type ClusterDraft = {
   observed: ObservedCluster;
@@ -79,12 +79,17 @@ function draftCluster(options: {
     desiredKeys.add(d.key);
     const live = observed.objects[d.key];
     if (isDisabled(d.object, ANNOTATION_RECONCILE) || isDisabled(live, ANNOTATION_RECONCILE)) {
-      forward.push({ op: 'skip', ref: d.ref, reason: `${ANNOTATION_RECONCILE}: ${DISABLED}` });
+      forward.push({ action: 'skip', ref: d.ref, reason: `${ANNOTATION_RECONCILE}: ${DISABLED}` });
       if (inInventory.has(d.key)) keep.push(d.key);
       continue;
     }
     if (!live) {
-      forward.push({ op: 'create', ref: d.ref, object: d.object, reason: 'in Git, missing in the cluster' });
+      forward.push({
+        action: 'create',
+        ref: d.ref,
+        object: d.object,
+        reason: 'in Git, missing in the cluster',
+      });
       keep.push(d.key);
       continue;
     }
@@ -95,7 +100,7 @@ function draftCluster(options: {
       otherFederation !== undefined &&
       otherFederation !== federation
     ) {
-      forward.push({ op: 'skip', ref: d.ref, reason: `owned by federation ${otherFederation}` });
+      forward.push({ action: 'skip', ref: d.ref, reason: `owned by federation ${otherFederation}` });
       problems.push({
         code: 'object.ownedByOtherFederation',
         severity: 'error',
@@ -110,16 +115,16 @@ function draftCluster(options: {
     keep.push(d.key);
     if (!isOwnedBy(live, federation)) {
       forward.push({
-        op: 'adopt',
+        action: 'adopt',
         ref: d.ref,
         object: d.object,
         changes,
         reason: "exists without fedsync's labels",
       });
     } else if (changes.length > 0) {
-      forward.push({ op: 'update', ref: d.ref, object: d.object, changes, reason: 'differs from Git' });
+      forward.push({ action: 'update', ref: d.ref, object: d.object, changes, reason: 'differs from Git' });
     } else {
-      forward.push({ op: 'unchanged', ref: d.ref });
+      forward.push({ action: 'unchanged', ref: d.ref, object: d.object });
     }
   }
 
@@ -138,29 +143,33 @@ function draftCluster(options: {
       if (!live) continue;
       const ref = parseRefKey(key);
       if (!isOwnedBy(live, federation)) {
-        forward.push({ op: 'skip', ref, reason: "no longer carries fedsync's labels; left alone" });
+        forward.push({ action: 'skip', ref, reason: "no longer carries fedsync's labels; left alone" });
       } else if (
         isDisabled(live, ANNOTATION_PRUNE) ||
         isDisabled(options.repoObjects.get(key)?.template, ANNOTATION_PRUNE)
       ) {
-        forward.push({ op: 'skip', ref, reason: `not desired here, but ${ANNOTATION_PRUNE}: ${DISABLED}` });
+        forward.push({
+          action: 'skip',
+          ref,
+          reason: `not desired here, but ${ANNOTATION_PRUNE}: ${DISABLED}`,
+        });
         keep.push(key);
       } else if (isDisabled(live, ANNOTATION_RECONCILE)) {
         forward.push({
-          op: 'skip',
+          action: 'skip',
           ref,
           reason: `not desired here, but ${ANNOTATION_RECONCILE}: ${DISABLED}`,
         });
         keep.push(key);
       } else if (!options.prune) {
         forward.push({
-          op: 'skip',
+          action: 'skip',
           ref,
           reason: 'not desired here, but pruning is off (spec.policy.prune: false)',
         });
         keep.push(key);
       } else {
-        deletes.push({ ref, key });
+        deletes.push({ ref, key, apiVersion: live.apiVersion });
       }
     }
   }
@@ -237,47 +246,50 @@ export function planRevision(input: PlanInput): Plan {
   problems.push(...outcome.problems);
   const holds = new Map(held.map((h) => [`${h.target}\u0000${h.key}`, h.guards]));
 
-  const clusters: ClusterPlan[] = names.map((name) => {
+  const targets: ClusterPlan[] = names.map((name) => {
     const draft = drafts.get(name);
     if (!draft) {
       const observed = observedByName.get(name);
       return {
-        cluster: name,
+        kind: 'cluster',
+        name,
         health: 'Offline',
         actions: [],
         inventory: [...(observed?.inventory ?? [])].sort(),
+        selfHeal: repo.federation.policy.selfHeal,
       };
     }
     const inventory = new Set(draft.keep);
-    const deletes: KubeAction[] = draft.deletes.map((d) => {
-      const blockedBy = (holds.get(`${name}\u0000${d.key}`) ?? []).filter((g) => !outcome.released.has(g));
-      if (blockedBy.length > 0) inventory.add(d.key);
-      return {
-        op: 'delete',
-        ref: d.ref,
-        reason: 'removed from Git (in the inventory, carries fedsync labels)',
-        blockedBy,
-      };
+    const deletes: KubeAction[] = draft.deletes.map((d): KubeAction => {
+      const heldBy = (holds.get(`${name}\u0000${d.key}`) ?? []).filter((g) => !outcome.released.has(g));
+      const reason = 'removed from Git (in the inventory, carries fedsync labels)';
+      if (heldBy.length === 0) return { action: 'delete', ref: d.ref, apiVersion: d.apiVersion, reason };
+      // Held: it stays in the inventory, so a later approved plan can still delete it.
+      inventory.add(d.key);
+      return { action: 'held', ref: d.ref, apiVersion: d.apiVersion, reason, heldBy };
     });
     return {
-      cluster: name,
+      kind: 'cluster',
+      name,
       health: 'Ready',
       actions: [...orderForApply(draft.forward), ...orderForDelete(deletes)],
       inventory: [...inventory].sort(),
+      selfHeal: repo.federation.policy.selfHeal,
     };
   });
 
+  // The parent only decides approvals by commit; the plan names the commit it was made for.
   const { parent: _parent, ...planned } = revision;
   const plan: Plan = {
     schemaVersion: PLAN_SCHEMA_VERSION,
     federation,
     revision: planned,
     digest: '',
-    clusters,
+    targets,
     problems,
   };
   if (outcome.summary) plan.guards = outcome.summary;
-  if (desired.recheckAfterSeconds !== undefined) plan.requeueAfterSeconds = desired.recheckAfterSeconds;
+  if (desired.requeueAfterSeconds !== undefined) plan.requeueAfterSeconds = desired.requeueAfterSeconds;
   plan.digest = planDigest(plan);
   return plan;
 }

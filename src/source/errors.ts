@@ -7,7 +7,11 @@ export const SourceErrorCode = {
   auth: 'source.auth',
   unreachable: 'source.unreachable',
   refNotFound: 'source.refNotFound',
+  /** The ref is revision syntax (`HEAD~1`) or not a ref name at all. */
+  invalidRef: 'source.invalidRef',
   limit: 'source.limit',
+  /** The operator's tenancy policy file cannot be read. */
+  policyFile: 'source.policyFile',
   git: 'source.git',
 } as const;
 export type SourceErrorCode = (typeof SourceErrorCode)[keyof typeof SourceErrorCode];

@@ -2,6 +2,7 @@
 // no working tree): the first fetch is shallow (depth 1), later fetches pass no depth at all so only
 // new objects travel (an absolute depth would re-download the whole tree every time). A local
 // repository is read in place. Force-pushes need nothing special: the fetched tip is the revision.
+import type { Revision } from '../model/federation.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -17,8 +18,9 @@ import { createGitReadFs } from './git-fs.js';
 import type { GitReadFs } from './git-fs.js';
 import { createHttpClient } from './http-client.js';
 import { displayUrl, parseRepoLocation } from './location.js';
-import { defaultSourceLimits } from './port.js';
-import type { GitSource, RevisionFiles, SourceLimits, SourceRevision } from './port.js';
+import { defaultFetchTimeouts, defaultSourceLimits } from './port.js';
+import { checkRef } from './refs.js';
+import type { FetchTimeouts, GitSource, RevisionFiles, SourceLimits } from './port.js';
 import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
 
@@ -36,7 +38,8 @@ export type GitSourceOptions = {
   /** PEM file of CAs to trust in addition to the system ones. */
   caFile?: string;
   limits?: Partial<SourceLimits>;
-  timeoutMs?: number;
+  /** Deadline, idle timeout and low-speed limit of every fetch (defaultFetchTimeouts). */
+  timeouts?: Partial<FetchTimeouts>;
   /** Which paths readFiles returns; default the federation's YAML files (see fileRole). */
   include?: (path: string) => boolean;
   env?: NodeJS.ProcessEnv;
@@ -90,11 +93,11 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
   });
 
   /** Peels `oid` to its commit and describes it, in one read of the repository. */
-  const describe = async (gitdir: string, oid: string, ref: string | undefined): Promise<SourceRevision> => {
+  const describe = async (gitdir: string, oid: string, ref: string | undefined): Promise<Revision> => {
     const fs = createGitReadFs(gitdir);
     const sha = await peelToCommit(fs, gitdir, oid, cache);
     const { commit } = await git.readCommit({ fs, gitdir, oid: sha, cache });
-    const rev: SourceRevision = {
+    const rev: Revision = {
       sha,
       author: `${commit.author.name} <${commit.author.email}>`,
       message: commit.message.trim(),
@@ -126,6 +129,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
       stats,
       description: path,
       async latestRevision(ref) {
+        if (ref !== undefined) checkRef(ref);
         const want = ref ?? 'HEAD';
         try {
           const oid = SHA.test(want)
@@ -157,9 +161,14 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
       throw new SourceError(SourceErrorCode.invalidLocation, `cannot read the CA bundle ${options.caFile}`);
     }
   }
-  const { client: http, takeLimitError } = createHttpClient({
+  const timeouts = { ...defaultFetchTimeouts, ...options.timeouts };
+  const {
+    client: http,
+    takeLimitError,
+    withDeadline,
+  } = createHttpClient({
     maxResponseBytes: limits.maxPackBytes,
-    timeoutMs: options.timeoutMs ?? 60_000,
+    timeouts,
     ...(ca ? { ca: ca.join('\n') } : {}),
   });
   const auth = options.auth ?? (env[DEFAULT_TOKEN_ENV] ? { tokenEnv: DEFAULT_TOKEN_ENV } : undefined);
@@ -179,8 +188,8 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
   const fetchRef = async (ref: string, fresh: boolean): Promise<string> => {
     const headers = await authHeader(auth, env);
     stats.fetches++;
-    const result = await git
-      .fetch({
+    const result = await withDeadline(`fetching ${where}`, () =>
+      git.fetch({
         fs,
         http,
         gitdir,
@@ -192,10 +201,10 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
         headers,
         cache,
         ...(fresh ? { depth: 1 } : {}),
-      })
-      .catch((err: unknown) => {
-        throw takeLimitError() ?? err;
-      });
+      }),
+    ).catch((err: unknown) => {
+      throw takeLimitError() ?? err;
+    });
     const limitError = takeLimitError();
     if (limitError) throw limitError;
     if (!result.fetchHead)
@@ -216,6 +225,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     stats,
     description: where,
     async latestRevision(ref) {
+      if (ref !== undefined) checkRef(ref);
       try {
         const fresh = await ensureInit();
         let oid: string;

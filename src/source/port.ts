@@ -8,14 +8,11 @@ export type SourceFile = { path: string; oid: string; text: string };
 /** Files of a revision plus per-file problems (oversized, symlink out of the repo, not UTF-8). */
 export type RevisionFiles = { files: SourceFile[]; problems: Problem[] };
 
-/** A revision as the source reads it: plus its first parent, which approvals by commit need. */
-export type SourceRevision = Revision & { parent?: string };
-
 export type SourceStats = { fetches: number; blobsRead: number };
 
 export type GitSource = {
   /** Fetches when remote, resolves `ref` (branch, tag, SHA; default the remote's HEAD) to a commit. */
-  latestRevision(ref?: string): Promise<SourceRevision>;
+  latestRevision(ref?: string): Promise<Revision>;
   /** Reads the tree at a revision without a checkout; blob contents are cached by blob id. */
   readFiles(revision: Revision): Promise<RevisionFiles>;
   /** Counters for tests and metrics. */
@@ -37,4 +34,22 @@ export const defaultSourceLimits: SourceLimits = {
   maxPackBytes: 200 * 1024 * 1024,
   maxFiles: 20_000,
   maxFileBytes: 1024 * 1024,
+};
+
+/** Time limits of one fetch or clone from a remote repository. */
+export type FetchTimeouts = {
+  /** The whole fetch, every request of it together. */
+  totalMs: number;
+  /** Longest wait for the next byte of one request. */
+  idleMs: number;
+  /** A request that averages fewer bytes per second than this over a whole window ends (0: off). */
+  lowSpeedBytesPerSecond: number;
+  lowSpeedWindowMs: number;
+};
+
+export const defaultFetchTimeouts: FetchTimeouts = {
+  totalMs: 120_000,
+  idleMs: 60_000,
+  lowSpeedBytesPerSecond: 1024,
+  lowSpeedWindowMs: 30_000,
 };

@@ -41,7 +41,7 @@ async function cli(args: string[], isTTY = false) {
     stdout: (t: string) => out.push(t),
     stderr: (t: string) => err.push(t),
     isTTY,
-    now: () => new Date('2026-01-01T00:00:00Z'),
+    clock: { now: () => new Date('2026-01-01T00:00:00Z') },
   };
   const program = new Command('fedsync').exitOverride();
   registerPlan(program, deps);
@@ -60,7 +60,7 @@ test('plan shows the changes and exits 2; json and markdown render the same plan
   assert.doesNotMatch(text.out, /RkFLRS1ERU1P/, 'no Secret value printed');
   const json = await cli(['plan', ...sim(), '-o', 'json']);
   assert.equal(json.code, 2);
-  assert.equal((JSON.parse(json.out) as { clusters: unknown[] }).clusters.length, 3);
+  assert.equal((JSON.parse(json.out) as { targets: unknown[] }).targets.length, 3);
   const md = await cli(['plan', ...sim(), '-o', 'markdown']);
   assert.match(md.out, /^### fedsync plan/);
 });
@@ -72,7 +72,7 @@ test('apply converges with progress on a terminal and a summary line; plan then 
   assert.match(applied.out, /Apply [^:]+: 12 created, .* in 3 clusters; converged\.\n$/);
   const again = await cli(['apply', ...sim(), '-o', 'json']);
   assert.equal(again.code, 0);
-  assert.equal((JSON.parse(again.out) as { summary: { unchanged: number } }).summary.unchanged, 12);
+  assert.equal((JSON.parse(again.out) as { counts: { unchanged: number } }).counts.unchanged, 12);
   const plan = await cli(['plan', ...sim()]);
   assert.equal(plan.code, 0, plan.out);
 });

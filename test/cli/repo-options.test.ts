@@ -1,5 +1,5 @@
 // `render` and `validate` take the same repository options and hand them to loadRepo as one
-// LoadRepoOptions object; the earlier loadRepo(repo, ref) form still works.
+// LoadRepoOptions object.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
@@ -7,8 +7,8 @@ import { registerRender } from '../../src/cli/commands/render.js';
 import { validate } from '../../src/cli/commands/validate.js';
 import { addRepoOptions, loadRepoOptionsFrom } from '../../src/cli/git-options.js';
 import type { RepoCliOptions } from '../../src/cli/git-options.js';
-import { loadRepo } from '../../src/cli/load-repo.js';
-import type { LoadRepoOptions, LoadedRepo } from '../../src/cli/load-repo.js';
+import { loadRepo } from '../../src/source/load-repo.js';
+import type { LoadRepoOptions, LoadedRepo } from '../../src/source/load-repo.js';
 import { ok } from '../../src/model/index.js';
 import { SourceError, SourceErrorCode } from '../../src/source/errors.js';
 import { registration, repo } from '../helpers/federation.js';
@@ -32,6 +32,8 @@ const FLAGS = [
   'basic',
   '--git-ca-file',
   '/etc/ssl/corp-ca.pem',
+  '--policy-file',
+  '/etc/fedsync/policy.yaml',
 ];
 
 const EXPECTED: LoadRepoOptions = {
@@ -39,6 +41,7 @@ const EXPECTED: LoadRepoOptions = {
   ref: 'release',
   cacheDir: '/tmp/fedsync-cache',
   caFile: '/etc/ssl/corp-ca.pem',
+  policyFile: '/etc/fedsync/policy.yaml',
   auth: { scheme: 'basic', username: 'robot', tokenFile: '/run/secrets/git-token' },
 };
 
@@ -110,6 +113,33 @@ test('a token from an environment variable, bearer auth and --working-tree come 
   );
 });
 
+test('--git-timeout, --git-low-speed-limit and --git-low-speed-time become fetchTimeouts', async () => {
+  const options = await validateOptionsFor([
+    '--repo',
+    'https://git.example.com/fed.git',
+    '--git-timeout',
+    '45',
+    '--git-low-speed-limit',
+    '0',
+    '--git-low-speed-time',
+    '2.5',
+  ]);
+  assert.deepEqual(options.fetchTimeouts, {
+    totalMs: 45_000,
+    lowSpeedBytesPerSecond: 0,
+    lowSpeedWindowMs: 2_500,
+  });
+  assert.equal((await validateOptionsFor(['--repo', 'x'])).fetchTimeouts, undefined, 'defaults apply');
+  for (const [flag, value] of [
+    ['gitTimeout', '0'],
+    ['gitTimeout', 'soon'],
+    ['gitLowSpeedLimit', '-1'],
+    ['gitLowSpeedTime', ''],
+  ] as const) {
+    assert.throws(() => loadRepoOptionsFrom({ repo: '.', cacheDir: 'c', [flag]: value }), /must be a number/);
+  }
+});
+
 test('render: a repository that cannot be read exits 2 with the message, nothing on stdout', async () => {
   const r = await renderWith(['--repo', 'x', '--cluster', 'a'], () =>
     Promise.reject(
@@ -121,12 +151,10 @@ test('render: a repository that cannot be read exits 2 with the message, nothing
   assert.equal(r.err, 'fedsync: authentication failed for https://git.example.com/fed.git\n');
 });
 
-test('loadRepo reads a repository with an options object and with the earlier (repo, ref) form', async () => {
+test('loadRepo reads a repository from an options object', async () => {
   const byOptions = await loadRepo({ repo: 'fixtures/repos/demo' });
-  const byArgs = await loadRepo('fixtures/repos/demo');
-  assert.ok(byOptions.ok && byArgs.ok);
-  assert.deepEqual(byOptions.value, byArgs.value);
-  assert.equal(byOptions.revision?.sha, byArgs.revision?.sha);
+  assert.ok(byOptions.ok);
+  assert.equal(byOptions.value.federation.name, 'demo');
   assert.match(byOptions.repoDescription ?? '', /fixtures\/repos\/demo/);
   await assert.rejects(loadRepo({ repo: 'ssh://git@example.com/x.git' }), /must be http\(s\)/);
 });

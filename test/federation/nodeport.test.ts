@@ -5,6 +5,7 @@ import { ingressBackends } from '../../src/federation/ingress-backends.js';
 import { planRevision } from '../../src/plan/plan-revision.js';
 import type { KubeObject } from '../../src/model/index.js';
 import { fedObject, ingress, observed, registration, repo, service } from '../helpers/federation.js';
+import { clusterPlans } from '../../src/model/index.js';
 
 const SVC = '/Service/shop/web';
 
@@ -113,16 +114,14 @@ test('nodePort: every cluster receives the same pinned value; a Service not behi
     clusters: [observed('a', { objects: [live(31000)], inventory: [] }), observed('b', { inventory: [] })],
     now: '2026-01-01T00:00:00Z',
   });
-  for (const c of plan.clusters) {
-    const actions = c.actions.filter((a) => a.op !== 'delete' && a.op !== 'unchanged' && a.op !== 'skip');
+  for (const c of clusterPlans(plan)) {
+    const actions = c.actions.filter(
+      (a) => a.action !== 'delete' && a.action !== 'unchanged' && a.action !== 'skip',
+    );
     const web = actions.find((a) => a.ref.name === 'web');
     const plain = actions.find((a) => a.ref.name === 'plain');
     assert.ok(web && 'object' in web && plain && 'object' in plain);
-    assert.equal(
-      (web.object.spec as { ports: { nodePort?: number }[] }).ports[0]!.nodePort,
-      31000,
-      c.cluster,
-    );
+    assert.equal((web.object.spec as { ports: { nodePort?: number }[] }).ports[0]!.nodePort, 31000, c.name);
     assert.equal((plain.object.spec as { ports: { nodePort?: number }[] }).ports[0]!.nodePort, undefined);
   }
 });

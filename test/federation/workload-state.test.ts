@@ -31,7 +31,7 @@ test('current = ready replicas where the member exists; capacity only from pods 
   });
   assert.deepEqual(signals.current, { a: 3, b: 2 });
   assert.deepEqual(signals.capacity, { a: 4 });
-  assert.equal(signals.recheckAfterSeconds, 20);
+  assert.equal(signals.requeueAfterSeconds, 20);
 });
 
 test('no pending pods: no capacity limit and no recheck', () => {
@@ -46,5 +46,5 @@ test('no pending pods: no capacity limit and no recheck', () => {
     ],
   });
   assert.deepEqual(signals.capacity, {});
-  assert.equal(signals.recheckAfterSeconds, undefined);
+  assert.equal(signals.requeueAfterSeconds, undefined);
 });

@@ -6,6 +6,7 @@ import type { KubeObject, Plan, ObservedCluster } from '../../src/model/index.js
 import { cloneJson } from '../../src/federation/member-object.js';
 import { fieldSetOf } from '../../src/plan/managed-fields.js';
 import { listKeyOf } from '../../src/plan/diff.js';
+import { clusterPlans } from '../../src/model/index.js';
 
 type Dict = Record<string, unknown>;
 let counter = 0;
@@ -105,14 +106,14 @@ export function asApplied(applied: KubeObject, live?: KubeObject): KubeObject {
 /** The clusters after `plan` was applied: what apply would leave, as the API server would show it. */
 export function afterApply(plan: Plan, before: ObservedCluster[]): ObservedCluster[] {
   return before.map((cluster) => {
-    const cp = plan.clusters.find((c) => c.cluster === cluster.name);
+    const cp = clusterPlans(plan).find((c) => c.name === cluster.name);
     if (!cp || cluster.health !== 'Ready') return cluster;
     const objects = { ...cluster.objects };
     for (const a of cp.actions) {
       const key = `${a.ref.group}/${a.ref.kind}/${a.ref.namespace}/${a.ref.name}`;
-      if (a.op === 'create' || a.op === 'update' || a.op === 'adopt')
+      if (a.action === 'create' || a.action === 'update' || a.action === 'adopt')
         objects[key] = asApplied(a.object, objects[key]);
-      if (a.op === 'delete' && a.blockedBy.length === 0) delete objects[key];
+      if (a.action === 'delete') delete objects[key];
     }
     return { ...cluster, objects, inventory: [...cp.inventory] };
   });

@@ -9,6 +9,7 @@ import { refKey, refOf } from '../../src/model/index.js';
 import { createDriftDetector } from '../../src/kube/drift.js';
 import { fakeClusterClient } from '../helpers/fake-cluster-client.js';
 import { configMap } from '../helpers/federation.js';
+import { correctionWord } from '../../src/report/format/outcome-text.js';
 
 type Managed = { manager: string; time: string; operation?: string };
 
@@ -42,7 +43,7 @@ function setup(selfHeal = true) {
   const client = fakeClusterClient('a');
   const detector = createDriftDetector({
     clients: new Map([['a', client]]),
-    now: () => new Date('2026-01-01T00:01:00Z'),
+    clock: { now: () => new Date('2026-01-01T00:01:00Z') },
   });
   const v1 = configMap('default', 'cfg', { mode: 'one' });
   detector.setDesired('a', [v1], { selfHeal });
@@ -66,7 +67,7 @@ test('an edit by another manager is drift: detected, manager named, corrected by
   await detector.idle();
   const [drift, ...rest] = detector.takeDrift();
   assert.equal(rest.length, 0);
-  assert.equal(drift?.action, 'corrected');
+  assert.equal(drift && correctionWord(drift), 'corrected');
   assert.equal(drift?.manager, 'kubectl-edit');
   assert.deepEqual(drift?.fields, [{ path: 'data.mode', from: 'hacked', to: 'one' }]);
   assert.deepEqual(client.calls, [`apply ${refKey(refOf(v1))}`]);
@@ -81,7 +82,7 @@ test('self-heal off: the same edit is only reported', async () => {
   });
   await detector.idle();
   assert.deepEqual(
-    detector.takeDrift().map((d) => d.action),
+    detector.takeDrift().map((d) => correctionWord(d)),
     ['reported'],
   );
   assert.deepEqual(client.calls, []);
@@ -98,7 +99,6 @@ test('race: fedsync applying a new revision is never drift against the old desir
   detector.listener.objectApplied?.('a', v2, written);
   // ...or after; and a status-only update by a controller may follow.
   detector.onEvent('a', { type: 'MODIFIED', object: written });
-  detector.listener.clusterFinished?.('a', { cluster: 'a', results: [], inventoryWrites: 0 });
   // Between the end of the apply and the hand-over of the new desired state, more events arrive.
   detector.onEvent('a', { type: 'MODIFIED', object: written });
   detector.setDesired('a', [v2], { selfHeal: true });
@@ -145,7 +145,7 @@ test('an edit by someone else during an apply is checked against the new desired
   await detector.idle();
   const drift = detector.takeDrift();
   assert.deepEqual(
-    drift.map((d) => [d.action, d.fields]),
+    drift.map((d) => [correctionWord(d), d.fields]),
     [['corrected', [{ path: 'data.mode', from: 'hacked', to: 'two' }]]],
   );
   assert.deepEqual(client.objects.get(refKey(refOf(v2)))?.data, { mode: 'two' });
@@ -155,11 +155,16 @@ test('a deleted object fedsync manages is drift; a prune by fedsync is not', () 
   const { detector, v1 } = setup(false);
   detector.onEvent('a', { type: 'DELETED', object: live(v1, 20, []) });
   assert.deepEqual(
-    detector.takeDrift().map((d) => d.action),
+    detector.takeDrift().map((d) => correctionWord(d)),
     ['reported'],
   );
   detector.listener.clusterStarted?.('a');
-  detector.listener.objectDeleted?.('a', refOf(v1));
+  detector.listener.objectDeleted?.('a', {
+    action: 'delete',
+    ref: refOf(v1),
+    apiVersion: 'v1',
+    reason: 'pruned',
+  });
   detector.onEvent('a', { type: 'DELETED', object: live(v1, 21, []) });
   detector.setDesired('a', [], { selfHeal: false });
   assert.deepEqual(detector.takeDrift(), []);
@@ -170,8 +175,8 @@ test('a controller fighting fedsync: corrections stop at the limit and resume af
   let clock = Date.parse('2026-01-01T00:01:00Z');
   const detector = createDriftDetector({
     clients: new Map([['a', client]]),
-    now: () => new Date(clock),
-    correctionLimit: { max: 2, windowMs: 60_000 },
+    clock: { now: () => new Date(clock) },
+    correctionBudget: { max: 2, windowMs: 60_000 },
   });
   const v1 = configMap('default', 'cfg', { mode: 'one' });
   detector.setDesired('a', [v1], { selfHeal: true });
@@ -191,7 +196,7 @@ test('a controller fighting fedsync: corrections stop at the limit and resume af
     await detector.idle();
   };
   for (const n of [1, 2, 3, 4]) await fight(n);
-  const actions = detector.takeDrift().map((d) => [d.action, d.reason ?? '']);
+  const actions = detector.takeDrift().map((d) => [correctionWord(d), d.reason ?? '']);
   assert.deepEqual(
     actions.map(([a]) => a),
     ['corrected', 'corrected', 'reported', 'reported'],
@@ -201,7 +206,7 @@ test('a controller fighting fedsync: corrections stop at the limit and resume af
   clock += 61_000;
   await fight(5);
   assert.deepEqual(
-    detector.takeDrift().map((d) => d.action),
+    detector.takeDrift().map((d) => correctionWord(d)),
     ['corrected'],
   );
 });

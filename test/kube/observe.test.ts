@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClusterCache, type ClusterCache } from '../../src/kube/cache.js';
-import { federatedView } from '../../src/report/render/federated-view.js';
+import { federatedView } from '../../src/report/format/federated-view.js';
 import { writeInventory } from '../../src/kube/inventory.js';
 import { observeCluster, watchedKinds, type DesiredRef } from '../../src/kube/observe.js';
 import type { ClusterClient } from '../../src/kube/port.js';

@@ -20,7 +20,7 @@ const PURE_FOLDERS = [
   'src/federation',
   'src/plan',
   'src/gcp/model',
-  'src/report/render',
+  'src/report/format',
 ];
 
 // name → [code, what the message must say]

@@ -69,7 +69,12 @@ test('the demo repository validates and keeps file and line of every object', as
   assert.ok(result.ok, JSON.stringify(!result.ok && result.problems));
   const repo = result.value;
   assert.equal(repo.federation.name, 'demo');
-  assert.deepEqual(repo.federation.policy, { selfHeal: true, prune: true, approvals: [] });
+  const { tenancy, ...policy } = repo.federation.policy;
+  assert.deepEqual(policy, { selfHeal: true, prune: true, approvals: [] });
+  assert.deepEqual(
+    tenancy?.layers.map((l) => l.origin),
+    ['repository'],
+  );
   assert.deepEqual(
     repo.clusters.map((c) => c.name),
     ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'],

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createParseCache,
+  DEFAULT_TENANCY,
   defaultManifestLimits,
   loadFederation,
   parseYamlFile,
@@ -116,12 +117,13 @@ describe('validation', () => {
 
   test('unknown kinds pass through, checked only for apiVersion, kind and metadata.name', () => {
     const repo = ok({
-      'w.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {anything: [1, 2]}\n',
+      'w.yaml':
+        'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: shop}\nspec: {anything: [1, 2]}\n',
     });
     assert.deepEqual(repo.objects[0]?.template, {
       apiVersion: 'example.com/v1',
       kind: 'Widget',
-      metadata: { name: 'w' },
+      metadata: { name: 'w', namespace: 'shop' },
       spec: { anything: [1, 2] },
     });
     assert.deepEqual(repo.objects[0]?.placement, {}, 'every cluster by default');
@@ -143,7 +145,9 @@ describe('validation', () => {
     const repo = ok({
       'fedsync.yaml': `apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata: {name: prod}\nspec:\n  policy:\n    selfHeal: false\n    approvals:\n      - {digest: '${digest}', guards: [guard.massPrune], reason: planned cleanup}\n      - {commit: abc1234, reason: ok}\n`,
     });
-    assert.deepEqual(repo.federation.policy, {
+    const { tenancy, ...policy } = repo.federation.policy;
+    assert.deepEqual(tenancy?.effective, DEFAULT_TENANCY, 'no tenancy section: the defaults');
+    assert.deepEqual(policy, {
       selfHeal: false,
       prune: true,
       approvals: [
@@ -208,7 +212,11 @@ describe('validation', () => {
         '',
       /cluster-scoped; remove metadata\.namespace/,
     );
-    const repo = ok({ 'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n' });
+    const repo = ok({
+      'fedsync.yaml':
+        'apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata: {name: f}\nspec:\n  policy:\n    tenancy: {clusterScoped: {allow: [core/Namespace]}}\n',
+      'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n',
+    });
     assert.equal(repo.objects[0]?.template.metadata.namespace, undefined);
   });
 });

@@ -13,6 +13,7 @@ import { planRevision } from '../../src/plan/plan-revision.js';
 import type { PlanInput } from '../../src/plan/plan-revision.js';
 import { asApplied } from '../helpers/apiserver.js';
 import { configMap, fedObject, namespace, observed, registration, repo } from '../helpers/federation.js';
+import { clusterPlans } from '../../src/model/index.js';
 
 const HELD_AT = 'c0ffee'.padEnd(40, '1');
 const ON_TOP = 'beef00'.padEnd(40, '2');
@@ -31,11 +32,9 @@ function plan(revision: PlanInput['revision'], approvals: Approval[] = []): Plan
   });
 }
 
-const deleteOf = (p: Plan) => p.clusters[0]!.actions.find((a) => a.op === 'delete');
-const isHeld = (p: Plan): boolean => {
-  const d = deleteOf(p);
-  return d?.op === 'delete' && d.blockedBy.length > 0;
-};
+const deleteOf = (p: Plan) =>
+  clusterPlans(p)[0]!.actions.find((a) => a.action === 'delete' || a.action === 'held');
+const isHeld = (p: Plan): boolean => deleteOf(p)?.action === 'held';
 
 test('the held problem names both ways to approve, each as the exact entry for fedsync.yaml', () => {
   const held = plan({ sha: HELD_AT });

@@ -19,6 +19,7 @@ import {
   secret,
   service,
 } from '../helpers/federation.js';
+import { clusterPlans } from '../../src/model/index.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 
@@ -51,8 +52,8 @@ function planOf(objs: FederatedObject[], clusters: ObservedCluster[], sha = 'aaa
 }
 
 function ops(plan: Plan): string[] {
-  return plan.clusters.flatMap((c) =>
-    c.actions.map((a) => `${c.cluster} ${a.op} ${a.ref.kind}/${a.ref.name}`),
+  return clusterPlans(plan).flatMap((c) =>
+    c.actions.map((a) => `${c.name} ${a.action} ${a.ref.kind}/${a.ref.name}`),
   );
 }
 
@@ -84,8 +85,10 @@ test('a real change carries the new source annotation with it', () => {
   const changed = objects();
   changed[1] = fedObject(configMap('shop', 'settings', { key: 'other' }));
   const plan = planOf(changed, live, 'bbbb');
-  const update = plan.clusters[0]!.actions.find((a) => a.op === 'update' && a.ref.name === 'settings');
-  assert.ok(update && update.op === 'update');
+  const update = clusterPlans(plan)[0]!.actions.find(
+    (a) => a.action === 'update' && a.ref.name === 'settings',
+  );
+  assert.ok(update && update.action === 'update');
   assert.deepEqual(update.changes, [
     { path: 'data.key', from: 'value', to: 'other' },
     {
@@ -101,8 +104,10 @@ test('moving an object to another file is a change (the annotation path differs)
   const moved = objects();
   moved[1] = fedObject(configMap('shop', 'settings'), { file: 'config/settings.yaml' });
   const plan = planOf(moved, live, 'bbbb');
-  const update = plan.clusters[0]!.actions.find((a) => a.op === 'update' && a.ref.name === 'settings');
-  assert.ok(update && update.op === 'update');
+  const update = clusterPlans(plan)[0]!.actions.find(
+    (a) => a.action === 'update' && a.ref.name === 'settings',
+  );
+  assert.ok(update && update.action === 'update');
   assert.deepEqual(
     update.changes.map((c) => c.path),
     [`metadata.annotations["${ANNOTATION_SOURCE}"]`],

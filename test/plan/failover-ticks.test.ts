@@ -6,6 +6,7 @@ import { planRevision } from '../../src/plan/plan-revision.js';
 import type { FederationRepo, ObservedCluster, Plan } from '../../src/model/index.js';
 import { afterApply } from '../helpers/apiserver.js';
 import { deployment, fedObject, observed, registration, repo } from '../helpers/federation.js';
+import { clusterPlans } from '../../src/model/index.js';
 
 const KEY = 'apps/Deployment/shop/web';
 const NAMES = ['asia', 'europe', 'us'];
@@ -61,11 +62,11 @@ for (const rebalance of [false, true]) {
 
     // A second tick with nothing changed writes nothing.
     state = tick(r, state.live);
-    assert.ok(state.plan.clusters.every((c) => c.actions.every((a) => a.op === 'unchanged')));
+    assert.ok(clusterPlans(state.plan).every((c) => c.actions.every((a) => a.action === 'unchanged')));
 
     // europe fails: it is left untouched (still 3 there), the survivors run all 9.
     state = tick(r, setHealth(state.live, 'europe', 'Offline'));
-    assert.deepEqual(state.plan.clusters.find((c) => c.cluster === 'europe')!.actions, []);
+    assert.deepEqual(clusterPlans(state.plan).find((c) => c.name === 'europe')!.actions, []);
     const during = replicas(state.live);
     assert.equal(during.europe, 3);
     assert.equal(sumOf(during, ['asia', 'us']), 9);
@@ -83,6 +84,6 @@ for (const rebalance of [false, true]) {
     }
     // And the tick after that is a no-op again.
     state = tick(r, state.live);
-    assert.ok(state.plan.clusters.every((c) => c.actions.every((a) => a.op === 'unchanged')));
+    assert.ok(clusterPlans(state.plan).every((c) => c.actions.every((a) => a.action === 'unchanged')));
   });
 }

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { planRevision } from '../../src/plan/plan-revision.js';
 import type { PlanInput } from '../../src/plan/plan-revision.js';
-import { renderPlanJson } from '../../src/report/render/plan-json.js';
-import { renderPlanText } from '../../src/report/render/plan-text.js';
-import { renderPlanMarkdown } from '../../src/report/render/plan-markdown.js';
+import { formatPlanJson } from '../../src/report/format/plan-json.js';
+import { formatPlanText } from '../../src/report/format/plan-text.js';
+import { formatPlanMarkdown } from '../../src/report/format/plan-markdown.js';
 
 const ROOT = 'fixtures/plans';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -28,9 +28,9 @@ for (const name of cases) {
     const input = load(readFileSync(join(ROOT, name, 'input.yaml'), 'utf8')) as PlanInput;
     const plan = planRevision(input);
     const outputs: [string, string][] = [
-      ['plan.json', renderPlanJson(plan)],
-      ['plan.txt', renderPlanText(plan)],
-      ['plan.md', renderPlanMarkdown(plan)],
+      ['plan.json', formatPlanJson(plan)],
+      ['plan.txt', formatPlanText(plan)],
+      ['plan.md', formatPlanMarkdown(plan)],
     ];
     for (const [file, text] of outputs) {
       assert.ok(

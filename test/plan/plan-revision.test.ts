@@ -15,6 +15,7 @@ import {
   ANNOTATION_PRUNE,
   ANNOTATION_RECONCILE,
   LABEL_FEDERATION,
+  clusterPlans,
   LABEL_MANAGED_BY,
   refKey,
   refOf,
@@ -61,12 +62,16 @@ function plan(options: {
   });
 }
 
+/** `create ConfigMap/x`, held deletes as `delete Namespace/old [guard…]`. */
 function summary(actions: KubeAction[]): string[] {
   return actions.map((a) => {
-    const base = `${a.op} ${a.ref.kind}/${a.ref.name}`;
-    return a.op === 'delete' && a.blockedBy.length > 0 ? `${base} [${a.blockedBy.join(',')}]` : base;
+    const base = `${a.action === 'held' ? 'delete' : a.action} ${a.ref.kind}/${a.ref.name}`;
+    return a.action === 'held' ? `${base} [${a.heldBy.join(',')}]` : base;
   });
 }
+
+/** Deletes, run or held. */
+const removes = (a: KubeAction): boolean => a.action === 'delete' || a.action === 'held';
 
 const key = (o: KubeObject) => refKey(refOf(o));
 
@@ -86,18 +91,18 @@ test('actions: create, unchanged, adopt (no fedsync labels), delete (in inventor
       }),
     ],
   });
-  assert.deepEqual(summary(p.clusters[0]!.actions), [
+  assert.deepEqual(summary(clusterPlans(p)[0]!.actions), [
     'adopt ConfigMap/adopt-me',
     'create ConfigMap/new',
     'unchanged ConfigMap/same',
     'delete ConfigMap/gone',
   ]);
-  const adopt = p.clusters[0]!.actions[0]!;
-  assert.ok(adopt.op === 'adopt');
+  const adopt = clusterPlans(p)[0]!.actions[0]!;
+  assert.ok(adopt.action === 'adopt');
   const labels = adopt.changes.find((c) => c.path === 'metadata.labels');
   assert.equal((labels?.to as Record<string, string>)[LABEL_MANAGED_BY], 'fedsync');
   assert.deepEqual(
-    p.clusters[0]!.inventory,
+    clusterPlans(p)[0]!.inventory,
     [
       key(configMap('shop', 'adopt-me')),
       key(configMap('shop', 'new')),
@@ -118,8 +123,8 @@ test('deletes only what carries fedsync labels AND is in the inventory', () => {
       }),
     ],
   });
-  assert.deepEqual(summary(p.clusters[0]!.actions), ['skip ConfigMap/taken-over']);
-  assert.deepEqual(p.clusters[0]!.inventory, []);
+  assert.deepEqual(summary(clusterPlans(p)[0]!.actions), ['skip ConfigMap/taken-over']);
+  assert.deepEqual(clusterPlans(p)[0]!.inventory, []);
 });
 
 test('an object of another federation is left alone and reported', () => {
@@ -128,7 +133,7 @@ test('an object of another federation is left alone and reported', () => {
     objects: [fedObject(configMap('shop', 'x'))],
     clusters: [observed('a', { objects: [other], inventory: [] })],
   });
-  assert.deepEqual(summary(p.clusters[0]!.actions), ['skip ConfigMap/x']);
+  assert.deepEqual(summary(clusterPlans(p)[0]!.actions), ['skip ConfigMap/x']);
   assert.ok(p.problems.some((q) => q.code === 'object.ownedByOtherFederation'));
 });
 
@@ -147,20 +152,20 @@ test('prune: disabled (live or in Git) is never deleted; reconcile: disabled is 
       observed('b', { inventory: [] }),
     ],
   });
-  assert.deepEqual(summary(p.clusters[0]!.actions), [
+  assert.deepEqual(summary(clusterPlans(p)[0]!.actions), [
     'skip ConfigMap/elsewhere',
     'skip ConfigMap/frozen',
     'skip ConfigMap/pinned',
   ]);
-  assert.deepEqual(p.clusters[0]!.inventory.length, 3);
+  assert.deepEqual(clusterPlans(p)[0]!.inventory.length, 3);
 
   const off = plan({
     objects: [],
     clusters: [observed('a', { objects: [owned(configMap('shop', 'x'))] })],
     prune: false,
   });
-  assert.deepEqual(summary(off.clusters[0]!.actions), ['skip ConfigMap/x']);
-  assert.match((off.clusters[0]!.actions[0] as { reason: string }).reason, /pruning is off/);
+  assert.deepEqual(summary(clusterPlans(off)[0]!.actions), ['skip ConfigMap/x']);
+  assert.match((clusterPlans(off)[0]!.actions[0] as { reason: string }).reason, /pruning is off/);
 });
 
 test('prune: disabled in Git alone protects the live copy; reconcile: disabled on a live object removed from Git keeps it', () => {
@@ -178,11 +183,14 @@ test('prune: disabled in Git alone protects the live copy; reconcile: disabled o
     objects: [fedObject(moved, { placement: { clusters: ['b'] } })],
     clusters: [observed('a', { objects: [liveMoved, frozenGone] }), observed('b', { inventory: [] })],
   });
-  assert.deepEqual(summary(p.clusters[0]!.actions), ['skip ConfigMap/frozen-gone', 'skip ConfigMap/moved']);
-  const reasons = p.clusters[0]!.actions.map((a) => (a as { reason: string }).reason);
+  assert.deepEqual(summary(clusterPlans(p)[0]!.actions), [
+    'skip ConfigMap/frozen-gone',
+    'skip ConfigMap/moved',
+  ]);
+  const reasons = clusterPlans(p)[0]!.actions.map((a) => (a as { reason: string }).reason);
   assert.match(reasons[0]!, new RegExp(`${ANNOTATION_RECONCILE}: disabled`));
   assert.match(reasons[1]!, new RegExp(`${ANNOTATION_PRUNE}: disabled`));
-  assert.equal(p.clusters[0]!.inventory.length, 2, 'both stay in the inventory');
+  assert.equal(clusterPlans(p)[0]!.inventory.length, 2, 'both stay in the inventory');
 });
 
 test('an unreadable inventory means no deletes and a problem', () => {
@@ -190,7 +198,7 @@ test('an unreadable inventory means no deletes and a problem', () => {
     objects: [],
     clusters: [observed('a', { objects: [owned(configMap('shop', 'x'))], inventory: null })],
   });
-  assert.deepEqual(p.clusters[0]!.actions, []);
+  assert.deepEqual(clusterPlans(p)[0]!.actions, []);
   assert.ok(p.problems.some((q) => q.code === 'inventory.unavailable' && q.cluster === 'a'));
 });
 
@@ -203,12 +211,12 @@ test('an Offline cluster receives nothing new and loses nothing; its inventory i
       observed('b', { health: 'Offline', objects: [stale], inventory: [key(stale)] }),
     ],
   });
-  const b = p.clusters.find((c) => c.cluster === 'b')!;
+  const b = clusterPlans(p).find((c) => c.name === 'b')!;
   assert.equal(b.health, 'Offline');
   assert.deepEqual(b.actions, []);
   assert.deepEqual(b.inventory, [key(stale)]);
   assert.ok(p.problems.some((q) => q.code === 'cluster.offline' && q.cluster === 'b'));
-  assert.deepEqual(summary(p.clusters.find((c) => c.cluster === 'a')!.actions), ['create ConfigMap/new']);
+  assert.deepEqual(summary(clusterPlans(p).find((c) => c.name === 'a')!.actions), ['create ConfigMap/new']);
 });
 
 test('a registered cluster without observed state is treated as Offline', () => {
@@ -217,7 +225,7 @@ test('a registered cluster without observed state is treated as Offline', () => 
     clusters: [observed('a', { inventory: [] })],
     registered: ['a', 'z'],
   });
-  assert.equal(p.clusters.find((c) => c.cluster === 'z')!.health, 'Offline');
+  assert.equal(clusterPlans(p).find((c) => c.name === 'z')!.health, 'Offline');
   assert.ok(p.problems.some((q) => q.code === 'cluster.notObserved'));
 });
 
@@ -248,7 +256,7 @@ test('order: Namespaces, config, Services, workloads, Ingresses, the rest; delet
     approvals: [],
   });
   assert.deepEqual(
-    summary(p.clusters[0]!.actions).map((s) => s.replace(/ \[.*\]$/, '')),
+    summary(clusterPlans(p)[0]!.actions).map((s) => s.replace(/ \[.*\]$/, '')),
     [
       'create Namespace/shop',
       'create ConfigMap/cfg',
@@ -272,7 +280,7 @@ test('guard: any Namespace deletion is held until approved by digest', () => {
   const clusters = [observed('a', { objects: [ns, cfg, owned(configMap('shop', 'keep'))] })];
   const objects = [fedObject(configMap('shop', 'keep'))];
   const held = plan({ objects, clusters });
-  assert.deepEqual(summary(held.clusters[0]!.actions), [
+  assert.deepEqual(summary(clusterPlans(held)[0]!.actions), [
     'unchanged ConfigMap/keep',
     'delete ConfigMap/c',
     `delete Namespace/old [${GuardCode.namespaceDelete}]`,
@@ -283,7 +291,7 @@ test('guard: any Namespace deletion is held until approved by digest', () => {
   const problem = held.problems.find((q) => q.code === GuardCode.namespaceDelete)!;
   assert.equal(problem.severity, 'error');
   assert.ok(problem.message.includes(held.guards.digest), 'the problem says which digest to approve');
-  assert.ok(held.clusters[0]!.inventory.includes(key(ns)), 'a held delete stays in the inventory');
+  assert.ok(clusterPlans(held)[0]!.inventory.includes(key(ns)), 'a held delete stays in the inventory');
   assert.equal(
     held.guards.digest,
     guardDigest([
@@ -296,7 +304,7 @@ test('guard: any Namespace deletion is held until approved by digest', () => {
     clusters,
     approvals: [{ digest: held.guards.digest, reason: 'retire old' }],
   });
-  assert.deepEqual(summary(approved.clusters[0]!.actions), [
+  assert.deepEqual(summary(clusterPlans(approved)[0]!.actions), [
     'unchanged ConfigMap/keep',
     'delete ConfigMap/c',
     'delete Namespace/old',
@@ -309,7 +317,7 @@ test('guard: any Namespace deletion is held until approved by digest', () => {
         q.code === GuardCode.namespaceDelete && q.severity === 'warning' && q.message.includes('retire old'),
     ),
   );
-  assert.ok(!approved.clusters[0]!.inventory.includes(key(ns)));
+  assert.ok(!clusterPlans(approved)[0]!.inventory.includes(key(ns)));
 });
 
 test('guard: an approval for a different set of deletes releases nothing', () => {
@@ -328,9 +336,9 @@ test('guard: an approval for a different set of deletes releases nothing', () =>
     approvals: [{ digest: onlyOne, reason: 'only old' }],
   });
   assert.ok(
-    p.clusters[0]!.actions.filter((a) => a.op === 'delete').every(
-      (a) => a.op === 'delete' && a.blockedBy.length === 1,
-    ),
+    clusterPlans(p)[0]!
+      .actions.filter(removes)
+      .every((a) => a.action === 'held' && a.heldBy.length === 1),
   );
   assert.match(p.problems.find((q) => q.code === GuardCode.namespaceDelete)!.message, /no longer matches/);
 });
@@ -346,9 +354,9 @@ test('guard: an approval limited to some guards releases only those', () => {
     clusters,
     approvals: [{ digest: held.guards.digest, guards: [GuardCode.massPrune], reason: 'cleanup' }],
   });
-  const deletes = partly.clusters[0]!.actions.filter((a) => a.op === 'delete');
-  assert.equal(deletes.filter((a) => a.op === 'delete' && a.blockedBy.length === 0).length, 12);
-  assert.deepEqual(summary(deletes.filter((a) => a.op === 'delete' && a.blockedBy.length > 0)), [
+  const deletes = clusterPlans(partly)[0]!.actions.filter(removes);
+  assert.equal(deletes.filter((a) => a.action === 'delete').length, 12);
+  assert.deepEqual(summary(deletes.filter((a) => a.action === 'held')), [
     `delete Namespace/old [${GuardCode.namespaceDelete}]`,
   ]);
 });
@@ -359,15 +367,15 @@ test('guard: mass prune over max(10, 10%) of a cluster holds every delete there'
   const keep = fedObject(configMap('shop', 'x'));
   const over = plan({ objects: [keep], clusters: [observed('a', { objects: eleven })] });
   assert.ok(
-    over.clusters[0]!.actions.filter((a) => a.op === 'delete').every(
-      (a) => a.op === 'delete' && a.blockedBy.includes(GuardCode.massPrune),
-    ),
+    clusterPlans(over)[0]!
+      .actions.filter(removes)
+      .every((a) => a.action === 'held' && a.heldBy.includes(GuardCode.massPrune)),
   );
   const at = plan({ objects: [keep], clusters: [observed('a', { objects: ten })] });
   assert.ok(
-    at.clusters[0]!.actions.filter((a) => a.op === 'delete').every(
-      (a) => a.op === 'delete' && a.blockedBy.length === 0,
-    ),
+    clusterPlans(at)[0]!
+      .actions.filter(removes)
+      .every((a) => a.action === 'delete'),
   );
   assert.equal(at.guards, undefined);
 });
@@ -382,7 +390,7 @@ test('guard: mass prune uses 10 % of the managed objects once that is more than 
       clusters: [observed('a', { objects: [...kept.map((o) => owned(o)), ...gone(deleted)] })],
     });
   const held = (p: Plan) =>
-    p.clusters[0]!.actions.filter((a) => a.op === 'delete' && a.blockedBy.includes(GuardCode.massPrune))
+    clusterPlans(p)[0]!.actions.filter((a) => a.action === 'held' && a.heldBy.includes(GuardCode.massPrune))
       .length;
   assert.equal(held(run(20)), 0, '20 deletes of 200 managed objects is at the limit');
   assert.equal(held(run(21)), 21, '21 deletes of 201 managed objects is over the limit of 20');
@@ -390,9 +398,9 @@ test('guard: mass prune uses 10 % of the managed objects once that is more than 
 
 test('guard: an empty render for a cluster that still holds managed objects holds the deletes', () => {
   const p = plan({ objects: [], clusters: [observed('a', { objects: [owned(configMap('shop', 'c'))] })] });
-  const del = p.clusters[0]!.actions[0]!;
-  assert.ok(del.op === 'delete');
-  assert.deepEqual(del.blockedBy, [GuardCode.emptyRender]);
+  const del = clusterPlans(p)[0]!.actions[0]!;
+  assert.ok(del.action === 'held');
+  assert.deepEqual(del.heldBy, [GuardCode.emptyRender]);
 });
 
 test('guard: deleting an Ingress that is desired nowhere deletes its load-balancer frontend', () => {
@@ -401,9 +409,9 @@ test('guard: deleting an Ingress that is desired nowhere deletes its load-balanc
     objects: [fedObject(configMap('shop', 'x'))],
     clusters: [observed('a', { objects: [ing] })],
   });
-  const del = p.clusters[0]!.actions.find((a) => a.op === 'delete')!;
-  assert.ok(del.op === 'delete');
-  assert.deepEqual(del.blockedBy, [GuardCode.lbFrontendDelete]);
+  const del = clusterPlans(p)[0]!.actions.find(removes)!;
+  assert.ok(del.action === 'held');
+  assert.deepEqual(del.heldBy, [GuardCode.lbFrontendDelete]);
   // Moving it off one cluster while it stays elsewhere is not a frontend deletion.
   const moved = plan({
     objects: [
@@ -412,9 +420,8 @@ test('guard: deleting an Ingress that is desired nowhere deletes its load-balanc
     ],
     clusters: [observed('a', { objects: [ing] }), observed('b', { inventory: [] })],
   });
-  const d2 = moved.clusters[0]!.actions.find((a) => a.op === 'delete')!;
-  assert.ok(d2.op === 'delete');
-  assert.deepEqual(d2.blockedBy, []);
+  const d2 = clusterPlans(moved)[0]!.actions.find(removes)!;
+  assert.equal(d2.action, 'delete', 'not held');
 });
 
 test('approvals that match nothing held (by digest or by commit) are reported as removable', () => {
@@ -443,8 +450,8 @@ test('Secret values are masked in field changes', () => {
     objects: [fedObject(secret('shop', 'db', { password: 's3cret' }))],
     clusters: [observed('a', { objects: [live] })],
   });
-  const action = p.clusters[0]!.actions[0]!;
-  assert.ok(action.op === 'adopt');
+  const action = clusterPlans(p)[0]!.actions[0]!;
+  assert.ok(action.action === 'adopt');
   const text = JSON.stringify(action.changes);
   assert.ok(
     !text.includes('hunter2') &&
@@ -460,8 +467,8 @@ test('fedsync labels and the source annotation are on every desired object; fede
     objects: [fedObject(deployment('shop', 'web'))],
     clusters: [observed('a', { inventory: [] })],
   });
-  const create = p.clusters[0]!.actions[0]!;
-  assert.ok(create.op === 'create');
+  const create = clusterPlans(p)[0]!.actions[0]!;
+  assert.ok(create.action === 'create');
   assert.equal(create.object.metadata.labels?.[LABEL_MANAGED_BY], 'fedsync');
   assert.equal(create.object.metadata.labels?.[LABEL_FEDERATION], 'demo');
   assert.equal(create.object.metadata.annotations?.['fedsync.io/source'], 'apps/web.yaml@abc123');
@@ -493,7 +500,7 @@ test('replica scheduling: spread by preference, unplaceable replicas are a probl
     ],
   });
   const replicasOf = (cluster: string) => {
-    const a = p.clusters.find((c) => c.cluster === cluster)!.actions[0]!;
+    const a = clusterPlans(p).find((c) => c.name === cluster)!.actions[0]!;
     return 'object' in a ? (a.object.spec as { replicas: number }).replicas : undefined;
   };
   // a: capacity 4 - 1 stuck (the other pending pod is 15 s young) = 3; it keeps its 2 running and
@@ -523,7 +530,7 @@ test('replica scheduling on a kind that has no replicas is a warning, and the ob
     ],
     clusters: [observed('a', { inventory: [] })],
   });
-  assert.deepEqual(summary(p.clusters[0]!.actions), ['create ConfigMap/x']);
+  assert.deepEqual(summary(clusterPlans(p)[0]!.actions), ['create ConfigMap/x']);
   assert.deepEqual(
     p.problems.map((q) => [q.code, q.severity]),
     [['replicas.unsupportedKind', 'warning']],
@@ -544,8 +551,8 @@ test('a cluster without a replica preference gets no copy of the scheduled workl
     ],
     clusters: [observed('a', { inventory: [] }), observed('b', { inventory: [] })],
   });
-  assert.deepEqual(summary(p.clusters[0]!.actions), ['create Deployment/web']);
-  assert.deepEqual(p.clusters[1]!.actions, []);
+  assert.deepEqual(summary(clusterPlans(p)[0]!.actions), ['create Deployment/web']);
+  assert.deepEqual(clusterPlans(p)[1]!.actions, []);
 });
 
 const guardCases: { guard: string; objects: () => FederatedObject[]; live: () => KubeObject[] }[] = [
@@ -571,12 +578,12 @@ for (const row of guardCases) {
   test(`guard ${row.guard}: held without approval, released by an approval naming its digest`, () => {
     const clusters = () => [observed('a', { objects: row.live() })];
     const held = plan({ objects: row.objects(), clusters: clusters() });
-    const deletes = (p: Plan) => p.clusters[0]!.actions.filter((a) => a.op === 'delete');
+    const deletes = (p: Plan) => clusterPlans(p)[0]!.actions.filter(removes);
     // Messages on every assert.ok: without one, Node re-parses the call site to describe a failure,
     // which hangs under tsx for some expressions (a failing guard then hung the suite).
     assert.ok(deletes(held).length > 0, 'there are deletes');
     assert.ok(
-      deletes(held).every((a) => a.op === 'delete' && a.blockedBy.includes(row.guard)),
+      deletes(held).every((a) => a.action === 'held' && a.heldBy.includes(row.guard)),
       `every delete held by ${row.guard}`,
     );
     assert.ok(
@@ -589,7 +596,7 @@ for (const row of guardCases) {
       approvals: [{ digest: held.guards!.digest, guards: [row.guard], reason: 'intended' }],
     });
     assert.ok(
-      deletes(approved).every((a) => a.op === 'delete' && a.blockedBy.length === 0),
+      deletes(approved).every((a) => a.action === 'delete'),
       'every delete released',
     );
     assert.deepEqual(approved.guards?.released, [row.guard]);

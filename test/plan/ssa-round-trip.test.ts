@@ -14,6 +14,7 @@ import { cloneJson } from '../../src/federation/member-object.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { testCluster } from '../sim/kube/helpers.js';
 import { fedObject } from '../helpers/federation.js';
+import { clusterPlans } from '../../src/model/index.js';
 
 const CLUSTER = 'gce-europe-west1b';
 const NOW = '2026-01-01T00:00:00Z';
@@ -280,11 +281,11 @@ test('planRevision over the live objects: every action in the cluster is unchang
     ],
     now: NOW,
   });
-  const mine = plan.clusters.find((c) => c.cluster === CLUSTER);
+  const mine = clusterPlans(plan).find((c) => c.name === CLUSTER);
   assert.ok(mine);
   assert.equal(mine.actions.length, desired.length);
   assert.deepEqual(
-    mine.actions.filter((a) => a.op !== 'unchanged'),
+    mine.actions.filter((a) => a.action !== 'unchanged'),
     [],
   );
   assert.deepEqual(

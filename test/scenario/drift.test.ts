@@ -4,10 +4,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { KubeObject } from '../../src/model/index.js';
+import type { Drift, KubeObject } from '../../src/model/index.js';
+import type { ClusterClient } from '../../src/kube/port.js';
+import { correctionWord } from '../../src/report/format/outcome-text.js';
 import { createDriftDetector } from '../../src/kube/drift.js';
 import type { DriftDetector } from '../../src/kube/drift.js';
-import type { Fleet } from '../../src/agent/fleet-port.js';
+import type { Fleet } from '../../src/kube/fleet.js';
 import { readRepoDir, startScenario } from './helpers.js';
 import type { Scenario } from './helpers.js';
 import { writeFiles } from '../helpers/git.js';
@@ -34,10 +36,12 @@ before(async () => {
   });
   const loaded = await readRepoDir(repoDir, join(s.dir, 'cache'));
   assert.ok(loaded.ok);
-  const base = await s.fleetFor(loaded.value);
-  detector = createDriftDetector({ clients: base.clients });
-  fleet = { ...base, drift: detector };
-  const client = base.clients.get(CLUSTER)!;
+  // The detector needs the fleet's clients and the fleet needs the detector: close the loop late.
+  const clients = new Map<string, ClusterClient>();
+  detector = createDriftDetector({ clients });
+  fleet = await s.fleetFor(loaded.value, { drift: detector });
+  for (const [name, c] of fleet.clients) clients.set(name, c);
+  const client = fleet.clients.get(CLUSTER)!;
   const { resourceVersion } = await client.list({
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -77,11 +81,11 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 test('fedsync applying new revisions is never drift', async () => {
-  assert.equal((await s.reconcile(repoDir, { fleet })).converged, true);
+  assert.equal((await s.reconcile(repoDir, { fleet })).status, 'converged');
   for (const v of ['two', 'three']) {
     await writeFiles(repoDir, { 'apps/app.yaml': cm(v) });
     const out = await s.reconcile(repoDir, { fleet });
-    assert.equal(out.converged, true);
+    assert.equal(out.status, 'converged');
   }
   await new Promise((r) => setTimeout(r, 100));
   await detector.idle();
@@ -91,14 +95,14 @@ test('fedsync applying new revisions is never drift', async () => {
 
 test('an edit by another manager is detected and corrected', async () => {
   kubectlEdit('hacked');
-  const found: unknown[] = [];
+  const found: Drift[] = [];
   await until(() => {
     found.push(...detector.takeDrift());
     return found.length > 0;
   });
   await detector.idle();
-  const [drift] = found as { action: string; manager?: string; fields: unknown[] }[];
-  assert.equal(drift?.action, 'corrected');
+  const [drift] = found;
+  assert.equal(drift && correctionWord(drift), 'corrected');
   assert.equal(drift?.manager, 'kubectl-edit');
   assert.deepEqual(drift?.fields, [{ path: 'data.mode', from: 'hacked', to: 'three' }]);
   await until(() => (live().data as { mode: string }).mode === 'three');
@@ -107,15 +111,15 @@ test('an edit by another manager is detected and corrected', async () => {
 
 test('with self-heal off the edit is only reported', async () => {
   await writeFiles(repoDir, { 'fedsync.yaml': fed(false) });
-  assert.equal((await s.reconcile(repoDir, { fleet })).converged, true);
+  assert.equal((await s.reconcile(repoDir, { fleet })).status, 'converged');
   kubectlEdit('manual');
-  const found: { action: string }[] = [];
+  const found: Drift[] = [];
   await until(() => {
     found.push(...detector.takeDrift());
     return found.length > 0;
   });
   assert.deepEqual(
-    found.map((d) => d.action),
+    found.map((d) => correctionWord(d)),
     ['reported'],
   );
   assert.deepEqual(live().data, { mode: 'manual' });

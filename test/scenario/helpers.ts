@@ -7,20 +7,22 @@ import type { FederationRepo } from '../../src/model/index.js';
 import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
-import { createFleet } from '../../src/agent/fleet.js';
-import type { ClientFactory } from '../../src/agent/fleet.js';
-import type { Fleet } from '../../src/agent/fleet-port.js';
+import { createFleet } from '../../src/kube/fleet.js';
+import type { ClientFactory, Fleet, FleetOptions } from '../../src/kube/fleet.js';
 import { reconcileOnce } from '../../src/agent/reconcile-once.js';
-import type { ReconcileOutcome } from '../../src/agent/reconcile-once.js';
+import type { ReconcileOutcome } from '../../src/model/index.js';
 import { readFederation } from '../../src/source/read-federation.js';
-import type { LoadedRepo } from '../../src/cli/load-repo.js';
+import type { LoadedRepo } from '../../src/source/load-repo.js';
 import { createClusterClient } from '../../src/kube/client-node.js';
 
 export type Scenario = {
   world: RunningWorld;
   dir: string;
   createClient: ClientFactory;
-  fleetFor(repo: FederationRepo): Promise<Fleet>;
+  fleetFor(
+    repo: FederationRepo,
+    options?: Partial<Pick<FleetOptions, 'createClient' | 'drift'>>,
+  ): Promise<Fleet>;
   /** One reconcile of the repository directory (read fresh each time). */
   reconcile(repoDir: string, options?: { fleet?: Fleet }): Promise<ReconcileOutcome>;
   /** Writes (create/update/patch/delete) every cluster received since the last reset. */
@@ -48,13 +50,17 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
     });
   // Every fleet holds watches open: all are stopped with the scenario.
   const fleets: Fleet[] = [];
-  const fleetFor = async (repo: FederationRepo): Promise<Fleet> => {
+  const fleetFor = async (
+    repo: FederationRepo,
+    options: Partial<Pick<FleetOptions, 'createClient' | 'drift'>> = {},
+  ): Promise<Fleet> => {
     const fleet = await createFleet({
       kubeconfigPath: world.files!.kubeconfig,
       registrations: repo.clusters,
       federation: repo.federation.name,
       createClient,
       probeIntervalMs: 10,
+      ...options,
     });
     fleets.push(fleet);
     return fleet;
@@ -72,12 +78,17 @@ export async function startScenario(worldFile = 'fixtures/worlds/demo.yaml'): Pr
           ? await fleetFor(loaded.value)
           : {
               clients: new Map(),
+              missingContexts: [],
               observe: () => Promise.resolve([]),
-              writeInventory: () => Promise.resolve(),
+              apply: () => Promise.reject(new Error('a repository with problems is never applied')),
+              takeDrift: () => [],
               stop: () => Promise.resolve(),
             });
       try {
-        const outcome = await reconcileOnce({ read: () => Promise.resolve(loaded), fleet });
+        const outcome = await reconcileOnce({
+          read: () => Promise.resolve(loaded),
+          targets: { cluster: fleet },
+        });
         await Promise.all(world.clusters.map((c) => c.settle()));
         return outcome;
       } finally {

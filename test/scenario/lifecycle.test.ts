@@ -56,9 +56,9 @@ after(() => s.stop());
 
 test('first reconcile creates everything and adopts the same-name object', async () => {
   const out = await s.reconcile(repoDir);
-  assert.equal(out.converged, true, JSON.stringify(out.problems));
-  assert.equal(out.summary?.created, N * 3);
-  assert.equal(out.summary?.adopted, 3);
+  assert.equal(out.status, 'converged', JSON.stringify(out.problems));
+  assert.equal(out.counts?.create, N * 3);
+  assert.equal(out.counts?.adopt, 3);
   for (const c of CLUSTERS) {
     const adopted = liveConfigMap(c, 'settings')!;
     assert.deepEqual(adopted.data, { value: 'from git' });
@@ -69,8 +69,8 @@ test('first reconcile creates everything and adopts the same-name object', async
 test('removing an object from Git prunes it, and only what fedsync applied', async () => {
   await rm(join(repoDir, 'apps/cm-0.yaml'));
   const out = await s.reconcile(repoDir);
-  assert.equal(out.converged, true, JSON.stringify(out.problems));
-  assert.equal(out.summary?.deleted, 3);
+  assert.equal(out.status, 'converged', JSON.stringify(out.problems));
+  assert.equal(out.counts?.delete, 3);
   for (const c of CLUSTERS) {
     assert.equal(liveConfigMap(c, 'cm-0'), undefined);
     assert.ok(liveConfigMap(c, 'bystander'), 'an object fedsync never owned stays');
@@ -84,7 +84,6 @@ test('a commit that fails to parse applies and prunes nothing', async () => {
   s.resetCounters();
   const out = await s.reconcile(repoDir);
   assert.equal(out.status, 'failed');
-  assert.equal(out.converged, false);
   assert.ok(
     out.problems.some((p) => p.code.startsWith('yaml')),
     JSON.stringify(out.problems),
@@ -97,9 +96,9 @@ test('a commit that fails to parse applies and prunes nothing', async () => {
 test('the mass-delete guard holds; an approval in the repository releases it', async () => {
   for (let i = 1; i < N; i++) await rm(join(repoDir, `apps/cm-${i}.yaml`), { force: true });
   const held = await s.reconcile(repoDir);
-  assert.equal(held.converged, false);
-  assert.equal(held.summary?.blocked, (N - 1) * 3);
-  assert.equal(held.summary?.deleted, 0);
+  assert.equal(held.status === 'converged', false);
+  assert.equal(held.counts?.held, (N - 1) * 3);
+  assert.equal(held.counts?.delete, 0);
   for (const c of CLUSTERS) assert.ok(liveConfigMap(c, 'cm-5'));
   const guard = held.problems.find((p) => p.code === 'guard.massPrune');
   assert.ok(guard, JSON.stringify(held.problems));
@@ -110,8 +109,8 @@ test('the mass-delete guard holds; an approval in the repository releases it', a
     'fedsync.yaml': `apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata:\n  name: life\nspec:\n  policy:\n    approvals:\n      - digest: ${digest}\n        reason: retire the old settings\n`,
   });
   const released = await s.reconcile(repoDir);
-  assert.equal(released.converged, true, JSON.stringify(released.problems));
-  assert.equal(released.summary?.deleted, (N - 1) * 3);
+  assert.equal(released.status, 'converged', JSON.stringify(released.problems));
+  assert.equal(released.counts?.delete, (N - 1) * 3);
   for (const c of CLUSTERS) {
     assert.equal(liveConfigMap(c, 'cm-5'), undefined);
     assert.ok(liveConfigMap(c, 'settings'));

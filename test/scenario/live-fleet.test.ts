@@ -4,8 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createFleet } from '../../src/agent/fleet.js';
-import type { Fleet } from '../../src/agent/fleet-port.js';
+import { createFleet } from '../../src/kube/fleet.js';
+import type { Fleet } from '../../src/kube/fleet.js';
 import { reconcileOnce } from '../../src/agent/reconcile-once.js';
 import type { HealthChange } from '../../src/kube/health.js';
 import type { Drift, KubeObject } from '../../src/model/index.js';
@@ -48,7 +48,7 @@ function replicaSet(cluster: string): KubeObject & { spec: { replicas: number } 
 }
 
 test('an edit by another manager is corrected from the watch, with no reconcile in between', async () => {
-  assert.equal((await reconcileOnce({ read, fleet })).converged, true);
+  assert.equal((await reconcileOnce({ read, targets: { cluster: fleet } })).status, 'converged');
   const sim = s.world.cluster('gce-us-central1c')!;
   const before = replicaSet('gce-us-central1c').spec.replicas;
   sim.api.patch(
@@ -58,7 +58,7 @@ test('an edit by another manager is corrected from the watch, with no reconcile 
     { type: 'application/merge-patch+json', body: JSON.stringify({ spec: { replicas: 1 } }) },
     { fieldManager: 'kubectl-edit' },
   );
-  await until('the drift to be corrected', () => drifts.some((d) => d.action === 'corrected'));
+  await until('the drift to be corrected', () => drifts.some((d) => d.correction === 'done'));
   const [drift] = drifts;
   assert.equal(drift?.cluster, 'gce-us-central1c');
   assert.equal(drift?.manager, 'kubectl-edit');
@@ -73,8 +73,8 @@ test('down: Offline after 3 failed probes and the replicas move; up: Ready and t
   const othersBefore = spread();
   await s.world.cluster(down)!.setFault({ fault: 'down' });
   await until('Offline', () => changes.some((c) => c.cluster === down && c.health === 'Offline'));
-  const moved = await reconcileOnce({ read, fleet });
-  assert.equal(moved.converged, true, JSON.stringify(moved.problems));
+  const moved = await reconcileOnce({ read, targets: { cluster: fleet } });
+  assert.equal(moved.status, 'converged', JSON.stringify(moved.problems));
   assert.equal(
     spread().reduce((a, b) => a + b, 0),
     othersBefore.reduce((a, b) => a + b, 0) + share,
@@ -82,7 +82,7 @@ test('down: Offline after 3 failed probes and the replicas move; up: Ready and t
   );
   await s.world.cluster(down)!.setFault({ fault: 'up' });
   await until('Ready', () => changes.some((c) => c.cluster === down && c.health === 'Ready'));
-  assert.equal((await reconcileOnce({ read, fleet })).converged, true);
+  assert.equal((await reconcileOnce({ read, targets: { cluster: fleet } })).status, 'converged');
   assert.deepEqual(spread(), othersBefore, 'rebalance: true brings the replicas back');
   assert.equal(replicaSet(down).spec.replicas, share);
 });

@@ -15,8 +15,8 @@ const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
 
 test('apply converges the demo world; a second reconcile makes zero writes', async () => {
   const first = await s.reconcile('fixtures/repos/demo');
-  assert.equal(first.converged, true, JSON.stringify(first.problems));
-  assert.equal(first.summary?.created, 12);
+  assert.equal(first.status, 'converged', JSON.stringify(first.problems));
+  assert.equal(first.counts?.create, 12);
   const replicas: Record<string, number> = {};
   for (const name of CLUSTERS) {
     const sim = s.world.cluster(name)!;
@@ -39,7 +39,7 @@ test('apply converges the demo world; a second reconcile makes zero writes', asy
 
   s.resetCounters();
   const second = await s.reconcile('fixtures/repos/demo');
-  assert.equal(second.converged, true);
-  assert.equal(second.summary?.unchanged, 12);
+  assert.equal(second.status, 'converged');
+  assert.equal(second.counts?.unchanged, 12);
   assert.deepEqual(s.writes(), Object.fromEntries(CLUSTERS.map((c) => [c, 0])));
 });

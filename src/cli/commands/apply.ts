@@ -5,37 +5,14 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/index.js';
 import { reconcileOnce } from '../../agent/reconcile-once.js';
-import type { ReconcileOutcome } from '../../agent/reconcile-once.js';
-import type { ObjectResult } from '../../kube/apply-plan.js';
+import { outcomeSummary, resultLine } from '../../report/format/outcome-text.js';
+import { checkOutput, readRepo } from '../cluster-command.js';
+import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
-import { checkOutput, readRepo } from './plan.js';
-import type { ClusterCommandDeps, ClusterCommandOptions } from './plan.js';
-
-const SYMBOL: Record<string, string> = { create: '+', update: '~', adopt: '±', delete: '-' };
-
-function objectLine(cluster: string, r: ObjectResult): string {
-  const what = `${SYMBOL[r.op] ?? ' '} ${r.subject}@${cluster}`;
-  if (r.outcome === 'failed') return `  ! ${what}: ${r.error?.code ?? 'error'}: ${r.error?.message ?? ''}`;
-  if (r.outcome === 'notRun') return `  · ${what}: ${r.reason ?? 'not run'}`;
-  return `  ${what}`;
-}
-
-export function summaryOf(o: ReconcileOutcome): string {
-  const at = o.sha.slice(0, 12);
-  if (!o.summary) return `Apply ${at}: failed before anything was applied (${o.problems.length} problem(s)).`;
-  const s = o.summary;
-  const held = s.blocked > 0 ? `, ${s.blocked} held by safety guards` : '';
-  const notRun = s.notRun > 0 ? `, ${s.notRun} not run` : '';
-  const state = o.converged ? 'converged' : 'NOT converged';
-  return (
-    `Apply ${at}: ${s.created} created, ${s.updated} updated, ${s.adopted} adopted, ${s.deleted} deleted, ` +
-    `${s.unchanged} unchanged, ${s.failed} failed${notRun}${held} in ${o.clusters.length} clusters; ${state}.`
-  );
-}
 
 export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
-  checkOutput(opts.output);
+  checkOutput(opts.output, ['text', 'json']);
   const json = opts.output === 'json';
   const loaded = await readRepo(opts);
   const fleet = loaded.ok
@@ -47,33 +24,36 @@ export async function applyCommand(opts: ClusterCommandOptions, deps: ClusterCom
     const progress = deps.isTTY && !json;
     const outcome = await reconcileOnce({
       read: () => Promise.resolve(loaded),
-      // A repository with problems never reaches observe, so an empty fleet is never used.
-      fleet: fleet ?? {
-        clients: new Map(),
-        observe: () => Promise.resolve([]),
-        writeInventory: () => Promise.resolve(),
-        stop: () => Promise.resolve(),
+      // A repository with problems never reaches observe, so an empty target is never used.
+      targets: {
+        cluster: fleet ?? {
+          observe: () => Promise.resolve([]),
+          apply: () => Promise.reject(new Error('no clusters')),
+        },
       },
-      now: deps.now,
-      listener: progress
+      clock: deps.clock,
+      ...(progress
         ? {
-            objectFinished: (cluster, r) => {
-              if (r.outcome !== 'noop') deps.stdout(`${objectLine(cluster, r)}\n`);
+            observer: {
+              actionFinished: (target, r) => {
+                if (r.outcome !== 'noop') deps.stdout(`${resultLine(target, r)}\n`);
+              },
             },
           }
-        : {},
+        : {}),
     });
+    const exit = outcome.status === 'converged' ? 0 : 1;
     if (json) {
       deps.stdout(`${JSON.stringify(outcome, null, 2)}\n`);
-      return outcome.converged ? 0 : 1;
+      return exit;
     }
     if (!progress) {
-      for (const c of outcome.clusters)
-        for (const r of c.results) if (r.outcome === 'failed') deps.stdout(`${objectLine(c.cluster, r)}\n`);
+      for (const t of outcome.targets)
+        for (const r of t.results) if (r.outcome === 'failed') deps.stdout(`${resultLine(t, r)}\n`);
     }
     for (const p of outcome.problems) deps.stderr(`${formatProblem(p)}\n`);
-    deps.stdout(`${summaryOf(outcome)}\n`);
-    return outcome.converged ? 0 : 1;
+    deps.stdout(`${outcomeSummary(outcome)}\n`);
+    return exit;
   } finally {
     await fleet?.stop();
   }

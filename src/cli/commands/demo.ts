@@ -6,17 +6,17 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { startAgent } from '../../agent/agent.js';
 import type { Agent } from '../../agent/agent.js';
-import { createFleet } from '../../agent/fleet.js';
-import type { ClientFactory } from '../../agent/fleet.js';
-import type { ReconcileOutcome } from '../../agent/reconcile-once.js';
+import { createFleet } from '../../kube/fleet.js';
+import type { ClientFactory } from '../../kube/fleet.js';
 import { createParseCache } from '../../manifests/load.js';
-import { formatProblem, subject } from '../../model/index.js';
-import type { FederationRepo } from '../../model/index.js';
+import { formatProblem } from '../../model/index.js';
+import type { FederationRepo, ReconcileOutcome } from '../../model/index.js';
+import { driftLine, outcomeLine } from '../../report/format/outcome-text.js';
 import { startWorld } from '../../sim/run-world.js';
 import { readWorld } from '../../sim/world.js';
 import { ensureDemoRepo } from '../demo/demo-repo.js';
-import { outcomeLine, workloadLines } from '../demo/demo-report.js';
-import { loadRepo } from '../load-repo.js';
+import { workloadLines } from '../demo/read-workloads.js';
+import { loadRepo } from '../../source/load-repo.js';
 
 export type DemoOptions = {
   world: string;
@@ -51,8 +51,8 @@ function howTo(out: string, repoDir: string): string {
 }
 
 function changedAnything(o: ReconcileOutcome): boolean {
-  const s = o.summary;
-  return !!s && s.created + s.updated + s.adopted + s.deleted + s.failed > 0;
+  const c = o.counts;
+  return !!c && c.create + c.update + c.adopt + c.replace + c.delete + c.failed > 0;
 }
 
 function worthShowing(o: ReconcileOutcome): string {
@@ -94,11 +94,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       createClient: deps.createClient,
       live: {
         healthIntervalMs: 2000,
-        onDrift: (d) =>
-          deps.stdout(
-            `${new Date().toISOString().slice(11, 19)} drift ${subject(d.ref, d.cluster)} ` +
-              `(${d.fields.map((f) => f.path).join(', ')}) by ${d.manager ?? 'an unknown manager'}: ${d.action}${d.reason ? ` (${d.reason})` : ''}\n`,
-          ),
+        onDrift: (d) => deps.stdout(`${driftLine(d, new Date())}\n`),
         onHealthChange: (c) => {
           deps.stdout(`${new Date().toISOString().slice(11, 19)} cluster ${c.cluster} is ${c.health}\n`);
           void agentRef?.reconcileNow('health');
@@ -123,7 +119,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
     let chain = Promise.resolve();
     const agent = (agentRef = await startAgent({
       read,
-      fleet,
+      targets: { cluster: fleet },
       intervalSeconds: interval,
       watchDir: repo.dir,
       onOutcome: (outcome, reasons) => {
@@ -141,7 +137,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         // Give the simulated controllers a moment, then show the replicas as they became ready.
         await Promise.all(world.clusters.map((c) => c.settle()));
         await printWorkloads();
-        return agent.last()?.converged ? 0 : 1;
+        return agent.last()?.status === 'converged' ? 0 : 1;
       }
       deps.stdout(howTo(opts.out, opts.repoDir));
       await deps.untilInterrupted();

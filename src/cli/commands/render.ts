@@ -6,12 +6,12 @@
 import type { Command } from 'commander';
 import { formatProblem } from '../../model/index.js';
 import { renderCluster } from '../../plan/render-cluster.js';
-import { renderObjectsYaml } from '../../report/render/objects-yaml.js';
+import { formatObjectsYaml } from '../../report/format/objects-yaml.js';
 import { SourceError } from '../../source/errors.js';
 import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import type { RepoCliOptions } from '../git-options.js';
-import { loadRepo as defaultLoadRepo } from '../load-repo.js';
-import type { LoadedRepo, LoadRepo } from '../load-repo.js';
+import { loadRepo as defaultLoadRepo } from '../../source/load-repo.js';
+import type { LoadedRepo, LoadRepo } from '../../source/load-repo.js';
 
 export type RenderDeps = {
   loadRepo: LoadRepo;
@@ -50,6 +50,6 @@ export function registerRender(program: Command, deps: RenderDeps = defaultDeps)
       const { objects, problems } = renderCluster(loaded.value, opts.cluster, { sha });
       if (problems.length > 0) deps.stderr(problems.map((p) => `${formatProblem(p)}\n`).join(''));
       if (problems.some((p) => p.severity === 'error')) process.exitCode = 1;
-      if (objects.length > 0) deps.stdout(renderObjectsYaml(objects));
+      if (objects.length > 0) deps.stdout(formatObjectsYaml(objects));
     });
 }

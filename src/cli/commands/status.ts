@@ -3,16 +3,15 @@
 // replicas. Exit 0 when the clusters were read, 1 on error.
 import type { Command } from 'commander';
 import { formatProblem, refKey, refOf } from '../../model/index.js';
-import { federatedView } from '../../report/render/federated-view.js';
-import { renderFederatedViewText } from '../../report/render/federated-view-text.js';
+import { federatedView } from '../../report/format/federated-view.js';
+import { formatFederatedViewText } from '../../report/format/federated-view-text.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
-import { readRepo } from './plan.js';
-import type { ClusterCommandDeps, ClusterCommandOptions } from './plan.js';
+import { checkOutput, readRepo } from '../cluster-command.js';
+import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 
 export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
-  if (opts.output !== 'text' && opts.output !== 'json')
-    throw new Error(`-o must be one of text, json (got ${opts.output})`);
+  checkOutput(opts.output, ['text', 'json']);
   const loaded = await readRepo(opts);
   if (!loaded.ok) {
     deps.stderr(loaded.problems.map((p) => `${formatProblem(p)}\n`).join(''));
@@ -20,11 +19,11 @@ export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCo
   }
   const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
   try {
-    const observed = await fleet.observe(loaded.value);
+    const observed = await fleet.observe({ repo: loaded.value });
     const keys = loaded.value.objects.map((o) => refKey(refOf(o.template)));
     const views = federatedView(observed, keys);
     deps.stdout(
-      opts.output === 'json' ? `${JSON.stringify(views, null, 2)}\n` : renderFederatedViewText(views),
+      opts.output === 'json' ? `${JSON.stringify(views, null, 2)}\n` : formatFederatedViewText(views),
     );
     return 0;
   } finally {

@@ -2,12 +2,13 @@
 // `file:line: message`. Exit 0 when valid, 1 when there is any problem, 2 when the repository
 // could not be read at all (bad location, credentials, network, limits).
 import type { Command } from 'commander';
+import { describeTenancy } from '../../manifests/tenancy-text.js';
 import { formatProblem } from '../../model/problem.js';
 import { SourceError } from '../../source/errors.js';
 import { addRepoOptions, loadRepoOptionsFrom } from '../git-options.js';
 import type { RepoCliOptions } from '../git-options.js';
-import { loadRepo as defaultLoadRepo } from '../load-repo.js';
-import type { LoadRepo } from '../load-repo.js';
+import { loadRepo as defaultLoadRepo } from '../../source/load-repo.js';
+import type { LoadRepo } from '../../source/load-repo.js';
 
 type ValidateOptions = RepoCliOptions & { output: string };
 
@@ -22,6 +23,7 @@ export async function validate(opts: ValidateOptions, load: LoadRepo = defaultLo
             federation: result.value.federation.name,
             clusters: result.value.clusters.length,
             objects: result.value.objects.length,
+            policy: result.value.federation.policy.tenancy,
           }
         : undefined;
       console.log(
@@ -50,6 +52,7 @@ export async function validate(opts: ValidateOptions, load: LoadRepo = defaultLo
     console.log(
       `ok: federation ${v.federation.name} at ${revision?.sha ?? opts.ref ?? 'HEAD'}: ${v.clusters.length} clusters, ${v.objects.length} objects`,
     );
+    if (v.federation.policy.tenancy) console.log(describeTenancy(v.federation.policy.tenancy).join('\n'));
     return 0;
   } catch (err) {
     if (!(err instanceof SourceError)) throw err;

@@ -157,3 +157,78 @@ test('malformed JSON, YAML and patches are 400 without quoting the body', async 
   assert.equal(wrongKind.status, 400);
   assert.ok(!wrongKind.text.includes(SECRET));
 });
+
+const CANNOT = 'Secret in version "v1" cannot be handled as a Secret: ';
+
+test('bad data and stringData get the decoder messages of a real server, naming no value', async () => {
+  // Offsets as Go's base64.StdEncoding reports them (padding required, CR/LF skipped), in the
+  // server's words; "admin" and "wombat" are the cases reported from real clusters.
+  const cases: [Record<string, unknown>, string][] = [
+    [{ data: { username: 'admin' } }, 'illegal base64 data at input byte 4'],
+    [{ data: { password: 'wombat' } }, 'illegal base64 data at input byte 4'],
+    [{ data: { password: `${SECRET}!` } }, 'illegal base64 data at input byte 7'],
+    [{ data: { a: 'YWJj=' } }, 'illegal base64 data at input byte 4'],
+    [{ data: { a: 'YQ=' } }, 'illegal base64 data at input byte 3'],
+    [{ data: { a: 'YQ==x' } }, 'illegal base64 data at input byte 4'],
+    [{ data: { a: 'YQ==', b: 'Y' } }, 'illegal base64 data at input byte 0'],
+    [
+      { data: { a: { v: SECRET } } },
+      'json: cannot unmarshal object into Go struct field Secret.data of type []uint8',
+    ],
+    [
+      { data: { a: 12345 } },
+      'json: cannot unmarshal number into Go struct field Secret.data of type []uint8',
+    ],
+    [
+      { data: SECRET },
+      'json: cannot unmarshal string into Go struct field Secret.data of type map[string][]uint8',
+    ],
+    [
+      { stringData: { port: 5432 } },
+      'json: cannot unmarshal number into Go struct field Secret.stringData of type string',
+    ],
+    [
+      { stringData: { on: true } },
+      'json: cannot unmarshal bool into Go struct field Secret.stringData of type string',
+    ],
+    [
+      { stringData: { p: { v: SECRET } } },
+      'json: cannot unmarshal object into Go struct field Secret.stringData of type string',
+    ],
+    [
+      { stringData: [SECRET] },
+      'json: cannot unmarshal array into Go struct field Secret.stringData of type map[string]string',
+    ],
+    [
+      { stringData: { port: 1 }, data: { a: 'Y' } },
+      'json: cannot unmarshal number into Go struct field Secret.stringData of type string',
+    ],
+  ];
+  for (const [i, [fields, message]] of cases.entries()) {
+    for (const [method, path, contentType] of [
+      ['POST', secrets, 'application/json'],
+      ['PATCH', `${secrets}/sd-decode-${i}?fieldManager=t`, 'application/apply-patch+yaml'],
+    ] as const) {
+      const body = { apiVersion: 'v1', kind: 'Secret', metadata: { name: `sd-decode-${i}` }, ...fields };
+      const res = await raw(method, path, JSON.stringify(body), contentType);
+      assert.equal(res.status, 400, `${JSON.stringify(fields)}: ${res.text}`);
+      assert.equal(res.json.reason, 'BadRequest');
+      assert.equal(res.json.message, `${CANNOT}${message}`, JSON.stringify(fields));
+      assert.ok(!res.text.includes(SECRET));
+    }
+  }
+});
+
+test('data comes back in canonical base64; a null stringData value is an empty string', async () => {
+  const created = await raw(
+    'POST',
+    secrets,
+    JSON.stringify({
+      metadata: { name: 'sd-canonical' },
+      data: { wrapped: 'YWJj\nZGVm', bits: 'YR==' },
+      stringData: { empty: null },
+    }),
+  );
+  assert.equal(created.status, 201, created.text);
+  assert.deepEqual(created.json.data, { wrapped: b64('abcdef'), bits: b64('a'), empty: '' });
+});

@@ -1,0 +1,180 @@
+// The apply verb: executes one cluster's plan without deciding anything again — the planner already
+// put the actions in apply order. Phase by phase (parallel inside a phase); every per-object result
+// is collected.
+//
+// Failure semantics (docs/cluster-sync.md): a failed object never hides the others of its phase,
+// but it stops the later phases of this cluster (no Ingress when its Service failed, no prune after
+// a failed create). Held deletes never run; skip/unchanged do nothing.
+//
+// Crash safety: before anything is created, the cluster's inventory becomes old ∪ plan (so a crash
+// mid-apply leaves every object fedsync may have created recorded); after the deletes, it becomes
+// the plan's inventory plus any delete that did not happen. Writes are skipped when nothing changes.
+import pLimit from 'p-limit';
+import { WRITING_ACTIONS, actionKey, actionSubject } from '../model/index.js';
+import type {
+  ActionError,
+  ActionResult,
+  ApplyObserver,
+  ClusterName,
+  ClusterPlan,
+  KubeAction,
+  KubeObject,
+  TargetResult,
+} from '../model/index.js';
+import { phaseOf } from '../plan/order.js';
+import { deleteObject } from './delete.js';
+import type { DeleteAction } from './delete.js';
+import { errorOf } from './errors.js';
+import type { ClusterClient } from './port.js';
+
+/** Writes fedsync's inventory in one cluster (inventory.ts implements it). */
+export type InventoryWriter = (client: ClusterClient, keys: string[]) => Promise<void>;
+
+/** What the drift detector hears while a plan is applied (kube-specific: live objects). */
+export type WriteListener = {
+  clusterStarted?: (cluster: ClusterName) => void;
+  /** An object was applied; `live` is what the server returned. */
+  objectApplied?: (cluster: ClusterName, desired: KubeObject, live: KubeObject) => void;
+  objectDeleted?: (cluster: ClusterName, action: DeleteAction) => void;
+};
+
+export type ApplyClusterOptions = {
+  plan: ClusterPlan;
+  client: ClusterClient | undefined;
+  /** The inventory the cluster had when the plan was made (null: it could not be read). */
+  inventory: string[] | null;
+  writeInventory: InventoryWriter;
+  /** Requests in flight inside one phase (default 8). */
+  objectConcurrency?: number;
+  observer?: ApplyObserver;
+  writes?: WriteListener;
+};
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(a);
+  return b.every((k) => s.has(k));
+}
+
+/** Consecutive actions of one phase (creates/updates) or one reverse phase (deletes). */
+function phasesOf(actions: KubeAction[]): KubeAction[][] {
+  const phases: KubeAction[][] = [];
+  let current: { key: string; actions: KubeAction[] } | undefined;
+  for (const a of actions) {
+    const removes = a.action === 'delete' || a.action === 'held';
+    const key = `${removes ? 'd' : 'a'}${phaseOf(a.ref.kind)}`;
+    if (current?.key !== key) {
+      current = { key, actions: [] };
+      phases.push(current.actions);
+    }
+    current.actions.push(a);
+  }
+  return phases;
+}
+
+function resultBase(a: KubeAction): Pick<ActionResult, 'key' | 'subject' | 'action'> {
+  return { key: actionKey(a), subject: actionSubject(a), action: a.action };
+}
+
+function notRun(a: KubeAction, reason: string): ActionResult {
+  return { ...resultBase(a), outcome: 'notRun', reason };
+}
+
+async function runAction(
+  a: KubeAction,
+  client: ClusterClient,
+  writes?: WriteListener,
+): Promise<ActionResult> {
+  const base = resultBase(a);
+  switch (a.action) {
+    case 'unchanged':
+      return { ...base, outcome: 'noop' };
+    case 'skip':
+      return { ...base, outcome: 'noop', reason: a.reason };
+    case 'held':
+      return { ...base, outcome: 'noop', reason: `held by ${a.heldBy.join(', ')}` };
+    case 'delete':
+      return deleteObject({
+        client,
+        action: a,
+        ...(writes?.objectDeleted ? { onDeleted: writes.objectDeleted } : {}),
+      });
+    case 'create':
+    case 'update':
+    case 'adopt':
+      try {
+        const live = await client.apply(a.object);
+        writes?.objectApplied?.(client.name, a.object, live);
+        return { ...base, outcome: 'done' };
+      } catch (err) {
+        return { ...base, outcome: 'failed', error: errorOf(err) };
+      }
+  }
+}
+
+/** Applies one cluster's plan; never throws for the cluster's failure (it is in the result). */
+export async function applyClusterPlan(options: ApplyClusterOptions): Promise<TargetResult> {
+  const { plan, client } = options;
+  const out: TargetResult = { kind: 'cluster', name: plan.name, results: [], bookkeepingWrites: 0 };
+  if (plan.health !== 'Ready') return { ...out, skipped: 'offline' };
+  const fail = (error: ActionError): TargetResult => ({
+    ...out,
+    error,
+    results: plan.actions.map((a) => notRun(a, error.message)),
+  });
+  if (!client) return fail({ code: 'apply.noClient', message: `no client for cluster ${plan.name}` });
+  options.observer?.targetStarted?.({ kind: 'cluster', name: plan.name });
+  options.writes?.clusterStarted?.(plan.name);
+  const result = await applyReady({ ...options, client }, out, fail);
+  options.observer?.targetFinished?.(result);
+  return result;
+}
+
+async function applyReady(
+  options: ApplyClusterOptions & { client: ClusterClient },
+  out: TargetResult,
+  fail: (error: ActionError) => TargetResult,
+): Promise<TargetResult> {
+  const { plan, client, inventory: old } = options;
+  const needsWork = plan.actions.some((a) => WRITING_ACTIONS.has(a.action));
+  let recorded = old;
+  const writeIfChanged = async (keys: string[]): Promise<void> => {
+    if (recorded !== null && sameSet(recorded, keys)) return;
+    await options.writeInventory(client, [...keys].sort());
+    out.bookkeepingWrites++;
+    recorded = keys;
+  };
+  if (needsWork || (old !== null && !sameSet(old, plan.inventory))) {
+    if (old === null)
+      return fail({
+        code: 'inventory.unavailable',
+        message: "fedsync's inventory could not be read: nothing is applied in this cluster until it can",
+      });
+    try {
+      await writeIfChanged([...new Set([...old, ...plan.inventory])]);
+    } catch (err) {
+      return fail({ code: 'inventory.writeFailed', message: errorOf(err).message });
+    }
+  }
+  const limit = pLimit(options.objectConcurrency ?? 8);
+  let stopped: string | undefined;
+  const undone = new Set<string>();
+  for (const phase of phasesOf(plan.actions)) {
+    const results = stopped
+      ? phase.map((a) => notRun(a, stopped!))
+      : await Promise.all(phase.map((a) => limit(() => runAction(a, client, options.writes))));
+    for (const r of results) {
+      out.results.push(r);
+      options.observer?.actionFinished?.({ kind: 'cluster', name: plan.name }, r);
+      if (r.action === 'delete' && r.outcome !== 'done') undone.add(r.key);
+    }
+    const firstFailure = results.find((r) => r.outcome === 'failed');
+    if (firstFailure && !stopped) stopped = `not run: ${firstFailure.subject} failed in an earlier phase`;
+  }
+  try {
+    await writeIfChanged([...new Set([...plan.inventory, ...undone])]);
+  } catch (err) {
+    out.error = { code: 'inventory.writeFailed', message: errorOf(err).message };
+  }
+  return out;
+}
