@@ -12,6 +12,7 @@ import { Ajv } from 'ajv';
 import { load } from 'js-yaml';
 import { loadAgentConfig } from '../../src/agent/config/load.js';
 import { createClusterClient } from '../../src/kube/client-node.js';
+import { refOf } from '../../src/model/index.js';
 import type { KubeObject } from '../../src/model/index.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { createRenderer, valuesPathsUsed } from '../helpers/helm-template.js';
@@ -175,12 +176,7 @@ describe('the fedsync Helm chart', () => {
           assert.equal(meta.namespace, NAMESPACE, `${String(obj.kind)} in the release namespace`);
           const accepted = await client.apply(obj as KubeObject, { dryRun: true });
           assert.equal(accepted.metadata.name, meta.name);
-          const ref = {
-            apiVersion: String(obj.apiVersion),
-            kind: String(obj.kind),
-            namespace: NAMESPACE,
-            name: String(meta.name),
-          };
+          const ref = { ...refOf(obj as KubeObject), apiVersion: String(obj.apiVersion) };
           assert.equal(await client.get(ref), undefined, `dry-run stored no ${ref.kind}`);
         }
       });
