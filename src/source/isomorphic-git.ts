@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import git from 'isomorphic-git';
 import { fileRole } from '../manifests/load.js';
-import { authHeader } from './auth.js';
+import { DEFAULT_TOKEN_ENV, authHeader } from './auth.js';
 import type { GitAuth } from './auth.js';
 import { classify } from './classify.js';
 import { SourceError, SourceErrorCode } from './errors.js';
@@ -25,8 +25,7 @@ import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
 
 export type { GitAuth } from './auth.js';
-
-export const DEFAULT_TOKEN_ENV = 'FEDSYNC_GIT_TOKEN';
+export { DEFAULT_TOKEN_ENV };
 
 export type GitSourceOptions = {
   /** http(s) URL or local path. */

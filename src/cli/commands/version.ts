@@ -1,11 +1,6 @@
 // `fedsync version`: prints the version of fedsync and of the runtime.
 import type { Command } from 'commander';
-// A JSON import rather than a file read so the compiled CLI (one bundle in dist/) carries the version.
-import pkg from '../../../package.json' with { type: 'json' };
-
-export function fedsyncVersion(): string {
-  return pkg.version;
-}
+import { fedsyncVersion } from '../package-version.js';
 
 export function registerVersion(program: Command): void {
   program
