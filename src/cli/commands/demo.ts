@@ -36,7 +36,7 @@ export type DemoDeps = {
 };
 
 function howTo(out: string, repoDir: string): string {
-  const fedsync = 'node bin/fedsync.js';
+  const fedsync = 'npx fedsync';
   return [
     '',
     'Try it (in another shell):',
