@@ -1,4 +1,5 @@
-// Lint rules, including the boundary that keeps the planner pure (DESIGN.md §5).
+// Lint rules, including the boundaries between layers (docs/architecture.md): the pure modules do no
+// I/O, and each layer imports only the layers below it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
@@ -51,6 +52,142 @@ const ioPackages = [
   '@google-cloud/*',
 ];
 
+// Imports of impure code a pure module may not make: randomness from node:crypto, I/O builtins,
+// I/O, clock and logging libraries.
+const purePaths = ['node:crypto', 'crypto'].map((name) => ({
+  name,
+  importNames: [
+    'randomBytes',
+    'randomUUID',
+    'randomInt',
+    'randomFill',
+    'randomFillSync',
+    'getRandomValues',
+    'webcrypto',
+  ],
+  message: 'Pure module: no randomness (hashing is allowed).',
+}));
+const purePatterns = [
+  {
+    group: ['node:*', '!node:crypto', ...ioBuiltins.flatMap((m) => [m, `${m}/*`])],
+    message: 'Pure module: no I/O (node:crypto hashing is allowed).',
+  },
+  {
+    group: ioPackages.flatMap((m) => [m, `${m}/*`]),
+    message: 'Pure module: no I/O, clock or logging libraries.',
+  },
+];
+
+// The layers, lowest first (docs/architecture.md has the table). `forbid` lists the folders a layer
+// may not import (relative imports match by folder name); the simulator's own commands are the only
+// code outside src/sim that may import it.
+const dirs = (...names) => names.flatMap((n) => [`**/${n}/**`, `**/${n}`]);
+const adapters = ['kube', 'source', 'gcp/compute', 'compute'];
+// src/clock.ts reads the real time; src/model/clock.ts is only the Clock type.
+const systemClock = {
+  regex: '^(\\.\\./)+clock\\.js$',
+  message: 'Pure module: no system clock (time arrives as an argument).',
+};
+/** CLI commands do not import each other (except `allowed`): what they share is in src/cli. */
+const sameFolder = (allowed) => ({
+  regex: allowed ? `^\\./(?!${allowed})` : '^\\./',
+  message: 'Layer cli: a command does not import another command; shared pieces go to src/cli.',
+});
+const simCommands = [
+  'src/cli/commands/sim.ts',
+  'src/cli/commands/sim-gcp.ts',
+  'src/cli/commands/demo.ts',
+  'src/cli/fleet-options.ts',
+];
+const layers = [
+  {
+    name: 'model',
+    files: ['src/model/**/*.ts'],
+    pure: true,
+    patterns: [
+      {
+        regex: '^(?!\\./)',
+        message: 'Layer model: the shared vocabulary imports nothing outside src/model.',
+      },
+    ],
+  },
+  {
+    name: 'core',
+    files: ['src/manifests/**/*.ts', 'src/federation/**/*.ts', 'src/plan/**/*.ts', 'src/gcp/model/**/*.ts'],
+    pure: true,
+    patterns: [systemClock],
+    forbid: ['sim', ...adapters, 'agent', 'cli', 'report'],
+    message:
+      'Layer core: the pure core imports only src/model and itself; adapters and orchestration are off limits.',
+  },
+  {
+    name: 'report-format',
+    files: ['src/report/format/**/*.ts'],
+    pure: true,
+    patterns: [systemClock],
+    forbid: ['sim', ...adapters, 'agent', 'cli', 'publish'],
+    message: 'Layer report: formatters are pure; they import no adapter, publisher or orchestration.',
+  },
+  {
+    name: 'adapters',
+    files: ['src/kube/**/*.ts', 'src/source/**/*.ts', 'src/gcp/**/*.ts'],
+    ignores: ['src/gcp/model/**'],
+    forbid: ['sim', 'agent', 'cli', 'report'],
+    message: 'Layer adapters: kube, source and gcp never import agent, cli, report or the simulator.',
+  },
+  {
+    name: 'report-publish',
+    files: ['src/report/**/*.ts'],
+    ignores: ['src/report/format/**'],
+    forbid: ['sim', 'agent', 'cli'],
+    message: 'Layer report: publishers import no agent, cli or simulator.',
+  },
+  {
+    name: 'agent',
+    files: ['src/agent/**/*.ts'],
+    forbid: ['sim', 'cli'],
+    message: 'Layer agent: the agent never imports cli or the simulator.',
+  },
+  {
+    name: 'cli',
+    files: ['src/cli/**/*.ts'],
+    ignores: ['src/cli/commands/**', 'src/cli/fleet-options.ts'],
+    forbid: ['sim'],
+    message:
+      'Layer cli: only `fedsync sim`, `fedsync demo` and the --sim option (cli/fleet-options.ts) import the simulator.',
+  },
+  {
+    name: 'cli-commands',
+    files: ['src/cli/commands/**/*.ts'],
+    ignores: simCommands,
+    patterns: [sameFolder('')],
+    forbid: ['sim'],
+    message:
+      'Layer cli: only `fedsync sim`, `fedsync demo` and the --sim option (cli/fleet-options.ts) import the simulator.',
+  },
+  {
+    name: 'cli-sim-commands',
+    files: simCommands.filter((f) => f.startsWith('src/cli/commands/')),
+    // `fedsync sim` is two files: sim.ts registers the gcp subcommands of sim-gcp.ts.
+    patterns: [sameFolder('sim-gcp\\.js$')],
+  },
+];
+
+function layerConfig(layer) {
+  const patterns = [
+    ...(layer.pure ? purePatterns : []),
+    ...(layer.patterns ?? []),
+    ...(layer.forbid ? [{ group: dirs(...layer.forbid), message: layer.message }] : []),
+  ];
+  return {
+    files: layer.files,
+    ...(layer.ignores ? { ignores: layer.ignores } : {}),
+    rules: {
+      'no-restricted-imports': ['error', { paths: layer.pure ? purePaths : [], patterns }],
+    },
+  };
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'fixtures/**', '.fedsync/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
@@ -93,47 +230,6 @@ export default tseslint.config(
   {
     files: pureModules,
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            ...['node:crypto', 'crypto'].map((name) => ({
-              name,
-              importNames: [
-                'randomBytes',
-                'randomUUID',
-                'randomInt',
-                'randomFill',
-                'randomFillSync',
-                'getRandomValues',
-                'webcrypto',
-              ],
-              message: 'Pure module: no randomness (hashing is allowed).',
-            })),
-          ],
-          patterns: [
-            {
-              group: ['node:*', '!node:crypto', ...ioBuiltins.flatMap((m) => [m, `${m}/*`])],
-              message: 'Pure module: no I/O (node:crypto hashing is allowed).',
-            },
-            {
-              group: ioPackages.flatMap((m) => [m, `${m}/*`]),
-              message: 'Pure module: no I/O, clock or logging libraries.',
-            },
-            {
-              group: [
-                '**/sim/**',
-                '**/kube/**',
-                '**/source/**',
-                '**/agent/**',
-                '**/cli/**',
-                '**/gcp/compute/**',
-              ],
-              message: 'Pure module: adapters and orchestration are off limits.',
-            },
-          ],
-        },
-      ],
       'no-restricted-globals': [
         'error',
         ...['console'].map((name) => ({ name, message: 'Pure module: no logging.' })),
@@ -182,5 +278,6 @@ export default tseslint.config(
       ],
     },
   },
+  ...layers.map(layerConfig),
   prettier,
 );

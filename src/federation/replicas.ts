@@ -1,4 +1,4 @@
-// The federation/kubefed replica planner (reference/federation.md §2): minimums, kept replicas
+// The federation/kubefed replica planner (docs/planner.md, "Replica scheduling"): minimums, kept replicas
 // (rebalance off), weighted fill with maximums, capacity and overflow. One deliberate fix: weighted
 // shares use largest-remainder rounding, so 10 over three equal clusters is 4/3/3 (not 4/4/2).
 // Ties go by FNV-1 32 of cluster name + key, as upstream.

@@ -11,6 +11,7 @@ import { retryPolicy, withRetry, type RetryPolicy } from './retry.js';
 import { createTransport, type HttpRequest } from './transport.js';
 import { openWatch } from './watch-stream.js';
 import { KubeError, KubeErrorCode, type ClusterClient, type ResourceInfo } from './port.js';
+import type { Clock } from '../model/index.js';
 
 export const defaultTimeoutMs = 30_000;
 export const listPageSize = 500;
@@ -27,7 +28,7 @@ export type ClusterClientOptions = {
   timeoutMs?: number;
   rateLimit?: Partial<RateLimitOptions>;
   retry?: Partial<RetryPolicy>;
-  now?: () => number;
+  clock?: Clock;
 };
 
 /** A KubeConfig whose current context is `context` (validated: unknown contexts throw). */
@@ -69,7 +70,9 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       : undefined);
   if (!kc) throw new Error('createClusterClient: give kubeConfig or kubeconfigPath');
   const name = options.name ?? options.context ?? kc.getCurrentContext();
-  const now = options.now ?? Date.now;
+  const clock: Clock = options.clock ?? { now: () => new Date() };
+  // The rate limiter keeps its own millisecond clock shape; this is the seam.
+  const now = (): number => clock.now().getTime();
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const policy = retryPolicy(options.retry);
   const limiter = tokenBucket({ now, sleep: policy.sleep, ...options.rateLimit });
@@ -90,7 +93,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     });
 
   const discovery = createDiscovery({
-    now,
+    clock,
     fetchJson: async (path) => parse(await call({ method: 'GET', path })),
   });
 

@@ -3,6 +3,7 @@
 // at most one re-discovery of its apiVersion per `refreshAfterMs`, so steady state costs nothing.
 import type { ResourceInfo } from './port.js';
 import { KubeError, KubeErrorCode } from './port.js';
+import type { Clock } from '../model/index.js';
 
 type ApiResource = { name: string; kind: string; namespaced: boolean };
 type Entry = { at: number; byKind: Map<string, ResourceInfo> };
@@ -18,7 +19,7 @@ export function discoveryPath(apiVersion: string): string {
 export function createDiscovery(options: {
   /** GETs a discovery document; throws KubeError (notFound when the group/version is not served). */
   fetchJson: (path: string) => Promise<unknown>;
-  now: () => number;
+  clock: Clock;
   refreshAfterMs?: number;
 }): Discovery {
   const refreshAfterMs = options.refreshAfterMs ?? 30_000;
@@ -35,7 +36,7 @@ export function createDiscovery(options: {
     } catch (err) {
       if (!(err instanceof KubeError && err.code === KubeErrorCode.notFound)) throw err;
     }
-    return { at: options.now(), byKind };
+    return { at: options.clock.now().getTime(), byKind };
   };
 
   const entry = (apiVersion: string): Promise<Entry> => {
@@ -53,7 +54,7 @@ export function createDiscovery(options: {
     async resource(apiVersion, kind) {
       const e = await entry(apiVersion);
       const found = e.byKind.get(kind);
-      if (found || options.now() - e.at < refreshAfterMs) return found;
+      if (found || options.clock.now().getTime() - e.at < refreshAfterMs) return found;
       cache.delete(apiVersion);
       return (await entry(apiVersion)).byKind.get(kind);
     },

@@ -1,4 +1,4 @@
-// Cluster health from periodic probes (DESIGN.md §3): Offline after 3 consecutive failed probes,
+// Cluster health from periodic probes (docs/cluster-sync.md): Offline after 3 consecutive failed probes,
 // Ready after 1 success. Clusters start Ready (optimistic, so a fresh agent plans at once); a
 // cluster down at start turns Offline after `failuresToOffline` intervals. A probe still running
 // (a hanging cluster, until its request timeout) is not started twice. Timers are injectable.

@@ -1,7 +1,7 @@
 // List+watch of one kind in one cluster, kept running: a watch that ends cleanly is resumed from
 // the last resourceVersion (no list), a 410 Gone relists, any other failure waits with the retry
-// policy's backoff and tries again (client-node 1.4 informers stop for good on most errors,
-// reference/feasibility.md §2, which is why this loop exists).
+// policy's backoff and tries again (client-node 1.4 informers stop for good on most errors, which
+// is why this loop exists).
 import { refKey, refOf, type KubeObject } from '../model/index.js';
 import { KubeError, KubeErrorCode, type ClusterClient, type WatchEvent } from './port.js';
 import { retryDelayMs, type RetryPolicy } from './retry.js';

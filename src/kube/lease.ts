@@ -13,6 +13,7 @@ import {
   type ResponseContext,
   type V1Lease,
 } from '@kubernetes/client-node';
+import type { Clock } from '../model/clock.js';
 
 /** The Lease spec fields a lock reads and writes. Times are MicroTime strings. */
 export type LeaseSpec = {
@@ -201,14 +202,15 @@ export type LeaseLockOptions = {
   api: LeaseApi;
   identity: string;
   leaseDurationSeconds: number;
-  now?: () => number;
+  clock?: Clock;
   /** Re-reads after a 409 before the attempt reports the Lease as someone else's (default 3). */
   conflictRetries?: number;
 };
 
 export function createLeaseLock(options: LeaseLockOptions): LeaseLock {
   const { api, identity } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock;
+  const now = clock ? (): number => clock.now().getTime() : Date.now;
   if (!Number.isInteger(options.leaseDurationSeconds) || options.leaseDurationSeconds < 1)
     throw new RangeError(`leaseDurationSeconds must be a whole number ≥ 1`);
   if (identity === '') throw new RangeError('a lease holder identity must not be empty');

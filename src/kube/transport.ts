@@ -1,7 +1,7 @@
 // Raw HTTP to one API server, authenticated by @kubernetes/client-node: `kc.applyToFetchOptions`
 // gives the headers (bearer token, exec/OIDC plugins refreshed per call) and the TLS/proxy agent;
 // the request itself goes through node:http(s) so the body is sent exactly as given (the typed
-// serializer drops unknown fields, reference/feasibility.md §2) and watch bodies stream.
+// serializer drops unknown fields, docs/cluster-adapter.md) and watch bodies stream.
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';

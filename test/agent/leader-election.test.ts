@@ -9,7 +9,8 @@ import { checkLeaseTiming, type LeaseTiming } from '../../src/agent/leader/hold.
 import { clientNodeLeaseApi, createLeaseLock } from '../../src/kube/lease.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
-import { testCluster, waitFor } from '../sim/kube/helpers.js';
+import { testCluster } from '../sim/kube/helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // Short but in client-go's proportions: duration > renewDeadline > 1.2 × retryPeriod.
 const timing: LeaseTiming = { leaseDurationSeconds: 3, renewDeadlineMs: 1_000, retryPeriodMs: 150 };
@@ -154,7 +155,7 @@ describe('leader election on a Lease in a simulated cluster', () => {
       const lost = await waitFor(
         'a to stop leading',
         () => events.find((e) => e.who === 'agent-a' && e.what === 'stopped'),
-        10_000,
+        { timeoutMs: 10_000 },
       );
       assert.equal(a.isLeader(), false);
       assert.match(
@@ -172,7 +173,7 @@ describe('leader election on a Lease in a simulated cluster', () => {
       const took = await waitFor(
         'b to take over',
         () => events.find((e) => e.who === 'agent-b' && e.what === 'started'),
-        10_000,
+        { timeoutMs: 10_000 },
       );
       assert.ok(
         took.at >= lastRenew + timing.leaseDurationSeconds * 1000,
@@ -184,7 +185,7 @@ describe('leader election on a Lease in a simulated cluster', () => {
 
       // When a is back, it follows.
       proxy.restore();
-      await waitFor('a to see b lead', () => a.leader() === 'agent-b' || undefined, 10_000);
+      await waitFor('a to see b lead', () => a.leader() === 'agent-b' || undefined, { timeoutMs: 10_000 });
       assert.equal(a.isLeader(), false);
       monitor.stop();
       assert.deepEqual(monitor.both, [], 'never two leaders at once');
@@ -204,13 +205,15 @@ describe('leader election on a Lease in a simulated cluster', () => {
     try {
       await waitFor('a to lead', () => a.isLeader() || undefined);
       await sim.setFault({ fault: 'hang' });
-      const lost = await waitFor('loss', () => events.find((e) => e.what === 'stopped'), 10_000);
+      const lost = await waitFor('loss', () => events.find((e) => e.what === 'stopped'), {
+        timeoutMs: 10_000,
+      });
       const lastRenew = Date.parse(storedSpec(lease).renewTime ?? '');
       assert.ok(lost.at < lastRenew + timing.leaseDurationSeconds * 1000, 'stopped before expiry');
       assert.equal(a.isLeader(), false);
       await sim.setFault({ fault: 'up' });
       // Nobody else took the Lease: a still holds it on the server and simply renews again.
-      await waitFor('a to lead again', () => a.isLeader() || undefined, 10_000);
+      await waitFor('a to lead again', () => a.isLeader() || undefined, { timeoutMs: 10_000 });
       assertOneLeaderAtATime(events);
     } finally {
       await sim.setFault({ fault: 'up' });

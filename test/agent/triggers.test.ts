@@ -11,6 +11,7 @@ import {
 } from '../../src/agent/triggers.js';
 import type { TriggerReason } from '../../src/agent/triggers.js';
 import { tempDir } from '../helpers/git.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
 
@@ -19,14 +20,6 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   const promise = new Promise<void>((r) => (resolve = r));
   return { promise, resolve };
 }
-
-const waitFor = async (check: () => boolean, what: string, ms = 5000): Promise<void> => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('reconcile queue', () => {
   test('never runs two reconciles at once and coalesces triggers that arrive during a run', async () => {
@@ -96,7 +89,7 @@ describe('schedule trigger', () => {
       },
     });
     try {
-      await waitFor(() => runs >= 1, 'a scheduled run', 3000);
+      await waitFor('a scheduled run', () => runs >= 1, { timeoutMs: 3000 });
     } finally {
       await stopper.stop();
     }
@@ -171,12 +164,12 @@ describe('watch trigger', () => {
       await writeFile(join(tmp.path, '.git', 'objects', 'ab', 'cdef'), 'x');
       await writeFile(join(tmp.path, '.git', 'index'), 'x');
       for (let i = 0; i < 5; i++) await writeFile(join(tmp.path, 'apps', `f${i}.yaml`), `n: ${i}\n`);
-      await waitFor(() => [0, 1, 2, 3, 4].every((i) => seen.includes(`apps/f${i}.yaml`)), 'the burst');
+      await waitFor('the burst', () => [0, 1, 2, 3, 4].every((i) => seen.includes(`apps/f${i}.yaml`)));
       await fireDebounce();
       assert.equal(runs, 1, 'a burst of five writes is one reconcile');
 
       await writeFile(join(tmp.path, '.git', 'refs', 'heads', 'main'), 'a'.repeat(40));
-      await waitFor(() => seen.includes('.git/refs/heads/main'), 'the ref update');
+      await waitFor('the ref update', () => seen.includes('.git/refs/heads/main'));
       await fireDebounce();
       assert.equal(runs, 2, 'a ref update is a trigger');
       assert.deepEqual(
@@ -213,7 +206,7 @@ describe('watch trigger', () => {
         ['EMFILE: too many open files', 'EACCES: permission denied'],
       );
       await writeFile(join(tmp.path, 'apps', 'after-error.yaml'), 'n: 1\n');
-      await waitFor(() => runs === 1, 'a run after the errors');
+      await waitFor('a run after the errors', () => runs === 1);
     } finally {
       await watcher.stop();
     }

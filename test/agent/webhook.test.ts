@@ -39,7 +39,7 @@ before(async () => {
     onDelivery: (d) => deliveries.push(d),
     maxBodyBytes: MAX,
     replayWindowMs: 60_000,
-    now: () => t,
+    clock: { now: () => new Date(t) },
   });
   server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

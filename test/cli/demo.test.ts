@@ -10,6 +10,7 @@ import git from 'isomorphic-git';
 import { demoCommand } from '../../src/cli/commands/demo.js';
 import type { DemoDeps } from '../../src/cli/commands/demo.js';
 import { createClient } from '../../src/cli/kube-client.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 function optionsIn(dir: string, once: boolean) {
   return {
@@ -68,10 +69,15 @@ test('a commit to the demo repository while the agent runs is applied', async ()
     await writeFile(file, (await readFile(file, 'utf8')).replace('replicas: 9', 'replicas: 6'));
     await git.add({ fs, dir: repoDir, filepath: 'myreplicaset.yaml' });
     await git.commit({ fs, dir: repoDir, message: '6 replicas', author: { name: 't', email: 't@t' } });
-    for (let i = 0; i < 300 && !/\(6 placed\)/.test(seen); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      seen = run.text();
-    }
+    seen = await waitFor(
+      'the agent to apply the new commit',
+      () => {
+        const text = run.text();
+        if (!/\(6 placed\)/.test(text)) throw new Error(`demo output ends with: ${text.slice(-1500)}`);
+        return text;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
   });
   try {
     assert.equal(await demoCommand(optionsIn(dir, false), run.deps), 0, run.err.join(''));

@@ -11,7 +11,8 @@ import {
 import type { ClusterClient } from '../../src/kube/port.js';
 import { LABEL_FEDERATION, LABEL_MANAGED_BY, type KubeObject } from '../../src/model/index.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
-import { configMap, simClient, testCluster, waitFor } from './helpers.js';
+import { configMap, simClient, testCluster } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let sim: SimCluster;
 let client: ClusterClient;
@@ -116,7 +117,7 @@ test('a resourceVersion gone from the server history (410) relists and reports w
     { fieldManager: 'x' },
   );
   await sim.setFault({ fault: 'up' });
-  await waitFor('relisted', () => cache.snapshot()[key('while-down')], 10_000);
+  await waitFor('relisted', () => cache.snapshot()[key('while-down')], { timeoutMs: 10_000 });
   assert.equal(cache.snapshot()[key('will-vanish')], undefined);
   const stats = cache.stats()['/ConfigMap'];
   assert.ok((stats?.expired ?? 0) >= 1, '410 seen');

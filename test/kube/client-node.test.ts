@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClusterClient } from '../../src/kube/client-node.js';
 import { kubeconfigYaml } from '../../src/sim/kubeconfig.js';
-import { configMap, simClient, testCluster, waitFor } from './helpers.js';
+import { configMap, simClient, testCluster } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let sim: SimCluster;
 let client: ClusterClient;

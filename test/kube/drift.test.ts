@@ -1,6 +1,6 @@
 // The drift detector on hand-made watch events: a kubectl-edit-like change is detected (manager
 // named) and corrected, or only reported with self-heal off; fedsync's own writes during an apply of
-// a NEW revision are never drift (the race a previous attempt lost); an edit during an apply is
+// a NEW revision are never drift (the race src/plan/drift.ts describes); an edit during an apply is
 // still caught once the apply is over.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../src/model/index.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { kubeConfigFor } from '../sim/kube/helpers.js';
 
-export { testCluster, waitFor } from '../sim/kube/helpers.js';
+export { testCluster } from '../sim/kube/helpers.js';
 
 export function simClient(sim: SimCluster, opts: Partial<ClusterClientOptions> = {}): ClusterClient {
   return createClusterClient({ name: sim.name, kubeConfig: kubeConfigFor(sim), ...opts });
@@ -39,7 +39,11 @@ export function withFakeTime(
   ft: FakeTime,
   extra: Partial<ClusterClientOptions> = {},
 ): Partial<ClusterClientOptions> {
-  return { ...extra, now: ft.now, retry: { sleep: ft.sleep, random: () => 0.5, ...extra.retry } };
+  return {
+    ...extra,
+    clock: { now: () => new Date(ft.now()) },
+    retry: { sleep: ft.sleep, random: () => 0.5, ...extra.retry },
+  };
 }
 
 export const configMap = (

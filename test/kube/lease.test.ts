@@ -102,7 +102,12 @@ describe('lease lock', () => {
         return api.update(spec, rv, signal);
       },
     };
-    const b = createLeaseLock({ api: racing, identity: 'agent-b', leaseDurationSeconds: 1, now: () => t });
+    const b = createLeaseLock({
+      api: racing,
+      identity: 'agent-b',
+      leaseDurationSeconds: 1,
+      clock: { now: () => new Date(t) },
+    });
     assert.equal((await b.attempt()).held, false, 'first sight: b waits a full duration');
     t += 5_000;
     const after = await b.attempt();
@@ -114,9 +119,9 @@ describe('lease lock', () => {
   test('an expired Lease is taken over, counting one transition', async () => {
     const name = fresh();
     let t = 5_000_000;
-    const now = (): number => t;
-    const a = createLeaseLock({ api: leaseApi(name), identity: 'agent-a', leaseDurationSeconds: 2, now });
-    const b = createLeaseLock({ api: leaseApi(name), identity: 'agent-b', leaseDurationSeconds: 2, now });
+    const clock = { now: () => new Date(t) };
+    const a = createLeaseLock({ api: leaseApi(name), identity: 'agent-a', leaseDurationSeconds: 2, clock });
+    const b = createLeaseLock({ api: leaseApi(name), identity: 'agent-b', leaseDurationSeconds: 2, clock });
     assert.ok((await a.attempt()).held);
     assert.equal((await b.attempt()).held, false);
     t += 1_999;

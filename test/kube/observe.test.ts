@@ -13,7 +13,8 @@ import {
   type ObservedCluster,
 } from '../../src/model/index.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
-import { configMap, simClient, testCluster, waitFor } from './helpers.js';
+import { configMap, simClient, testCluster } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let sim: SimCluster;
 let client: ClusterClient;

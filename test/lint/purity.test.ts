@@ -1,4 +1,4 @@
-// The purity boundary (DESIGN.md §5) is enforced by eslint.config.js; prove it bites: each impure
+// The purity boundary (docs/architecture.md) is enforced by eslint.config.js; prove it bites: each impure
 // snippet, linted as if it lived in a pure module, must fail with the pure-module rules, and the same
 // snippet outside the pure modules must not.
 import { before, describe, test } from 'node:test';

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Drift, KubeObject } from '../../src/model/index.js';
-import type { ClusterClient } from '../../src/kube/port.js';
+import type { ClusterClient, WatchEvent } from '../../src/kube/port.js';
 import { correctionWord } from '../../src/report/format/outcome-text.js';
 import { createDriftDetector } from '../../src/kube/drift.js';
 import type { DriftDetector } from '../../src/kube/drift.js';
@@ -13,12 +13,15 @@ import type { Fleet } from '../../src/kube/fleet.js';
 import { readRepoDir, startScenario } from './helpers.js';
 import type { Scenario } from './helpers.js';
 import { writeFiles } from '../helpers/git.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let s: Scenario;
 let repoDir: string;
 let detector: DriftDetector;
 let fleet: Fleet;
 const stops: { stop(): void }[] = [];
+/** Every watch event the detector was fed, in order. */
+const delivered: WatchEvent[] = [];
 const CLUSTER = 'gce-asia-east1a';
 
 const cm = (value: string): string =>
@@ -50,7 +53,10 @@ before(async () => {
   stops.push(
     await client.watch(
       { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', resourceVersion },
-      (e) => detector.onEvent(CLUSTER, e),
+      (e) => {
+        delivered.push(e);
+        detector.onEvent(CLUSTER, e);
+      },
       () => {},
     ),
   );
@@ -76,10 +82,6 @@ function kubectlEdit(value: string): void {
   );
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-}
-
 test('fedsync applying new revisions is never drift', async () => {
   assert.equal((await s.reconcile(repoDir, { fleet })).status, 'converged');
   for (const v of ['two', 'three']) {
@@ -87,7 +89,12 @@ test('fedsync applying new revisions is never drift', async () => {
     const out = await s.reconcile(repoDir, { fleet });
     assert.equal(out.status, 'converged');
   }
-  await new Promise((r) => setTimeout(r, 100));
+  // "No drift" is only proven once the detector has seen fedsync's own writes: wait until the watch
+  // has delivered the last one (events arrive in order, so every earlier write came before it).
+  // onEvent decides synchronously, and idle() covers any correction it started.
+  await waitFor('the watch to deliver the write of revision three', () =>
+    delivered.some((e) => (e.object.data as { mode?: string } | undefined)?.mode === 'three'),
+  );
   await detector.idle();
   assert.deepEqual(detector.takeDrift(), []);
   assert.deepEqual(live().data, { mode: 'three' });
@@ -96,7 +103,7 @@ test('fedsync applying new revisions is never drift', async () => {
 test('an edit by another manager is detected and corrected', async () => {
   kubectlEdit('hacked');
   const found: Drift[] = [];
-  await until(() => {
+  await waitFor('the edit to be found as drift', () => {
     found.push(...detector.takeDrift());
     return found.length > 0;
   });
@@ -105,7 +112,7 @@ test('an edit by another manager is detected and corrected', async () => {
   assert.equal(drift && correctionWord(drift), 'corrected');
   assert.equal(drift?.manager, 'kubectl-edit');
   assert.deepEqual(drift?.fields, [{ path: 'data.mode', from: 'hacked', to: 'three' }]);
-  await until(() => (live().data as { mode: string }).mode === 'three');
+  await waitFor('the correction to land', () => (live().data as { mode: string }).mode === 'three');
   assert.deepEqual(live().data, { mode: 'three' });
 });
 
@@ -114,7 +121,7 @@ test('with self-heal off the edit is only reported', async () => {
   assert.equal((await s.reconcile(repoDir, { fleet })).status, 'converged');
   kubectlEdit('manual');
   const found: Drift[] = [];
-  await until(() => {
+  await waitFor('the edit to be found as drift', () => {
     found.push(...detector.takeDrift());
     return found.length > 0;
   });

@@ -12,6 +12,7 @@ import { readInventory } from '../../src/kube/inventory.js';
 import { readRepoDir, startScenario } from './helpers.js';
 import type { Scenario } from './helpers.js';
 import { writeFiles } from '../helpers/git.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let s: Scenario;
 let repoDir: string;
@@ -121,17 +122,32 @@ test('a hanging cluster is left alone; the others converge; it catches up once i
   assert.deepEqual(CLUSTERS.map(has), [true, true, true]);
 });
 
-/** Clients that stop answering for good after `budget` writes in total: the process was killed. */
-function killedAfter(createClient: ClientFactory, budget: number): ClientFactory {
+/**
+ * Clients that stop answering for good after `budget` writes in total: the process was killed.
+ * `killed()` turns true once the budget is spent and every write that got through has landed.
+ */
+function killedAfter(
+  createClient: ClientFactory,
+  budget: number,
+): { createClient: ClientFactory; killed: () => boolean } {
   let left = budget;
+  let landing = 0;
   const never = new Promise<never>(() => {});
-  return (options) => {
-    const c = createClient(options);
-    return {
-      ...c,
-      apply: (o: KubeObject) => (left-- > 0 ? c.apply(o) : never),
-      remove: (ref) => (left-- > 0 ? c.remove(ref) : never),
-    };
+  const write = <T>(call: () => Promise<T>): Promise<T> => {
+    if (left-- <= 0) return never;
+    landing++;
+    return call().finally(() => landing--);
+  };
+  return {
+    createClient: (options) => {
+      const c = createClient(options);
+      return {
+        ...c,
+        apply: (o: KubeObject) => write(() => c.apply(o)),
+        remove: (ref) => write(() => c.remove(ref)),
+      };
+    },
+    killed: () => left <= 0 && landing === 0,
   };
 }
 
@@ -146,10 +162,11 @@ test('killed in the middle of apply, then restarted: converges, no duplicates, i
   const loaded = await readRepoDir(repoDir, join(s.dir, 'cache'));
   assert.ok(loaded.ok);
   // Inventory writes go through the same clients, so they count against the budget too.
-  const fleet = await s.fleetFor(loaded.value, { createClient: killedAfter(s.createClient, 25) });
+  const killed = killedAfter(s.createClient, 25);
+  const fleet = await s.fleetFor(loaded.value, { createClient: killed.createClient });
   // The run is abandoned half-way: its pending writes never finish.
   void reconcileOnce({ read: () => Promise.resolve(loaded), targets: { cluster: fleet } });
-  await new Promise((r) => setTimeout(r, 300));
+  await waitFor('the abandoned run to spend its 25 writes', killed.killed, { timeoutMs: 15_000 });
 
   const restarted = await s.reconcile(repoDir);
   assert.equal(restarted.status, 'converged', JSON.stringify(restarted.problems));

@@ -11,6 +11,7 @@ import type { HealthChange } from '../../src/kube/health.js';
 import type { Drift, KubeObject } from '../../src/model/index.js';
 import { readRepoDir, startScenario } from './helpers.js';
 import type { Scenario } from './helpers.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 let s: Scenario;
 let fleet: Fleet;
@@ -35,11 +36,6 @@ after(async () => {
   await s.stop();
 });
 
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.ok(check(), `timed out waiting for ${what}`);
-}
-
 function replicaSet(cluster: string): KubeObject & { spec: { replicas: number } } {
   const sim = s.world.cluster(cluster)!;
   return sim.store.get(sim.resource('apps/v1', 'ReplicaSet'), 'default', 'nginx') as KubeObject & {
@@ -58,7 +54,7 @@ test('an edit by another manager is corrected from the watch, with no reconcile 
     { type: 'application/merge-patch+json', body: JSON.stringify({ spec: { replicas: 1 } }) },
     { fieldManager: 'kubectl-edit' },
   );
-  await until('the drift to be corrected', () => drifts.some((d) => d.correction === 'done'));
+  await waitFor('the drift to be corrected', () => drifts.some((d) => d.correction === 'done'));
   const [drift] = drifts;
   assert.equal(drift?.cluster, 'gce-us-central1c');
   assert.equal(drift?.manager, 'kubectl-edit');
@@ -72,7 +68,7 @@ test('down: Offline after 3 failed probes and the replicas move; up: Ready and t
   const share = replicaSet(down).spec.replicas;
   const othersBefore = spread();
   await s.world.cluster(down)!.setFault({ fault: 'down' });
-  await until('Offline', () => changes.some((c) => c.cluster === down && c.health === 'Offline'));
+  await waitFor('Offline', () => changes.some((c) => c.cluster === down && c.health === 'Offline'));
   const moved = await reconcileOnce({ read, targets: { cluster: fleet } });
   assert.equal(moved.status, 'converged', JSON.stringify(moved.problems));
   assert.equal(
@@ -81,7 +77,7 @@ test('down: Offline after 3 failed probes and the replicas move; up: Ready and t
     'the Offline cluster share moved to the others',
   );
   await s.world.cluster(down)!.setFault({ fault: 'up' });
-  await until('Ready', () => changes.some((c) => c.cluster === down && c.health === 'Ready'));
+  await waitFor('Ready', () => changes.some((c) => c.cluster === down && c.health === 'Ready'));
   assert.equal((await reconcileOnce({ read, targets: { cluster: fleet } })).status, 'converged');
   assert.deepEqual(spread(), othersBefore, 'rebalance: true brings the replicas back');
   assert.equal(replicaSet(down).spec.replicas, share);

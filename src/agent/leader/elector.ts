@@ -5,6 +5,7 @@
 // election of its own; this follows client-go's algorithm on the LeaseLock.
 import type { LeaseLock } from '../../kube/lease.js';
 import { checkLeaseTiming, holdLease, sleep, type HeldLease, type LeaseTiming, type Sleep } from './hold.js';
+import type { Clock } from '../../model/index.js';
 
 export type LeadershipEnd = { reason: 'lost' | 'stopped'; message: string };
 
@@ -29,7 +30,7 @@ export type LeaderElectorOptions = {
   onNewLeader?: (identity: string) => void;
   /** An attempt or renewal that failed (the API did not answer); the elector keeps going. */
   onError?: (err: unknown) => void;
-  now?: () => number;
+  clock?: Clock;
   sleep?: Sleep;
   random?: () => number;
 };
@@ -37,7 +38,8 @@ export type LeaderElectorOptions = {
 export function startLeaderElector(options: LeaderElectorOptions): LeaderElector {
   checkLeaseTiming(options.timing);
   const { lock, timing } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock;
+  const now = clock ? (): number => clock.now().getTime() : Date.now;
   const pause = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
   const stopping = new AbortController();
@@ -66,7 +68,7 @@ export function startLeaderElector(options: LeaderElectorOptions): LeaderElector
             lock,
             timing,
             acquiredAtMs: start,
-            now,
+            ...(clock ? { clock } : {}),
             sleep: pause,
             ...(options.onError ? { onRenewError: options.onError } : {}),
           });

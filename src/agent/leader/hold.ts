@@ -11,6 +11,7 @@ import {
   type LeaseAttempt,
   type LeaseLock,
 } from '../../kube/lease.js';
+import type { Clock } from '../../model/index.js';
 
 export type LeaseTiming = {
   /** How long a Lease stays ours without renewal, as written into it (whole seconds). */
@@ -73,7 +74,7 @@ export type HoldOptions = {
   timing: LeaseTiming;
   /** When the request that acquired it was about to be sent (our clock). */
   acquiredAtMs: number;
-  now?: () => number;
+  clock?: Clock;
   sleep?: Sleep;
   /** A renewal that failed but may still be retried in time. */
   onRenewError?: (err: unknown) => void;
@@ -81,7 +82,8 @@ export type HoldOptions = {
 
 export function holdLease(options: HoldOptions): HeldLease {
   const { lock, timing } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock;
+  const now = clock ? (): number => clock.now().getTime() : Date.now;
   const pause = options.sleep ?? sleep;
   const stop = new AbortController();
   const trust = new AbortController();
@@ -157,7 +159,7 @@ export type AcquireOptions = {
   timing: LeaseTiming;
   /** How long to wait for another holder to let go (0: one attempt). */
   waitMs: number;
-  now?: () => number;
+  clock?: Clock;
   sleep?: Sleep;
   signal?: AbortSignal;
   onRenewError?: (err: unknown) => void;
@@ -168,7 +170,8 @@ export type AcquireOptions = {
  * wait, throws LeaseError `held` naming that holder; when the API could not be reached, `unavailable`.
  */
 export async function acquireLease(options: AcquireOptions): Promise<HeldLease> {
-  const now = options.now ?? Date.now;
+  const clock = options.clock;
+  const now = clock ? (): number => clock.now().getTime() : Date.now;
   const pause = options.sleep ?? sleep;
   const { lock, timing } = options;
   const until = now() + options.waitMs;
@@ -184,7 +187,7 @@ export async function acquireLease(options: AcquireOptions): Promise<HeldLease> 
           lock,
           timing,
           acquiredAtMs: start,
-          now,
+          ...(clock ? { clock } : {}),
           sleep: pause,
           ...(options.onRenewError ? { onRenewError: options.onRenewError } : {}),
         });

@@ -3,6 +3,7 @@
 // the same cluster at once. A second writer waits a bounded time, then fails naming the holder.
 import { createLeaseLock, type LeaseApi } from '../../kube/lease.js';
 import { acquireLease, defaultLeaseTiming, type HeldLease, type LeaseTiming, type Sleep } from './hold.js';
+import type { Clock } from '../../model/index.js';
 
 /** The namespace fedsync keeps its own objects in, in every cluster it manages. */
 export const FEDSYNC_NAMESPACE = 'fedsync-system';
@@ -20,7 +21,7 @@ export type WriterLockOptions = {
   /** How long a second writer waits before giving up (default 30 s). */
   waitMs?: number;
   timing?: LeaseTiming;
-  now?: () => number;
+  clock?: Clock;
   sleep?: Sleep;
   signal?: AbortSignal;
 };
@@ -36,13 +37,13 @@ export function acquireWriterLock(options: WriterLockOptions): Promise<HeldLease
     api: options.api,
     identity: options.identity,
     leaseDurationSeconds: timing.leaseDurationSeconds,
-    ...(options.now ? { now: options.now } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return acquireLease({
     lock,
     timing,
     waitMs: options.waitMs ?? 30_000,
-    ...(options.now ? { now: options.now } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });

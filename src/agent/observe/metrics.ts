@@ -3,14 +3,13 @@
 // role-named functions; only this file knows metric names and labels. Label values are cluster
 // names, forges, results and codes: never object names (unbounded) and never anything secret.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ReconcileStatus } from '../../model/index.js';
 import type { ForgeKind } from '../config/settings.js';
 import type { WebhookResult } from '../webhook/handler.js';
 
-export type ReconcileResult = 'converged' | 'progressing' | 'failed' | 'invalid' | 'skipped' | (string & {});
-
 /** The port: what the agent tells about itself. */
 export type AgentMetrics = {
-  reconcileFinished(o: { seconds: number; result: ReconcileResult }): void;
+  reconcileFinished(o: { seconds: number; result: ReconcileStatus }): void;
   /** The commit now applied; replaces the previous one (an info-style gauge with the sha label). */
   revisionApplied(o: { sha: string; branch?: string; atMs: number }): void;
   /** Objects per state in one cluster (`in-sync`, `drifted`, `missing`, `failed`, …); replaces that cluster's. */

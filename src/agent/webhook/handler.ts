@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ForgeKind } from '../config/settings.js';
 import { isPushEvent, parsePush, type PushTrigger } from './push.js';
 import { deliveryIdOf, detectForge, eventOf, header, verifyDelivery } from './verify.js';
+import type { Clock } from '../../model/index.js';
 
 export const WebhookResult = {
   accepted: 'accepted',
@@ -43,7 +44,7 @@ export type WebhookOptions = {
   replayWindowMs?: number;
   /** At most this many remembered deliveries; the oldest are forgotten first (default 10 000). */
   replayCapacity?: number;
-  now?: () => number;
+  clock?: Clock;
 };
 
 class TooLarge extends Error {}
@@ -89,7 +90,8 @@ export function createWebhookHandler(
   const max = options.maxBodyBytes ?? 1024 * 1024;
   const windowMs = options.replayWindowMs ?? 10 * 60_000;
   const capacity = options.replayCapacity ?? 10_000;
-  const now = options.now ?? Date.now;
+  const clock = options.clock;
+  const now = clock ? (): number => clock.now().getTime() : Date.now;
   const seen = new Map<string, number>();
 
   const remembered = (key: string): boolean => {

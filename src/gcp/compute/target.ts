@@ -7,6 +7,8 @@ import { connectCompute, type CallHook, type ComputeConnection } from './connect
 import { readBackendHealth } from './health.js';
 import { observeLoadBalancer, type ObserveScope } from './observe.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
+import type { Clock } from '../../model/index.js';
+import { systemClock } from '../../clock.js';
 
 export type GcpTarget = {
   readonly project: string;
@@ -22,7 +24,7 @@ export type GcpTargetOptions = {
   /** Longest wait for one operation (default 5 minutes). */
   operationTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  now?: () => number;
+  clock?: Clock;
   /** Runs before every request (tests simulate a crash by throwing from it). */
   onCall?: CallHook;
   /** Replaces the client library (tests of the adapter's own logic). */
@@ -37,7 +39,7 @@ export function computeTarget(options: GcpTargetOptions): GcpTarget {
     api: await connect(),
     retry,
     operationTimeoutMs: options.operationTimeoutMs ?? 300_000,
-    now: options.now ?? Date.now,
+    now: (): number => (options.clock ?? systemClock).now().getTime(),
   });
   return {
     project: options.connection.project,

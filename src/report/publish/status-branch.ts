@@ -24,6 +24,8 @@ import {
   classifyPublishError,
   serverText,
 } from './status-branch-errors.js';
+import type { Clock } from '../../model/index.js';
+import { systemClock } from '../../clock.js';
 
 export const DEFAULT_STATUS_BRANCH = 'fedsync/status';
 const ZERO = '0000000000000000000000000000000000000000';
@@ -49,7 +51,7 @@ export type StatusBranchOptions = {
   squashAfter?: number;
   timeoutMs?: number;
   /** Commit time; default the system clock. */
-  now?: () => Date;
+  clock?: Clock;
 };
 
 /** What the branch holds now, handed to the render callback. */
@@ -245,7 +247,8 @@ export function openStatusBranch(options: StatusBranchOptions): StatusBranchWrit
   const where = location.kind === 'remote' ? displayUrl(location.url) : location.path;
   const maxAttempts = Math.max(1, options.maxAttempts ?? 4);
   const author = options.author ?? { name: 'fedsync', email: 'fedsync@localhost' };
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
+  const now = (): Date => clock.now();
   const cache = {};
   let backend: Promise<Backend> | undefined;
   let running: Promise<unknown> = Promise.resolve();

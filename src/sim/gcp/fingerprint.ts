@@ -1,5 +1,5 @@
 // Fingerprints are opaque bytes to clients; gcloud base64-decodes and re-encodes them, so they must be
-// canonical base64 (feasibility.md §5) and are compared as bytes.
+// canonical base64 and are compared as bytes.
 import { randomBytes } from 'node:crypto';
 
 export function newFingerprint(): string {

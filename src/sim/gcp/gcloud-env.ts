@@ -1,5 +1,5 @@
 // The `gcloud.env` file that points `gcloud compute` at the simulator, fully offline
-// (reference/feasibility.md §5): a throwaway config dir, the project, the endpoint override, a token file,
+// (docs/gcp-simulator.md): a throwaway config dir, the project, the endpoint override, a token file,
 // and everything that would otherwise phone home (usage reporting, update checks, GCE metadata probes).
 
 export type GcloudEnvOptions = {

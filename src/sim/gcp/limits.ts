@@ -1,5 +1,5 @@
 // Load-balancer object limits of the global external Application Load Balancer
-// (reference/perf-reliability.md §2.3, from cloud.google.com/load-balancing/docs/quotas).
+// (cloud.google.com/load-balancing/docs/quotas).
 export const LIMITS = {
   hostRulesPerUrlMap: 1000,
   pathMatchersPerUrlMap: 1000,

@@ -47,6 +47,8 @@ export type SimCluster = {
   readonly store: Store;
   readonly counters: RequestCounters;
   faults(): FaultState;
+  /** Paths of the requests the hang fault holds unanswered, oldest first (released when it clears). */
+  hungRequests(): string[];
   capacity(): number;
   setFault(cmd: FaultCommand): Promise<void>;
   /** Ends every open watch stream, as an API server restart would. */
@@ -84,7 +86,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   let capacity = c.capacity ?? nodes.reduce((sum, n) => sum + (n.pods ?? perNodeDefault), 0);
   let faults = noFaults();
   const sockets = new Set<Socket>();
-  const hung = new Set<ServerResponse>();
+  const hung = new Map<ServerResponse, string>();
   let port = c.port ?? 0;
 
   const type = (apiVersion: string, kind: string): ResourceType => {
@@ -207,8 +209,8 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
           },
         }),
     address: () => `127.0.0.1:${port}`,
-    onHang: (_req: IncomingMessage, res: ServerResponse) => {
-      hung.add(res);
+    onHang: (req: IncomingMessage, res: ServerResponse) => {
+      hung.set(res, req.url ?? '/');
       res.on('close', () => hung.delete(res));
     },
   });
@@ -243,7 +245,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       server.close(() => resolve());
     });
   const releaseHung = (): void => {
-    for (const res of hung) res.socket?.destroy();
+    for (const res of hung.keys()) res.socket?.destroy();
     hung.clear();
   };
   await listen();
@@ -299,6 +301,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     store,
     counters,
     faults: () => faults,
+    hungRequests: () => [...hung.values()],
     capacity: () => capacity,
     setFault,
     closeWatches: () => watches.closeAll(),

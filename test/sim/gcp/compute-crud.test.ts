@@ -6,6 +6,7 @@ import { startComputeSim, type ComputeSim } from '../../../src/sim/gcp/server.js
 import { computeClients, done, rejects, waitOp, type ComputeClients } from './helpers/compute-clients.js';
 import { demoDataPlanes, demoDistances } from './helpers/fake-data-plane.js';
 import { zoneOf } from './helpers/world.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const project = 'crud-project';
 let sim: ComputeSim;
@@ -34,12 +35,11 @@ test('a mutation returns a PENDING operation that goes RUNNING then DONE, read w
     new RegExp(`^http://127\\.0\\.0\\.1:${sim.port}/compute/v1/projects/${project}/global/addresses/op-ip$`),
   );
   const seen = new Set<string>();
-  for (;;) {
+  await waitFor('the operation to be DONE', async () => {
     const [op] = await c.globalOps.get({ project, operation: first.name });
     seen.add(String(op.status));
-    if (op.status === 'DONE') break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+    return op.status === 'DONE';
+  });
   assert.ok(seen.has('RUNNING'), `saw ${[...seen].join(',')}`);
   const [lro2] = await c.addresses.delete({ project, address: 'op-ip' });
   const op2 = await waitOp(c, project, lro2);

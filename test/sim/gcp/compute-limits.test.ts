@@ -24,7 +24,7 @@ before(async () => {
 });
 after(() => sim.stop());
 
-test('the limits are the documented ones (reference/perf-reliability.md §2.3)', () => {
+test('the limits are the documented ones (cloud.google.com/load-balancing/docs/quotas)', () => {
   assert.deepEqual(LIMITS, {
     hostRulesPerUrlMap: 1000,
     pathMatchersPerUrlMap: 1000,

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import type { SimCluster } from '../../../src/sim/kube/cluster.js';
 import { parseFaultCommand } from '../../../src/sim/kube/faults.js';
-import { kubeConfigFor, rejectsWith, testCluster, waitFor } from './helpers.js';
+import { kubeConfigFor, rejectsWith, testCluster } from './helpers.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let sim: SimCluster;
 let core: k8s.CoreV1Api;
@@ -42,7 +43,9 @@ test('hang accepts connections and never answers until the fault clears', async 
     () => (settled = true),
     () => (settled = true),
   );
-  await new Promise((r) => setTimeout(r, 100));
+  // "Never answers" needs no sleep: once the simulator has parked /readyz it can no longer answer it
+  // (an answer and parking are the two ends of one request); the client must not have settled.
+  await waitFor('/readyz to be held', () => sim.hungRequests().includes('/readyz'));
   assert.equal(settled, false, 'even /readyz hangs');
   await sim.setFault({ fault: 'up' });
   await pending;
@@ -50,18 +53,20 @@ test('hang accepts connections and never answers until the fault clears', async 
 });
 
 test('hang ends open watch streams, so clients notice', async () => {
+  let established!: Promise<AbortController>;
   const ended = new Promise<void>((resolve, reject) => {
-    new k8s.Watch(kubeConfigFor(sim))
-      .watch(
-        '/api/v1/namespaces',
-        {},
-        () => undefined,
-        () => resolve(),
-      )
-      .catch(reject);
+    established = new k8s.Watch(kubeConfigFor(sim)).watch(
+      '/api/v1/namespaces',
+      {},
+      () => undefined,
+      () => resolve(),
+    );
+    established.catch(reject);
   });
   await waitFor('the watch to start', () => sim.counters.snapshot().byVerb.watch?.namespaces);
-  await new Promise((r) => setTimeout(r, 20));
+  // watch() resolves once the 200 response is in and the stream's listeners are attached: from then
+  // on an end of the stream reaches the done callback.
+  await established;
   await sim.setFault({ fault: 'hang' });
   await ended;
   await sim.setFault({ fault: 'up' });

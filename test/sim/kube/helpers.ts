@@ -60,17 +60,3 @@ export async function rejectsWith(p: Promise<unknown>, code: number): Promise<Re
   }
   throw new Error(`expected HTTP ${code}, but the call succeeded`);
 }
-
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

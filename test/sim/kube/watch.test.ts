@@ -4,7 +4,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import type { SimCluster } from '../../../src/sim/kube/cluster.js';
-import { kubeConfigFor, testCluster, waitFor } from './helpers.js';
+import { kubeConfigFor, testCluster } from './helpers.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let sim: SimCluster;
 let kc: k8s.KubeConfig;

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as k8s from '@kubernetes/client-node';
 import type { SimCluster } from '../../../src/sim/kube/cluster.js';
 import { dataPlaneOf } from '../../../src/sim/kube/data-plane.js';
-import { kubeConfigFor, rejectsWith, testCluster, waitFor } from './helpers.js';
+import { kubeConfigFor, rejectsWith, testCluster } from './helpers.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let sim: SimCluster;
 let core: k8s.CoreV1Api;

@@ -8,8 +8,10 @@ import type { ForgeConfig } from './config.js';
 import { ForgeError, ForgeErrorCode } from './port.js';
 import type { CommitStatusProvider, PostedStatus, RateLimit } from './port.js';
 import { DEFAULT_BACKOFF_MS, isRateLimited, readRateLimit } from './rate-limit.js';
+import type { Clock } from '../../../model/index.js';
+import { systemClock } from '../../../clock.js';
 
-export type ProviderOptions = { env?: NodeJS.ProcessEnv; now?: () => number; timeoutMs?: number };
+export type ProviderOptions = { env?: NodeJS.ProcessEnv; clock?: Clock; timeoutMs?: number };
 
 const quiet = {
   debug: () => undefined,
@@ -64,7 +66,8 @@ export async function createGitHubProvider(
 ): Promise<CommitStatusProvider> {
   const [owner = '', repo = ''] = config.repository.split('/');
   const { api, web } = forgeBases(config);
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now().getTime();
   const token = await readForgeToken(config, options.env ?? process.env);
   // Loaded here, not at import time: only a configured forge pays for the client.
   const { Octokit: Client } = await import('@octokit/rest');

@@ -8,6 +8,7 @@ import type { ProviderOptions } from './github.js';
 import { ForgeError, ForgeErrorCode } from './port.js';
 import type { CommitStatusProvider, PostedStatus } from './port.js';
 import { DEFAULT_BACKOFF_MS, isRateLimited, readRateLimit } from './rate-limit.js';
+import { systemClock } from '../../../clock.js';
 
 const STATE: Record<CommitState, string> = {
   // fedsync is at work on the commit: GitLab's `running` (its `pending` means "waiting to start").
@@ -25,7 +26,8 @@ export async function createGitLabProvider(
   options: ProviderOptions = {},
 ): Promise<CommitStatusProvider> {
   const { api, web } = forgeBases(config);
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now().getTime();
   const timeoutMs = options.timeoutMs ?? 30_000;
   const token = await readForgeToken(config, options.env ?? process.env);
   const project = encodeURIComponent(config.repository);

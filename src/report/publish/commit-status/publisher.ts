@@ -8,6 +8,8 @@ import type { CommitStatus } from '../../format/commit-statuses.js';
 import { ForgeError, ForgeErrorCode } from './port.js';
 import type { CommitStatusProvider, RateLimit } from './port.js';
 import { blockedUntil } from './rate-limit.js';
+import type { Clock } from '../../../model/index.js';
+import { systemClock } from '../../../clock.js';
 
 export type StatusEvent =
   | { kind: 'posted'; sha: string; context: string; state: string }
@@ -40,13 +42,14 @@ type Posted = { state: string; description: string };
 
 export function createCommitStatusPublisher(options: {
   provider: CommitStatusProvider;
-  now?: () => number;
+  clock?: Clock;
   onEvent?: (event: StatusEvent) => void;
   /** Commits remembered; older ones are forgotten (and read again if they come back). Default 64. */
   rememberCommits?: number;
 }): CommitStatusPublisher {
   const { provider } = options;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now().getTime();
   const emit = options.onEvent ?? (() => undefined);
   const remember = Math.max(1, options.rememberCommits ?? 64);
   const memory = new Map<string, Map<string, Posted>>();

@@ -1,5 +1,5 @@
 // @google-cloud/compute clients pointed at a simulator, authenticated as in production with a
-// fixed-token OAuth2Client (reference/feasibility.md §4). Importing the package costs ~2 s: create
+// fixed-token OAuth2Client. Importing the package costs ~2 s: create
 // the clients once per test file.
 import * as compute from '@google-cloud/compute';
 import { OAuth2Client } from 'google-auth-library';

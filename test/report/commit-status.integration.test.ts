@@ -41,12 +41,12 @@ function snapshot(state: 'Synced' | 'Progressing' | 'Drifted' = 'Synced'): Statu
 /** A clock the test moves by hand (rate-limit waits without sleeping). */
 function clock(start = 1_800_000_000_000) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => void (t += ms) };
+  return { ms: () => t, clock: { now: () => new Date(t) }, advance: (ms: number) => void (t += ms) };
 }
 
 async function publisherFor(config: ForgeConfig, c = clock(), events: StatusEvent[] = []) {
-  const provider = await createCommitStatusProvider(config, { env, now: c.now });
-  return createCommitStatusPublisher({ provider, now: c.now, onEvent: (e) => events.push(e) });
+  const provider = await createCommitStatusProvider(config, { env, clock: c.clock });
+  return createCommitStatusPublisher({ provider, clock: c.clock, onEvent: (e) => events.push(e) });
 }
 
 const contexts = (statuses: CommitStatus[]) => statuses.map((s) => s.context);
@@ -143,7 +143,7 @@ describe('GitHub and GitHub Enterprise', () => {
     const publisher = await publisherFor(config, c, events);
     const sha = 'b'.repeat(40);
     // Primary limit used up: 403 with remaining 0 and the reset time.
-    const resetAt = Math.floor(c.now() / 1000) + 120;
+    const resetAt = Math.floor(c.ms() / 1000) + 120;
     server.override = (req) =>
       req.method === 'POST'
         ? {
@@ -184,7 +184,7 @@ describe('GitHub and GitHub Enterprise', () => {
     const sha3 = 'd'.repeat(40);
     server.extraHeaders = {
       'x-ratelimit-remaining': '0',
-      'x-ratelimit-reset': String(Math.floor(c.now() / 1000) + 600),
+      'x-ratelimit-reset': String(Math.floor(c.ms() / 1000) + 600),
     };
     const partial = await publisher.publish(sha3, commitStatusesFor(snapshot()));
     server.extraHeaders = {};
@@ -327,7 +327,7 @@ describe('GitLab', () => {
             headers: {
               'retry-after': '45',
               'ratelimit-remaining': '0',
-              'ratelimit-reset': String(Math.floor(c.now() / 1000) + 45),
+              'ratelimit-reset': String(Math.floor(c.ms() / 1000) + 45),
             },
             body: { message: 'Retry later' },
           }

@@ -1,5 +1,5 @@
 // Error normalisation and classification, on the shapes the client throws (see also the real
-// client's errors in compute-faults.test.ts).
+// client's errors in compute-faults.integration.test.ts).
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { GcpError, isTransientGcpError, toGcpError } from '../../src/gcp/compute/errors.js';

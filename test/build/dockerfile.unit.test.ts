@@ -95,7 +95,7 @@ test('every COPY from the build context names files that exist and are in the co
   for (const path of [
     'node_modules/zod/package.json',
     'dist/main.js',
-    'test/build/pack.test.ts',
+    'test/build/pack.contract.test.ts',
     '.git/HEAD',
     '.fedsync/cache',
     'fixtures/repos/demo',

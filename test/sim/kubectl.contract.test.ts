@@ -9,6 +9,7 @@ import { delimiter, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { startWorld, type RunningWorld } from '../../src/sim/run-world.js';
 import { parseWorld } from '../../src/sim/world.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const kubectlPath = (process.env.PATH ?? '')
   .split(delimiter)
@@ -219,17 +220,22 @@ test('kubectl get --watch streams changes', { skip }, async () => {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   try {
-    const deadline = Date.now() + 15_000;
-    let created = false;
-    while (!out.includes('configmap/watched')) {
-      if (Date.now() > deadline) throw new Error(`no watch event; got: ${out}`);
-      if (!created && cluster.counters.snapshot().byVerb.watch?.configmaps) {
-        cluster.api.create(cluster.resource('v1', 'ConfigMap'), 'default', { metadata: { name: 'watched' } });
-        created = true;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.ok(created, 'the event arrived through the watch, after it started');
+    await waitFor('kubectl to open its watch', () => cluster.counters.snapshot().byVerb.watch?.configmaps, {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    });
+    // Created only once the watch is open, so the line can only have come through the watch, not
+    // from kubectl's initial list.
+    cluster.api.create(cluster.resource('v1', 'ConfigMap'), 'default', { metadata: { name: 'watched' } });
+    await waitFor(
+      'the watch event in kubectl output',
+      () => {
+        if (!out.includes('configmap/watched'))
+          throw new Error(`kubectl printed so far: ${JSON.stringify(out)}`);
+        return true;
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
   } finally {
     child.kill();
   }

@@ -63,7 +63,12 @@ describe('status branch over git http-backend', () => {
   });
 
   test('creates an orphan branch, then commits only when the rendered tree changes', async () => {
-    const writer = openStatusBranch({ repo: url, env, cacheDir: join(tmp.path, 'cache-a'), now: fixedNow });
+    const writer = openStatusBranch({
+      repo: url,
+      env,
+      cacheDir: join(tmp.path, 'cache-a'),
+      clock: { now: fixedNow },
+    });
     assert.equal(writer.branch, 'fedsync/status');
     const first = await writer.publish(renderOf(snapshot(source)));
     assert.equal(first.outcome, 'committed', JSON.stringify(first));
@@ -248,7 +253,7 @@ describe('status branch in a local repository', () => {
     try {
       const repo = await createRepo(tmp.path, 'local', { 'fedsync.yaml': 'kind: Federation\n' });
       const sha = await git(repo.work, 'rev-parse', 'HEAD');
-      const writer = openStatusBranch({ repo: repo.work, now: fixedNow });
+      const writer = openStatusBranch({ repo: repo.work, clock: { now: fixedNow } });
       assert.equal(writer.description, repo.work);
       const first = await writer.publish(renderOf(snapshot(sha)));
       assert.equal(first.outcome, 'committed');
