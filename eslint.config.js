@@ -52,6 +52,13 @@ const ioPackages = [
   '@google-cloud/*',
 ];
 
+// Syntax refused everywhere. Blocks that set no-restricted-syntax repeat it: flat config replaces a
+// rule's options for a file, it does not merge them.
+const everywhereSyntax = [
+  { selector: 'TSEnumDeclaration', message: 'Use an `as const` object and a union type instead of enum.' },
+  { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
+];
+
 // Imports of impure code a pure module may not make: randomness from node:crypto, I/O builtins,
 // I/O, clock and logging libraries.
 const purePaths = ['node:crypto', 'crypto'].map((name) => ({
@@ -106,7 +113,8 @@ const layers = [
     pure: true,
     patterns: [
       {
-        regex: '^(?!\\./)',
+        // Not `./x.js`, or a path that climbs out (`./../plan/x.js`).
+        regex: '^(?!\\./)|(^|/)\\.\\.(/|$)',
         message: 'Layer model: the shared vocabulary imports nothing outside src/model.',
       },
     ],
@@ -173,6 +181,30 @@ const layers = [
   },
 ];
 
+// no-restricted-imports does not see `import()`. The pure layers refuse dynamic import outright (in
+// the purity block); every other layer gets its restrictions again as selectors on the import's
+// string literal, and must name a dynamically imported module with one. `\x2F` is `/`: esquery's
+// regex literals cannot contain a slash.
+const slashFree = (regex) => regex.replaceAll('/', String.raw`\x2F`);
+const folderRegex = (names) => String.raw`(^|/)(${names.join('|')})(/|$)`;
+function dynamicImportSyntax(layer) {
+  const restrictions = [
+    ...(layer.patterns ?? []).map((p) => ({ regex: p.regex, message: p.message })),
+    ...(layer.forbid ? [{ regex: folderRegex(layer.forbid), message: layer.message }] : []),
+  ];
+  return [
+    {
+      selector: 'ImportExpression:not([source.type="Literal"])',
+      message:
+        'Layers: name a dynamically imported module with a string literal, so the layer rules can check it.',
+    },
+    ...restrictions.map(({ regex, message }) => ({
+      selector: `ImportExpression[source.value=/${slashFree(regex)}/]`,
+      message,
+    })),
+  ];
+}
+
 function layerConfig(layer) {
   const patterns = [
     ...(layer.pure ? purePatterns : []),
@@ -184,6 +216,10 @@ function layerConfig(layer) {
     ...(layer.ignores ? { ignores: layer.ignores } : {}),
     rules: {
       'no-restricted-imports': ['error', { paths: layer.pure ? purePaths : [], patterns }],
+      // The pure layers keep the purity block's no-restricted-syntax.
+      ...(layer.pure
+        ? {}
+        : { 'no-restricted-syntax': ['error', ...everywhereSyntax, ...dynamicImportSyntax(layer)] }),
     },
   };
 }
@@ -213,14 +249,7 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: 'TSEnumDeclaration',
-          message: 'Use an `as const` object and a union type instead of enum.',
-        },
-        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
-      ],
+      'no-restricted-syntax': ['error', ...everywhereSyntax],
     },
   },
   {
@@ -270,11 +299,7 @@ export default tseslint.config(
           selector: 'ImportExpression',
           message: 'Pure module: no dynamic import (it bypasses these rules).',
         },
-        {
-          selector: 'TSEnumDeclaration',
-          message: 'Use an `as const` object and a union type instead of enum.',
-        },
-        { selector: 'TSModuleDeclaration[kind="namespace"]', message: 'No namespaces.' },
+        ...everywhereSyntax,
       ],
     },
   },

@@ -2,6 +2,7 @@
 // server-side apply, delete, get, list (paginated), watch (JSON lines) and probe. Every request
 // except probe passes the cluster's token bucket; every request except watch and probe goes through
 // the one retry policy (retry.ts). Watch restarts belong to the cache, probe failures to health.
+import { millisOf, systemClock } from '../clock.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { FIELD_MANAGER, type ClusterName, type KubeObject, type ObjectRef } from '../model/index.js';
 import { createDiscovery, discoveryPath } from './discovery.js';
@@ -70,13 +71,13 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       : undefined);
   if (!kc) throw new Error('createClusterClient: give kubeConfig or kubeconfigPath');
   const name = options.name ?? options.context ?? kc.getCurrentContext();
-  const clock: Clock = options.clock ?? { now: () => new Date() };
-  // The rate limiter keeps its own millisecond clock shape; this is the seam.
-  const now = (): number => clock.now().getTime();
+  const clock = options.clock ?? systemClock;
+  // The rate limiter and the transport count in milliseconds.
+  const now = millisOf(clock);
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const policy = retryPolicy(options.retry);
   const limiter = tokenBucket({ now, sleep: policy.sleep, ...options.rateLimit });
-  const transport = createTransport({ cluster: name, kubeConfig: kc, onResponse: limiter.observe });
+  const transport = createTransport({ cluster: name, kubeConfig: kc, now, onResponse: limiter.observe });
 
   /** One request: rate-limited, timed out, retried when transient. */
   const call = (req: Omit<HttpRequest, 'timeoutMs'>): Promise<string> =>

@@ -4,6 +4,7 @@
 // member clusters are both built on this. Expiry is judged the way client-go judges it: by when *we*
 // last saw the record change, on our own clock, never by comparing our clock with the holder's
 // renewTime (clocks of two machines disagree; elapsed time on one clock does not).
+import { millisOf } from '../clock.js';
 import {
   ApiException,
   CoordinationV1Api,
@@ -209,8 +210,7 @@ export type LeaseLockOptions = {
 
 export function createLeaseLock(options: LeaseLockOptions): LeaseLock {
   const { api, identity } = options;
-  const clock = options.clock;
-  const now = clock ? (): number => clock.now().getTime() : Date.now;
+  const now = millisOf(options.clock);
   if (!Number.isInteger(options.leaseDurationSeconds) || options.leaseDurationSeconds < 1)
     throw new RangeError(`leaseDurationSeconds must be a whole number ≥ 1`);
   if (identity === '') throw new RangeError('a lease holder identity must not be empty');

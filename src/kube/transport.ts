@@ -5,6 +5,7 @@
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { millisOf } from '../clock.js';
 import type { ClusterName } from '../model/index.js';
 import {
   httpError,
@@ -49,12 +50,15 @@ function headersOf(init: unknown): Headers {
 export type TransportOptions = {
   cluster: ClusterName;
   kubeConfig: KubeConfig;
+  /** Milliseconds now, to turn a Retry-After date into seconds (default: the system clock). */
+  now?: () => number;
   /** Sees the headers of every response, whatever its status (the rate limiter reads them). */
   onResponse?: (headers: IncomingMessage['headers']) => void;
 };
 
 export function createTransport(options: TransportOptions): Transport {
   const { kubeConfig: kc, cluster } = options;
+  const now = options.now ?? millisOf();
   const server = kc.getCurrentCluster()?.server;
   if (!server) throw new Error(`kubeconfig for ${cluster}: the current context has no cluster server`);
   const base = server.replace(/\/+$/, '');
@@ -128,7 +132,7 @@ export function createTransport(options: TransportOptions): Transport {
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return;
     const ra = res.headers['retry-after'];
-    throw httpError(label(req), status, text, parseRetryAfter(ra, Date.now()), secretValuesOf(req.body));
+    throw httpError(label(req), status, text, parseRetryAfter(ra, now()), secretValuesOf(req.body));
   };
 
   return {

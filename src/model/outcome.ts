@@ -123,6 +123,22 @@ export const ACTION_SYMBOL: Record<Action, string> = {
   skip: '#',
 };
 
+/**
+ * What became of a drift, in the words reports use. The fact is the correction's Outcome (see
+ * Drift.correction); this is its one name in the status branch and in text.
+ */
+export const DriftHandling = { corrected: 'corrected', reported: 'reported', failed: 'failed' } as const;
+export type DriftHandling = (typeof DriftHandling)[keyof typeof DriftHandling];
+
+/** done → corrected, failed → failed, notRun (only reported) → reported. */
+export function driftHandling(correction: Exclude<Outcome, 'noop'>): DriftHandling {
+  return correction === Outcome.done
+    ? DriftHandling.corrected
+    : correction === Outcome.failed
+      ? DriftHandling.failed
+      : DriftHandling.reported;
+}
+
 /** How a whole reconcile ended. */
 export const ReconcileStatus = {
   /** Every Ready target now matches the commit: nothing failed, nothing held back. */

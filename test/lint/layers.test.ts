@@ -13,16 +13,23 @@ before(async () => {
   config = ((await import(configUrl)) as { default: Linter.Config[] }).default;
 });
 
-async function importMessages(code: string, filePath: string): Promise<string[]> {
+async function messages(code: string, filePath: string, rules: readonly string[]): Promise<string[]> {
   const eslint = new ESLint({
     overrideConfigFile: true,
     overrideConfig: [...config, { files: ['**/*.ts'], ...tseslint.configs.disableTypeChecked }],
   });
   const [result] = await eslint.lintText(code, { filePath });
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId !== null && rules.includes(m.ruleId)).map((m) => m.message);
 }
+const importMessages = (code: string, filePath: string) =>
+  messages(code, filePath, ['no-restricted-imports']);
+/** no-restricted-imports does not see import(); the layer rules repeat themselves as syntax rules. */
+const dynamicMessages = (code: string, filePath: string) =>
+  messages(code, filePath, ['no-restricted-imports', 'no-restricted-syntax']);
 
 const imp = (from: string): string => `import { x } from '${from}';\nexport const y = x;\n`;
+const dyn = (from: string): string => `export const m = import('${from}');\n`;
+const PURE = /^src\/(model|manifests|federation|plan|gcp\/model|report\/format)\//;
 
 type Case = {
   rule: string;
@@ -182,7 +189,40 @@ describe('lint: layers import only in the allowed directions', () => {
     });
   }
 
-  test('model may import itself', async () => {
+  test('model may import itself, but not climb out through itself', async () => {
     assert.deepEqual(await importMessages(imp('./kube.js'), 'src/model/probe.ts'), []);
+    const found = await importMessages(imp('./../plan/diff.js'), 'src/model/probe.ts');
+    assert.ok(
+      found.some((m) => /Layer model/.test(m)),
+      found.join('\n'),
+    );
+  });
+});
+
+describe('lint: a dynamic import() obeys the same layer rules', () => {
+  for (const c of CASES) {
+    test(`${c.rule}: ${c.file} may not import('${c.from}')`, async () => {
+      const found = await dynamicMessages(dyn(c.from), c.file);
+      // The pure layers refuse every dynamic import; the others the same ones as a static import.
+      const expected = PURE.test(c.file) ? /Pure module: no dynamic import/ : c.message;
+      assert.ok(
+        found.some((m) => expected.test(m)),
+        `expected ${String(expected)} in:\n${found.join('\n')}`,
+      );
+      if (!PURE.test(c.allowed.file))
+        assert.deepEqual(await dynamicMessages(dyn(c.allowed.from), c.allowed.file), []);
+    });
+  }
+
+  test('a dynamically imported module is named by a string literal', async () => {
+    const found = await dynamicMessages(
+      'export const m = import(`../sim/${"world"}.js`);\n',
+      'src/cli/probe.ts',
+    );
+    assert.ok(
+      found.some((m) => /string literal/.test(m)),
+      found.join('\n'),
+    );
+    assert.deepEqual(await dynamicMessages(dyn('@octokit/rest'), 'src/report/publish/probe.ts'), []);
   });
 });

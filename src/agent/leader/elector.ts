@@ -3,6 +3,7 @@
 // moment leadership starts and stops. Only the leader writes; a follower keeps trying, so it takes
 // over once the leader's Lease expires or is released. @kubernetes/client-node ships no leader
 // election of its own; this follows client-go's algorithm on the LeaseLock.
+import { millisOf } from '../../clock.js';
 import type { LeaseLock } from '../../kube/lease.js';
 import { checkLeaseTiming, holdLease, sleep, type HeldLease, type LeaseTiming, type Sleep } from './hold.js';
 import type { Clock } from '../../model/index.js';
@@ -38,8 +39,7 @@ export type LeaderElectorOptions = {
 export function startLeaderElector(options: LeaderElectorOptions): LeaderElector {
   checkLeaseTiming(options.timing);
   const { lock, timing } = options;
-  const clock = options.clock;
-  const now = clock ? (): number => clock.now().getTime() : Date.now;
+  const now = millisOf(options.clock);
   const pause = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
   const stopping = new AbortController();
@@ -68,7 +68,7 @@ export function startLeaderElector(options: LeaderElectorOptions): LeaderElector
             lock,
             timing,
             acquiredAtMs: start,
-            ...(clock ? { clock } : {}),
+            clock: options.clock,
             sleep: pause,
             ...(options.onError ? { onRenewError: options.onError } : {}),
           });

@@ -4,6 +4,7 @@
 // counts from *before* the renewing request was sent, so a holder always stops writing before any
 // other contender can consider the Lease expired (they count the full duration from when they saw
 // that renewal, which is later). The writer lock and the leader elector share this loop.
+import { millisOf } from '../../clock.js';
 import {
   describeHolder,
   LeaseError,
@@ -82,8 +83,7 @@ export type HoldOptions = {
 
 export function holdLease(options: HoldOptions): HeldLease {
   const { lock, timing } = options;
-  const clock = options.clock;
-  const now = clock ? (): number => clock.now().getTime() : Date.now;
+  const now = millisOf(options.clock);
   const pause = options.sleep ?? sleep;
   const stop = new AbortController();
   const trust = new AbortController();
@@ -170,8 +170,7 @@ export type AcquireOptions = {
  * wait, throws LeaseError `held` naming that holder; when the API could not be reached, `unavailable`.
  */
 export async function acquireLease(options: AcquireOptions): Promise<HeldLease> {
-  const clock = options.clock;
-  const now = clock ? (): number => clock.now().getTime() : Date.now;
+  const now = millisOf(options.clock);
   const pause = options.sleep ?? sleep;
   const { lock, timing } = options;
   const until = now() + options.waitMs;
@@ -187,7 +186,7 @@ export async function acquireLease(options: AcquireOptions): Promise<HeldLease> 
           lock,
           timing,
           acquiredAtMs: start,
-          ...(clock ? { clock } : {}),
+          clock: options.clock,
           sleep: pause,
           ...(options.onRenewError ? { onRenewError: options.onRenewError } : {}),
         });

@@ -3,7 +3,7 @@
 // role-named functions; only this file knows metric names and labels. Label values are cluster
 // names, forges, results and codes: never object names (unbounded) and never anything secret.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ReconcileStatus } from '../../model/index.js';
+import type { Outcome, ReconcileStatus } from '../../model/index.js';
 import type { ForgeKind } from '../config/settings.js';
 import type { WebhookResult } from '../webhook/handler.js';
 
@@ -20,7 +20,7 @@ export type AgentMetrics = {
   kubeError(o: { cluster: string; code: string }): void;
   gcpRequest(o: { method: string; code: number | 'error' }): void;
   gcpError(o: { code: string }): void;
-  gcpOperation(o: { kind: string; result: 'done' | 'failed'; seconds: number }): void;
+  gcpOperation(o: { kind: string; result: Extract<Outcome, 'done' | 'failed'>; seconds: number }): void;
   setClusterHealth(cluster: string, ready: boolean): void;
   /** A cluster that left the fleet: its series go away. */
   forgetCluster(cluster: string): void;

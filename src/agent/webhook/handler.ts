@@ -2,6 +2,7 @@
 // signature before parsing a byte of JSON, the replay check only for authentic deliveries, and a
 // delivery id is remembered only once its push was handed over (a failed one may be redelivered).
 // Nothing here logs; every outcome goes to `onDelivery` as a result code without body or signature.
+import { millisOf } from '../../clock.js';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ForgeKind } from '../config/settings.js';
@@ -90,8 +91,7 @@ export function createWebhookHandler(
   const max = options.maxBodyBytes ?? 1024 * 1024;
   const windowMs = options.replayWindowMs ?? 10 * 60_000;
   const capacity = options.replayCapacity ?? 10_000;
-  const clock = options.clock;
-  const now = clock ? (): number => clock.now().getTime() : Date.now;
+  const now = millisOf(options.clock);
   const seen = new Map<string, number>();
 
   const remembered = (key: string): boolean => {

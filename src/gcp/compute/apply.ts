@@ -2,30 +2,24 @@
 // what it was making (a rule whose proxy could not be created is not tried); the others go on. No
 // delete runs after any failure: what a failed switch still needs (an old certificate, an old
 // address) stays. Errors that are not GcpErrors are bugs or crashes and end the apply at once.
+import type { ActionError, Outcome } from '../../model/index.js';
 import { canonicalLink, refOfLink, subjectOf, type GcpStep } from '../model/index.js';
 import { GcpError, isTransientGcpError } from './errors.js';
 import { executeStep, type ExecuteContext } from './execute.js';
 
-export const StepOutcome = {
-  done: 'done',
-  failed: 'failed',
-  notRun: 'notRun',
-  unchanged: 'unchanged',
-} as const;
-export type StepOutcome = (typeof StepOutcome)[keyof typeof StepOutcome];
-
+/** One step's result, in the one outcome vocabulary (an unchanged step is a noop). */
 export type StepResult = {
   subject: string;
   action: GcpStep['action'];
   call?: GcpStep['call'];
-  outcome: StepOutcome;
+  outcome: Outcome;
   note?: string;
-  error?: { code: string; message: string; transient: boolean };
+  error?: ActionError & { transient: boolean };
 };
 
 export type GcpApplyResult = {
   results: StepResult[];
-  /** Every step done or unchanged. */
+  /** Every step done or a noop. */
   ok: boolean;
 };
 
@@ -57,7 +51,7 @@ export async function applySteps(
   for (const step of steps) {
     const base = { subject: step.subject, action: step.action, ...(step.call ? { call: step.call } : {}) };
     if (step.action === 'unchanged' || !step.call) {
-      record({ ...base, outcome: 'unchanged' });
+      record({ ...base, outcome: 'noop' });
       continue;
     }
     const blockedBy =
@@ -82,5 +76,5 @@ export async function applySteps(
       });
     }
   }
-  return { results, ok: results.every((r) => r.outcome === 'done' || r.outcome === 'unchanged') };
+  return { results, ok: results.every((r) => r.outcome === 'done' || r.outcome === 'noop') };
 }

@@ -3,7 +3,7 @@
 export { computeTarget, type GcpTarget, type GcpTargetOptions } from './target.js';
 export type { ComputeConnection, CallHook } from './connection.js';
 export type { ObserveScope } from './observe.js';
-export { StepOutcome, type StepResult, type GcpApplyResult } from './apply.js';
+export type { StepResult, GcpApplyResult } from './apply.js';
 export { GcpError, GcpErrorCode, isTransientGcpError, toGcpError } from './errors.js';
 export { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 export type { ComputeApi, Operation } from './api.js';

@@ -50,7 +50,7 @@ export function computeTarget(options: GcpTargetOptions): GcpTarget {
       // A plan with nothing to do never loads the client library.
       if (steps.every((s) => s.action === 'unchanged'))
         return {
-          results: steps.map((s) => ({ subject: s.subject, action: s.action, outcome: 'unchanged' })),
+          results: steps.map((s) => ({ subject: s.subject, action: s.action, outcome: 'noop' })),
           ok: true,
         };
       return applySteps(await ctx(), steps, onStep);

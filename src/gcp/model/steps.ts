@@ -1,18 +1,11 @@
 // A load-balancer plan is an ordered list of steps, each one API call (a replace is two: the delete
 // and the insert of the same name, or the insert of a successor beside the old one). Plain data: the
 // renderers print it, the digest hashes it, the adapter executes it without deciding anything again.
-import type { FieldChange } from '../../model/index.js';
+import type { Action, FieldChange } from '../../model/index.js';
 import type { GcpRef, Json, Sensitive } from './resources.js';
 
-/** What happens to a resource. The same words as the cluster part of a plan. */
-export const GcpAction = {
-  create: 'create',
-  update: 'update',
-  replace: 'replace',
-  delete: 'delete',
-  unchanged: 'unchanged',
-} as const;
-export type GcpAction = (typeof GcpAction)[keyof typeof GcpAction];
+/** What happens to a resource: the actions of the one vocabulary that a load balancer uses. */
+export type GcpAction = Extract<Action, 'create' | 'update' | 'replace' | 'delete' | 'unchanged'>;
 
 /** The Compute API method a step calls. Updates name theirs: a plain update or one of the set-X calls. */
 export const GcpCall = {

@@ -1,6 +1,6 @@
 // A reconcile's outcome as text: one line per finished action, the summary line, and the demo's
 // per-reconcile and per-drift lines. The only place apply output is worded.
-import { ACTION_SYMBOL, subject } from '../../model/index.js';
+import { ACTION_SYMBOL, driftHandling, subject } from '../../model/index.js';
 import type { ActionResult, Drift, ReconcileOutcome, TargetKind } from '../../model/index.js';
 
 /** `  + Ingress/default/myingress@gce-asia-east1a`, or with the failure or why it did not run. */
@@ -41,7 +41,8 @@ export function outcomeLine(o: ReconcileOutcome, reasons: readonly string[], at:
 
 /** The word people read for what became of a drift. */
 export function correctionWord(d: Drift): string {
-  return d.correction === 'done' ? 'corrected' : d.correction === 'failed' ? 'correction failed' : 'reported';
+  const handling = driftHandling(d.correction);
+  return handling === 'failed' ? 'correction failed' : handling;
 }
 
 /** `13:31:02 drift ReplicaSet/default/nginx@gce-us-central1c (spec.replicas) by kubectl: corrected` */

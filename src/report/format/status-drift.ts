@@ -1,5 +1,6 @@
 // drift/<target>.md and .json: what differs from Git on one target, how it was classified, who changed
 // it when the server said, since when, and whether fedsync corrected it or only reported it (and why).
+import type { TargetKind } from '../../model/index.js';
 import { canonicalJson } from './canonical-json.js';
 import { cell, code, shortSha, shortValue } from './markdown-text.js';
 import { maskDriftEntry, valueHidden } from './status-mask.js';
@@ -8,7 +9,7 @@ import type { DriftEntry, DriftSubject } from './status-snapshot.js';
 /** At most this many entries per file; the rest are counted, not listed. */
 export const MAX_DRIFT_ENTRIES = 500;
 
-export type DriftTarget = { kind: 'cluster' | 'loadbalancer'; name: string };
+export type DriftTarget = { kind: TargetKind; name: string };
 
 export type DriftContext = { federation: string; sourceSha: string };
 

@@ -130,7 +130,7 @@ export function formatStatusFiles(snapshot: StatusSnapshot, options: FormatStatu
       ...(driftLink ? { driftLink } : {}),
     });
     if (lb.drift && hasDrift) {
-      const target = { kind: 'loadbalancer', name: loadBalancerId(lb) } as const;
+      const target = { kind: 'loadBalancer', name: loadBalancerId(lb) } as const;
       files[statusPaths.loadBalancerDrift(lb, 'md')] = formatDriftMarkdown(target, lb.drift, ctx);
       files[statusPaths.loadBalancerDrift(lb, 'json')] = formatDriftJson(target, lb.drift, ctx);
     }

@@ -1,6 +1,7 @@
 // What the status branch shows, as plain data handed in by whoever observed and applied: one entry per
 // target (a member cluster or a load balancer). Renderers only read it; every time in it is given,
 // never read from a clock, so the same snapshot always renders the same files.
+import type { Counts, DriftHandling } from '../../model/index.js';
 
 /** Target states, ordered from best to worst; a roll-up is the worst of its parts. */
 export const TargetState = {
@@ -49,10 +50,6 @@ export const DriftClassification = {
 } as const;
 export type DriftClassification = (typeof DriftClassification)[keyof typeof DriftClassification];
 
-/** What fedsync did about a drift. */
-export const DriftHandling = { corrected: 'corrected', reported: 'reported', failed: 'failed' } as const;
-export type DriftHandling = (typeof DriftHandling)[keyof typeof DriftHandling];
-
 /** One changed field, dotted path; `from` is live, `to` is desired (Secret values get masked). */
 export type DriftField = { path: string; from?: unknown; to?: unknown };
 
@@ -64,13 +61,11 @@ export type DriftEntry = {
   manager?: string;
   /** ISO-8601, when fedsync first saw this drift. */
   firstSeen: string;
+  /** What fedsync did about it (`driftHandling` of the correction). */
   handling: DriftHandling;
   /** Why: the correction error, or why it was only reported. */
   reason?: string;
 };
-
-/** Outcome counts of the last reconcile of a target, keyed by outcome name (e.g. created, unchanged). */
-export type TargetCounts = Record<string, number>;
 
 type TargetCommon = {
   state: TargetState;
@@ -80,7 +75,8 @@ type TargetCommon = {
   appliedSha?: string;
   /** ISO-8601, when the state last changed (given by the caller). */
   lastChange?: string;
-  counts?: TargetCounts;
+  /** What the last reconcile did on this target (`countOutcomes` of its results). */
+  counts?: Counts;
   drift?: DriftEntry[];
 };
 

@@ -106,7 +106,7 @@ export async function converge(target: GcpTarget, input: LoadBalancerInput, max 
       .map((s) => `${s.action} ${s.call} ${s.subject}`)
       .join(
         ', ',
-      )}; results: ${JSON.stringify(last.result.results.filter((r) => r.outcome !== 'done' && r.outcome !== 'unchanged'))}`,
+      )}; results: ${JSON.stringify(last.result.results.filter((r) => r.outcome !== 'done' && r.outcome !== 'noop'))}`,
   );
 }
 
