@@ -1,6 +1,8 @@
 // One reconcile of one commit: read the repository at the ref → (any problem: stop, apply nothing,
-// prune nothing) → observe every target → plan (pure) → apply each target's plan through the port
-// of its kind → an outcome that is plain data. The contract is controller-runtime's Result: a status,
+// prune nothing) → observe every target (the clusters first: the load balancer's instance groups
+// hold their nodes) → plan (pure) → apply each target's plan through the port of its kind (the
+// clusters first, at once; then the load balancer, which writes back to their Ingresses) → an
+// outcome that is plain data. The contract is controller-runtime's Result: a status,
 // when to look again, and whether another try of the same commit could help (terminal or not).
 import { addCounts, countOutcomes, emptyCounts, planCounts } from '../model/index.js';
 import type {
@@ -39,7 +41,15 @@ export type Targets = {
 export type Planned =
   /** `transient`: another try may succeed (network, server); otherwise a person must act. */
   | { ok: false; revision?: Revision; problems: Problem[]; transient: boolean }
-  | { ok: true; revision: Revision; repo: FederationRepo; observed: ObservedCluster[]; plan: Plan };
+  | {
+      ok: true;
+      revision: Revision;
+      repo: FederationRepo;
+      observed: ObservedCluster[];
+      /** Present when a load-balancer target is configured. */
+      observedLoadBalancers?: ObservedLoadBalancer[];
+      plan: Plan;
+    };
 
 const isError = (p: Problem): boolean => p.severity === 'error';
 
@@ -50,7 +60,7 @@ function failure(code: string, err: unknown): Problem {
 /** Reads, observes and plans; nothing is written anywhere. */
 export async function planOnce(options: {
   read: () => Promise<LoadedRepo>;
-  targets: Pick<Targets, 'cluster'>;
+  targets: Pick<Targets, 'cluster' | 'loadBalancer'>;
   clock?: Clock;
 }): Promise<Planned> {
   let loaded: LoadedRepo;
@@ -73,21 +83,47 @@ export async function planOnce(options: {
   } catch (err) {
     return { ok: false, revision, problems: [failure('observe.failed', err)], transient: true };
   }
+  let observedLoadBalancers: ObservedLoadBalancer[] | undefined;
+  if (options.targets.loadBalancer) {
+    try {
+      observedLoadBalancers = await options.targets.loadBalancer.observe({ repo, clusters: observed });
+    } catch (err) {
+      const { code } = err as { code?: unknown };
+      const problem = failure(typeof code === 'string' ? code : 'observe.failed', err);
+      return { ok: false, revision, problems: [problem], transient: true };
+    }
+  }
   const now = (options.clock ?? systemClock).now();
-  const plan = planRevision({ revision, repo, clusters: observed, now: now.toISOString() });
-  return { ok: true, revision, repo, observed, plan };
+  const plan = planRevision({
+    revision,
+    repo,
+    clusters: observed,
+    ...(observedLoadBalancers ? { loadBalancers: observedLoadBalancers } : {}),
+    now: now.toISOString(),
+  });
+  return {
+    ok: true,
+    revision,
+    repo,
+    observed,
+    ...(observedLoadBalancers ? { observedLoadBalancers } : {}),
+    plan,
+  };
 }
 
 function applyTarget(
   t: TargetPlan,
   targets: Targets,
-  observed: readonly ObservedCluster[],
+  observed: { clusters: readonly ObservedCluster[]; loadBalancers: readonly ObservedLoadBalancer[] },
   observer: ApplyObserver | undefined,
 ): Promise<TargetResult> {
   const opts = observer ? { observer } : {};
   switch (t.kind) {
     case 'cluster':
-      return targets.cluster.apply(t, { observed: observed.find((o) => o.name === t.name), ...opts });
+      return targets.cluster.apply(t, {
+        observed: observed.clusters.find((o) => o.name === t.name),
+        ...opts,
+      });
     case 'loadBalancer': {
       const port = targets.loadBalancer;
       if (!port)
@@ -98,7 +134,7 @@ function applyTarget(
           error: { code: 'apply.noTarget', message: 'no Google Cloud access configured for load balancers' },
           bookkeepingWrites: 0,
         });
-      return port.apply(t, { observed: undefined, ...opts });
+      return port.apply(t, { observed: observed.loadBalancers.find((o) => o.project === t.name), ...opts });
     }
   }
 }
@@ -138,15 +174,30 @@ export async function reconcileOnce(options: {
       drift: takeDrift(),
     };
   }
-  const { plan, observed, revision } = planned;
+  const { plan, revision } = planned;
+  const observed = { clusters: planned.observed, loadBalancers: planned.observedLoadBalancers ?? [] };
   const limit = pLimit(options.targetConcurrency ?? 16);
-  const results = await Promise.all(
-    plan.targets.map((t) => limit(() => applyTarget(t, options.targets, observed, options.observer))),
+  const apply = (t: TargetPlan) => applyTarget(t, options.targets, observed, options.observer);
+  // The member Ingresses exist before the load balancer writes back to them.
+  const clusterResults = await Promise.all(
+    plan.targets.filter((t) => t.kind === 'cluster').map((t) => limit(() => apply(t))),
   );
+  const lbResults: TargetResult[] = [];
+  for (const t of plan.targets) if (t.kind === 'loadBalancer') lbResults.push(await apply(t));
+  const results = [...clusterResults, ...lbResults];
   const problems = [
     ...plan.problems,
     ...results.flatMap((r): Problem[] =>
-      r.error ? [{ code: r.error.code, severity: 'error', message: r.error.message, cluster: r.name }] : [],
+      r.error
+        ? [
+            {
+              code: r.error.code,
+              severity: 'error',
+              message: r.error.message,
+              ...(r.kind === 'cluster' ? { cluster: r.name } : {}),
+            },
+          ]
+        : [],
     ),
   ];
   const counts = results.reduce((sum, r) => addCounts(sum, countOutcomes(r.results)), emptyCounts());

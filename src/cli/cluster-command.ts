@@ -6,6 +6,7 @@ import type { ClientFactory } from '../kube/fleet.js';
 import { loadRepo } from '../source/load-repo.js';
 import type { LoadedRepo } from '../source/load-repo.js';
 import type { FleetCliOptions } from './fleet-options.js';
+import type { LoadBalancerCliOptions } from './load-balancer-options.js';
 import { loadRepoOptionsFrom } from './git-options.js';
 import type { RepoCliOptions } from './git-options.js';
 
@@ -17,7 +18,9 @@ export type ClusterCommandDeps = {
   clock: Clock;
 };
 
-export type ClusterCommandOptions = RepoCliOptions & FleetCliOptions & { output: string };
+export type ClusterCommandOptions = RepoCliOptions &
+  FleetCliOptions &
+  LoadBalancerCliOptions & { output: string };
 
 /** Throws a one-line message unless `output` is one of `allowed`. */
 export function checkOutput(output: string, allowed: readonly string[]): void {

@@ -1,6 +1,6 @@
 // Desired state per cluster: placement, replica scheduling, NodePort pins and overrides applied to
 // each federated object, in that order (kubefed applies overrides last; ownership marks go after).
-import { refKey, refOf, subject } from '../model/index.js';
+import { ANNOTATION_INGRESS_CLASS, DEFAULT_INGRESS_CLASS, refKey, refOf, subject } from '../model/index.js';
 import type {
   ClusterName,
   FederatedObject,
@@ -136,6 +136,39 @@ function objectForCluster(options: {
   return object;
 }
 
+/**
+ * The ingress class member Ingresses get when fedsync runs their load balancer (the federation names
+ * a Google Cloud project): one no in-cluster controller serves, so none builds a second one.
+ */
+export function memberIngressClass(repo: FederationRepo): string | undefined {
+  const project = repo.federation.gcp?.project ?? repo.clusters.find((c) => c.gcp?.project)?.gcp?.project;
+  return project ? (repo.federation.gcp?.ingressClass ?? DEFAULT_INGRESS_CLASS) : undefined;
+}
+
+/**
+ * Sets the class by the annotation, the form every ingress controller honours. The API server
+ * refuses an Ingress carrying both the annotation and `spec.ingressClassName`, so a class named in
+ * the spec is taken out of the member copy.
+ */
+function withIngressClass(obj: KubeObject, ingressClass: string, report: Report): void {
+  const spec = obj.spec as { ingressClassName?: unknown } | undefined;
+  const current = obj.metadata.annotations?.[ANNOTATION_INGRESS_CLASS];
+  const replaced = [
+    ...(current !== undefined && current !== ingressClass ? [`${ANNOTATION_INGRESS_CLASS}: ${current}`] : []),
+    ...(spec?.ingressClassName !== undefined
+      ? [`spec.ingressClassName: ${JSON.stringify(spec.ingressClassName)}`]
+      : []),
+  ];
+  if (replaced.length > 0)
+    report(
+      'ingress.classReplaced',
+      'warning',
+      `${replaced.join(' and ')} replaced by ${ANNOTATION_INGRESS_CLASS}: ${ingressClass} in the member clusters: fedsync runs this Ingress's load balancer, no in-cluster controller may (spec.gcp.ingressClass in fedsync.yaml sets the class)`,
+    );
+  if (spec && 'ingressClassName' in spec) delete spec.ingressClassName;
+  obj.metadata.annotations = { ...obj.metadata.annotations, [ANNOTATION_INGRESS_CLASS]: ingressClass };
+}
+
 /** Computes the objects each ready cluster should hold. Pure. */
 export function renderDesired(input: DesiredInput): DesiredState {
   const { repo } = input;
@@ -147,6 +180,7 @@ export function renderDesired(input: DesiredInput): DesiredState {
   const { pins, problems: pinProblems } = pinNodePorts({ objects: repo.objects, clusters: input.observed });
   problems.push(...pinProblems);
   const known = new Set(repo.clusters.map((c) => c.name));
+  const ingressClass = memberIngressClass(repo);
   const seen = new Set<string>();
   let recheck: number | undefined;
 
@@ -200,6 +234,8 @@ export function renderDesired(input: DesiredInput): DesiredState {
 
     const owner = { federation, source: sourceAnnotation(fed.source, input.sha) };
     const base = toMemberObject(fed.template, owner);
+    if (ingressClass && ref.kind === 'Ingress' && ref.group === 'networking.k8s.io')
+      withIngressClass(base, ingressClass, report);
     const svcPins = pins.get(key);
     if (svcPins) setPinnedNodePorts(base, svcPins);
     for (const cluster of targets) {

@@ -155,6 +155,31 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
       }
     },
 
+    async patch(ref, body, opts) {
+      const i = await info(ref.apiVersion, ref.kind);
+      const path = resourcePath(i, ref.namespace, ref.name);
+      const text = await call({
+        method: 'PATCH',
+        path: opts.subresource ? `${path}/${opts.subresource}` : path,
+        query: { fieldManager: opts.fieldManager },
+        body: JSON.stringify(body),
+        contentType: 'application/merge-patch+json',
+      });
+      return withType(parse<KubeObject>(text), i);
+    },
+
+    async create(object) {
+      const i = await info(object.apiVersion, object.kind);
+      const text = await call({
+        method: 'POST',
+        path: resourcePath(i, object.metadata.namespace ?? 'default'),
+        query: { fieldManager: FIELD_MANAGER },
+        body: JSON.stringify(object),
+        contentType: 'application/json',
+      });
+      return withType(parse<KubeObject>(text), i);
+    },
+
     async list(o) {
       const i = await info(o.apiVersion, o.kind);
       const items: KubeObject[] = [];

@@ -9,13 +9,16 @@ import { ClusterHealth, refKey, refOf } from '../model/index.js';
 import type {
   ClusterName,
   ClusterPlan,
+  Clock,
   ClusterRegistration,
   Drift,
   FederationRepo,
   KubeObject,
+  MemberIngressPort,
   ObservedCluster,
   TargetPort,
 } from '../model/index.js';
+import { systemClock } from '../clock.js';
 import { placedClusters } from '../federation/placement.js';
 import { applyClusterPlan } from './apply.js';
 import { createClusterCache, podsAndNodes } from './cache.js';
@@ -29,6 +32,7 @@ import { writeInventory } from './inventory.js';
 import { observeCluster } from './observe.js';
 import type { DesiredRef } from './observe.js';
 import type { ClusterClient } from './port.js';
+import { memberIngressPort } from './write-back.js';
 
 /** The member clusters as the cluster target port, plus what only clusters have. */
 export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
@@ -38,6 +42,8 @@ export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
   readonly missingContexts: ClusterName[];
   /** Drift the watch found since the last call (long-lived fleets; always empty otherwise). */
   takeDrift(): Drift[];
+  /** The member Ingresses as the load balancer's write-back reaches them. */
+  readonly memberIngresses: MemberIngressPort;
   stop(): Promise<void>;
 };
 
@@ -72,6 +78,8 @@ export type FleetOptions = {
   probeIntervalMs?: number;
   /** How long a cache may take to list everything before the cluster counts as unobservable. */
   syncTimeoutMs?: number;
+  /** Event times of the write-back (default: the system clock). */
+  clock?: Clock;
 };
 
 /** Context names in a kubeconfig file (no credentials are read into anything we print). */
@@ -179,6 +187,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       return result;
     },
     takeDrift: () => drift?.takeDrift() ?? [],
+    memberIngresses: memberIngressPort({ clients, caches, clock: options.clock ?? systemClock }),
     async stop() {
       monitor?.stop();
       for (const cache of caches.values()) cache.stop();

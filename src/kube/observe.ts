@@ -17,7 +17,7 @@ import {
 import type { ClusterCache, WatchedKind } from './cache.js';
 import { readInventory } from './inventory.js';
 import { KubeError, KubeErrorCode, type ClusterClient } from './port.js';
-import { observeWorkloads } from './workloads.js';
+import { observeWorkloads, readyEndpointsByNodePort } from './workloads.js';
 import { apiVersionFor } from './api-versions.js';
 
 export type DesiredRef = ObjectRef & { apiVersion: string };
@@ -144,11 +144,20 @@ export async function observeCluster(options: {
   const missing = options.desired.filter((d) => !objects[refKey(d)]);
   const fetched = await fetchMissing(client, missing, snapshot);
   for (const [key, obj] of fetched) if (obj) objects[key] = obj;
+  const pods = cache.objectsOf('v1', 'Pod');
   return {
     name: client.name,
     health: options.health,
     objects,
     inventory,
-    workloads: observeWorkloads(objects, cache.objectsOf('v1', 'Pod')),
+    workloads: observeWorkloads(objects, pods),
+    nodes: cache
+      .objectsOf('v1', 'Node')
+      .map((n) => {
+        const providerID = (n.spec as { providerID?: unknown } | undefined)?.providerID;
+        return { name: n.metadata.name, ...(typeof providerID === 'string' ? { providerID } : {}) };
+      })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    readyEndpoints: readyEndpointsByNodePort(objects, pods),
   };
 }

@@ -68,6 +68,18 @@ export type ClusterClient = {
     options?: { propagation?: 'Background' | 'Foreground' | 'Orphan' },
   ): Promise<'deleted' | 'absent'>;
   get(ref: ObjectRef & { apiVersion: string }): Promise<KubeObject | undefined>;
+  /**
+   * JSON merge patch (RFC 7386: `null` removes a key, lists are replaced whole) of one object or of
+   * its status subresource, as `fieldManager`: for fields another writer owns (the load balancer's
+   * write-back), never for what the plan applies.
+   */
+  patch(
+    ref: ObjectRef & { apiVersion: string },
+    patch: Record<string, unknown>,
+    options: { fieldManager: string; subresource?: 'status' },
+  ): Promise<KubeObject>;
+  /** Creates an object (POST), e.g. an Event. */
+  create(object: KubeObject): Promise<KubeObject>;
   list(options: ListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   /** Streams changes after resourceVersion until stopped or the stream ends (done gets the error). */
   watch(

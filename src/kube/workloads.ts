@@ -13,7 +13,7 @@ const conditionsOf = (pod: KubeObject): Condition[] =>
     (c): c is Condition => typeof c === 'object' && c !== null,
   );
 
-function isReady(pod: KubeObject): boolean {
+export function isReady(pod: KubeObject): boolean {
   const phase = (pod.status as { phase?: string } | undefined)?.phase;
   return phase === 'Running' && conditionsOf(pod).some((c) => c.type === 'Ready' && c.status === 'True');
 }
@@ -65,6 +65,36 @@ export function observeWorkloads(
   const out: Record<string, ObservedWorkload> = {};
   for (const obj of Object.values(objects)) {
     if (isWorkload(obj)) out[refKey(refOf(obj))] = observeWorkload(obj, pods);
+  }
+  return out;
+}
+
+/**
+ * Ready pods behind each nodePort of the NodePort Services among `objects` (keyed by the nodePort):
+ * what the load balancer's health checks would find there. A Service selects its pods by labels in
+ * its namespace; terminating pods do not count.
+ */
+export function readyEndpointsByNodePort(
+  objects: Record<string, KubeObject>,
+  pods: readonly KubeObject[],
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const svc of Object.values(objects)) {
+    if (svc.apiVersion !== 'v1' || svc.kind !== 'Service') continue;
+    const spec = (svc.spec ?? {}) as { type?: string; selector?: Record<string, string>; ports?: unknown };
+    if (spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') continue;
+    const nodePorts = (Array.isArray(spec.ports) ? (spec.ports as { nodePort?: unknown }[]) : [])
+      .map((p) => p.nodePort)
+      .filter((n): n is number => typeof n === 'number');
+    if (nodePorts.length === 0 || !spec.selector || Object.keys(spec.selector).length === 0) continue;
+    const ready = pods.filter(
+      (p) =>
+        p.metadata.namespace === svc.metadata.namespace &&
+        p.metadata.deletionTimestamp === undefined &&
+        matchesSelector(p.metadata.labels ?? {}, { matchLabels: spec.selector }) &&
+        isReady(p),
+    ).length;
+    for (const np of nodePorts) out[String(np)] = (out[String(np)] ?? 0) + ready;
   }
   return out;
 }

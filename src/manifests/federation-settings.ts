@@ -44,6 +44,7 @@ export function readFederationSettings(d: ObjectDoc, problems: Problem[]): Feder
     const gcp: NonNullable<FederationSettings['gcp']> = {};
     if (f.spec.gcp.project) gcp.project = f.spec.gcp.project;
     if (f.spec.gcp.network) gcp.network = f.spec.gcp.network;
+    if (f.spec.gcp.ingressClass) gcp.ingressClass = f.spec.gcp.ingressClass;
     settings.gcp = gcp;
   }
   return settings;

@@ -36,6 +36,9 @@ export const APPROVABLE_GUARDS = [
   'guard.massPrune',
   'guard.namespaceDelete',
   'guard.lbFrontendDelete',
+  'guard.lbForwardingRuleDelete',
+  'guard.lbForwardingRuleReplace',
+  'guard.lbAddressRelease',
 ] as const;
 
 const approvalSchema = z
@@ -99,7 +102,15 @@ export const federationSchema = z.strictObject({
   spec: z
     .strictObject({
       gcp: z
-        .strictObject({ project: z.string().min(1).optional(), network: z.string().min(1).optional() })
+        .strictObject({
+          project: z.string().min(1).optional(),
+          network: z.string().min(1).optional(),
+          ingressClass: z
+            .string()
+            .max(253)
+            .regex(DNS_SUBDOMAIN, 'must be a lowercase DNS name (a-z, 0-9, "-", ".")')
+            .optional(),
+        })
         .optional(),
       policy: z
         .strictObject({

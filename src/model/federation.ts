@@ -85,7 +85,15 @@ export type FederationPolicy = {
 
 export type FederationSettings = {
   name: string;
-  gcp?: { project?: string; network?: string };
+  gcp?: {
+    project?: string;
+    network?: string;
+    /**
+     * The ingress class fedsync gives every member Ingress when it runs the load balancer, so no
+     * in-cluster controller (GKE's own) builds a second one (default `fedsync`).
+     */
+    ingressClass?: string;
+  };
   policy: FederationPolicy;
   source?: SourceLocation;
 };

@@ -6,6 +6,7 @@ export * from './federation.js';
 export * from './observed.js';
 export * from './outcome.js';
 export * from './plan.js';
+export * from './load-balancer.js';
 export * from './drift.js';
 export * from './clock.js';
 export * from './target.js';

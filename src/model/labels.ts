@@ -24,6 +24,10 @@ export const ANNOTATION_DEPLOYMENT_PREFERENCES = 'federation.kubernetes.io/deplo
 export const ANNOTATION_GLOBAL_STATIC_IP = 'kubernetes.io/ingress.global-static-ip-name';
 export const ANNOTATION_ALLOW_HTTP = 'kubernetes.io/ingress.allow-http';
 export const ANNOTATION_PRE_SHARED_CERT = 'ingress.gcp.kubernetes.io/pre-shared-cert';
+/** The class annotation every in-cluster ingress controller (GKE's included) reads. */
+export const ANNOTATION_INGRESS_CLASS = 'kubernetes.io/ingress.class';
+/** What fedsync sets it to on member Ingresses when it runs their load balancer. */
+export const DEFAULT_INGRESS_CLASS = 'fedsync';
 
 // Simulated nodes and real GKE nodes carry these.
 export const LABEL_TOPOLOGY_REGION = 'topology.kubernetes.io/region';

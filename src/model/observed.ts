@@ -28,14 +28,21 @@ export type ObservedCluster = {
   inventory: string[] | null;
   /** Keyed by the workload's refKey. */
   workloads: Record<string, ObservedWorkload>;
+  /**
+   * The cluster's nodes (what the load balancer's instance groups hold); absent when they could not
+   * be read (an Offline cluster keeps the members its groups have).
+   */
+  nodes?: ObservedNode[];
+  /**
+   * Ready pods behind each nodePort of the Services fedsync manages there (keyed by the nodePort):
+   * 0 drains that cluster's backends; a nodePort that is absent is unknown, never drained for it.
+   */
+  readyEndpoints?: Record<string, number>;
 };
 
-/**
- * The Google Cloud resources of one load balancer as observed: the `<collection>/<name>` key of each
- * resource fedsync owns for it, with the resource as the Compute API returned it.
- */
-export type ObservedLoadBalancer = {
-  /** `<namespace>/<name>` of the federated Ingress. */
+/** A node of a member cluster as the load balancer needs it. */
+export type ObservedNode = {
   name: string;
-  resources: Record<string, Record<string, unknown>>;
+  /** `gce://<project>/<zone>/<instance>` on Compute Engine. */
+  providerID?: string;
 };

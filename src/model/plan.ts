@@ -8,6 +8,7 @@ import type { Problem } from './problem.js';
 import type { Revision } from './federation.js';
 import { countOutcomes } from './outcome.js';
 import type { Action, Counts } from './outcome.js';
+import type { IngressDesign, LoadBalancerAction, Orphan } from './load-balancer.js';
 
 export const PLAN_SCHEMA_VERSION = 2;
 
@@ -27,17 +28,6 @@ export type KubeAction =
   | { action: 'unchanged'; ref: ObjectRef; object: KubeObject }
   | { action: 'skip'; ref: ObjectRef; reason: string };
 
-/** One planned action on a Google Cloud resource of a load balancer. */
-export type LoadBalancerAction = {
-  action: Exclude<Action, 'adopt'>;
-  /** `<collection>/<name>`, e.g. `urlMaps/k8s-um-default-myingress--0123456789abcdef`. */
-  key: string;
-  reason?: string;
-  changes?: FieldChange[];
-  /** Set when action is `held`. */
-  heldBy?: string[];
-};
-
 export const TargetKind = { cluster: 'cluster', loadBalancer: 'loadBalancer' } as const;
 export type TargetKind = (typeof TargetKind)[keyof typeof TargetKind];
 
@@ -54,23 +44,34 @@ export type ClusterPlan = {
   selfHeal: boolean;
 };
 
+/**
+ * The Google Cloud load balancer of a federation: every federated Ingress's resources in one project.
+ * One plan, not one per Ingress: backend services, health checks, instance groups and the firewall
+ * are shared by the Ingresses that use the same nodePort or cluster, and the order is global.
+ */
 export type LoadBalancerPlan = {
   kind: 'loadBalancer';
-  /** `<namespace>/<name>` of the federated Ingress the load balancer serves. */
+  /** The Google Cloud project. */
   name: string;
-  /** Already in apply order: creates bottom-up, deletes top-down. */
+  /** The federation id every resource name ends in (`--<uid>`). */
+  uid: string;
+  /** Already in apply order: creates bottom-up, deletes top-down; unchanged ones included. */
   actions: LoadBalancerAction[];
+  /** Each federated Ingress: how it is served and the Ready clusters whose member it writes back to. */
+  ingresses: (IngressDesign & { clusters: ClusterName[] })[];
+  /** Resources with the federation id that nothing desires and fedsync leaves alone. */
+  orphans: Orphan[];
 };
 
 export type TargetPlan = ClusterPlan | LoadBalancerPlan;
 
 /** The identity of an action inside its target, and its human name. */
 export function actionKey(a: KubeAction | LoadBalancerAction): string {
-  return 'ref' in a ? refKey(a.ref) : a.key;
+  return 'subject' in a ? a.subject : refKey(a.ref);
 }
 
 export function actionSubject(a: KubeAction | LoadBalancerAction): string {
-  return 'ref' in a ? subject(a.ref) : a.key;
+  return 'subject' in a ? a.subject : subject(a.ref);
 }
 
 /**

@@ -3,10 +3,16 @@
 // observes every target, plans them together (pure), then applies each target's plan through the
 // port of its kind, without knowing anything else about it.
 import type { FederationRepo } from './federation.js';
+import type { LoadBalancerView } from './load-balancer.js';
+import type { ObservedCluster } from './observed.js';
 import type { ActionError, ActionResult } from './outcome.js';
 import type { TargetKind, TargetPlan } from './plan.js';
 
-export type ObserveInput = { repo: FederationRepo };
+/**
+ * What an observe is given: the repository, and for targets that depend on the member clusters
+ * (the load balancer's instance groups hold their nodes) what the clusters' observe found.
+ */
+export type ObserveInput = { repo: FederationRepo; clusters?: readonly ObservedCluster[] };
 
 /** What the reconciler (and progress output) hears while a target's plan is applied. */
 export type ApplyObserver = {
@@ -26,13 +32,15 @@ export type TargetResult = {
   error?: ActionError;
   /** Writes besides the actions themselves (inventory, status write-back); 0 on a no-op. */
   bookkeepingWrites: number;
+  /** A load balancer: each federated Ingress's load balancer as it is after the apply. */
+  loadBalancers?: LoadBalancerView[];
 };
 
 /**
  * One kind of target. `observe` reads every target of the kind (read-only); `apply` executes one
  * target's plan against the state it was planned from and never throws for the target's failure.
  */
-export type TargetPort<Observed extends { name: string }, Plan extends TargetPlan> = {
+export type TargetPort<Observed, Plan extends TargetPlan> = {
   observe(input: ObserveInput): Promise<Observed[]>;
   apply(
     plan: Plan,

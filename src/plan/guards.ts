@@ -1,5 +1,5 @@
 // Safety guards: deletes that need a person's approval in the repository before they run.
-import type { Approval, GuardSummary, Problem, Revision } from '../model/index.js';
+import type { Approval, GuardSummary, Problem, Revision, TargetKind } from '../model/index.js';
 import { sha256 } from './digest.js';
 
 export const GuardCode = {
@@ -7,11 +7,24 @@ export const GuardCode = {
   massPrune: 'guard.massPrune',
   namespaceDelete: 'guard.namespaceDelete',
   lbFrontendDelete: 'guard.lbFrontendDelete',
+  /** Google Cloud: deleting a forwarding rule takes its IP off the Internet. */
+  lbForwardingRuleDelete: 'guard.lbForwardingRuleDelete',
+  /** Google Cloud: a forwarding rule deleted and created again (a short outage on its port). */
+  lbForwardingRuleReplace: 'guard.lbForwardingRuleReplace',
+  /** Google Cloud: releasing an address fedsync reserved (the IP is gone for good). */
+  lbAddressRelease: 'guard.lbAddressRelease',
 } as const;
 export type GuardCode = (typeof GuardCode)[keyof typeof GuardCode];
 
 /** One action that one or more guards hold: `target` is the cluster's name or the load balancer's id. */
-export type GuardedDelete = { target: string; key: string; subject: string; guards: GuardCode[] };
+export type GuardedDelete = {
+  target: string;
+  /** Absent: a cluster. */
+  targetKind?: TargetKind;
+  key: string;
+  subject: string;
+  guards: GuardCode[];
+};
 
 /** The mass-prune threshold: more deletes than this in one cluster need approval. */
 export function massPruneLimit(managedObjects: number): number {
@@ -31,6 +44,10 @@ const GUARD_TEXT: Record<GuardCode, string> = {
     'this would delete more than max(10 objects, 10 %) of the objects fedsync manages here',
   [GuardCode.namespaceDelete]: 'deleting a Namespace deletes everything in it',
   [GuardCode.lbFrontendDelete]: 'this deletes a load-balancer frontend (its address stops serving)',
+  [GuardCode.lbForwardingRuleDelete]: 'deleting a forwarding rule takes its IP off the Internet',
+  [GuardCode.lbForwardingRuleReplace]:
+    'a forwarding rule is deleted and created again (its IP does not answer on that port meanwhile)',
+  [GuardCode.lbAddressRelease]: 'releasing an address fedsync reserved: the IP users know is gone for good',
 };
 
 /** The revision being planned, as far as approvals by commit need it. */
@@ -131,8 +148,13 @@ export function evaluateGuards(options: {
     const name = (h: GuardedDelete) => (one === undefined ? `${h.subject}@${h.target}` : h.subject);
     const sample =
       mine.slice(0, 5).map(name).join(', ') + (mine.length > 5 ? `, … (${mine.length} in all)` : '');
-    const where = one === undefined ? ` in ${targets.length} clusters` : '';
-    const scope: { cluster?: string } = one === undefined ? {} : { cluster: one };
+    const inLoadBalancer = mine.every((h) => h.targetKind === 'loadBalancer');
+    const where = inLoadBalancer
+      ? ` in the load balancer of project ${targets.join(', ')}`
+      : one === undefined
+        ? ` in ${targets.length} clusters`
+        : '';
+    const scope: { cluster?: string } = one === undefined || inLoadBalancer ? {} : { cluster: one };
     if (released.has(guard)) {
       const by = matching.find((a) => a.guards === undefined || a.guards.includes(guard));
       const reason = by?.reason;

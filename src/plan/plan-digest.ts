@@ -25,8 +25,9 @@ function kubeFacts(a: KubeAction): unknown {
   }
 }
 
+/** What a load-balancer action decides: the call and its request (never a key: it is not in `body`). */
 function loadBalancerFacts(a: LoadBalancerAction): unknown {
-  return [a.action, a.key, a.changes ?? [], a.heldBy ?? []];
+  return [a.action, a.subject, a.call ?? null, a.body ?? null, a.changes, a.heldBy ?? [], a.drift ?? false];
 }
 
 /** Streams the facts into one sha256 (no single huge string for 10 × 5,000 actions). */
@@ -41,8 +42,12 @@ export function planDigest(plan: Plan): string {
           a.action === 'unchanged' ? `unchanged ${actionKey(a)}\n` : `${canonicalJson(kubeFacts(a))}\n`,
         );
     } else {
-      hash.update(`\nloadBalancer ${t.name}\n`);
-      for (const a of t.actions) hash.update(`${canonicalJson(loadBalancerFacts(a))}\n`);
+      hash.update(`\nloadBalancer ${t.name} ${t.uid}\n`);
+      for (const a of t.actions)
+        hash.update(
+          a.action === 'unchanged' ? `unchanged ${a.subject}\n` : `${canonicalJson(loadBalancerFacts(a))}\n`,
+        );
+      for (const o of t.orphans) hash.update(`orphan ${o.subject}\n`);
     }
   }
   for (const p of plan.problems)

@@ -20,15 +20,18 @@ import type {
   KubeObject,
   ObjectRef,
   ObservedCluster,
+  ObservedLoadBalancer,
   Plan,
   Problem,
   Revision,
+  TargetPlan,
 } from '../model/index.js';
 import { renderDesired } from '../federation/desired.js';
 import type { DesiredObject } from '../federation/desired.js';
 import { diffObject } from './diff.js';
 import { GuardCode, evaluateGuards, massPruneLimit } from './guards.js';
 import type { GuardedDelete } from './guards.js';
+import { draftLoadBalancer, releaseHeld } from './load-balancer.js';
 import { maskChanges } from './mask.js';
 import { orderForApply, orderForDelete } from './order.js';
 import { planDigest } from './plan-digest.js';
@@ -38,6 +41,11 @@ export type PlanInput = {
   revision: Revision;
   repo: FederationRepo;
   clusters: ObservedCluster[];
+  /**
+   * What the load-balancer target observed in Google Cloud. Absent: no load-balancer target is
+   * configured, and the plan has no load-balancer part.
+   */
+  loadBalancers?: ObservedLoadBalancer[];
   /** ISO-8601; the only notion of time the planner has. */
   now: string;
 };
@@ -242,11 +250,25 @@ export function planRevision(input: PlanInput): Plan {
     held.push(...guardsFor(draft, desiredAnywhere));
   }
 
+  const lb = input.loadBalancers
+    ? draftLoadBalancer({
+        repo,
+        clusters: input.clusters,
+        observed: input.loadBalancers,
+        desired: new Map([...desired.byCluster].map(([c, list]) => [c, list.map((d) => d.object)])),
+        now: input.now,
+      })
+    : undefined;
+  if (lb) {
+    problems.push(...lb.problems);
+    held.push(...lb.held);
+  }
+
   const outcome = evaluateGuards({ held, approvals: repo.federation.policy.approvals, revision });
   problems.push(...outcome.problems);
   const holds = new Map(held.map((h) => [`${h.target}\u0000${h.key}`, h.guards]));
 
-  const targets: ClusterPlan[] = names.map((name) => {
+  const clusterTargets: ClusterPlan[] = names.map((name) => {
     const draft = drafts.get(name);
     if (!draft) {
       const observed = observedByName.get(name);
@@ -278,6 +300,9 @@ export function planRevision(input: PlanInput): Plan {
     };
   });
 
+  const targets: TargetPlan[] = [...clusterTargets];
+  if (lb?.plan) targets.push(releaseHeld(lb.plan, outcome.released));
+
   // The parent only decides approvals by commit; the plan names the commit it was made for.
   const { parent: _parent, ...planned } = revision;
   const plan: Plan = {
@@ -289,7 +314,10 @@ export function planRevision(input: PlanInput): Plan {
     problems,
   };
   if (outcome.summary) plan.guards = outcome.summary;
-  if (desired.requeueAfterSeconds !== undefined) plan.requeueAfterSeconds = desired.requeueAfterSeconds;
+  const requeue = [desired.requeueAfterSeconds, lb?.requeueAfterSeconds].filter(
+    (n): n is number => n !== undefined,
+  );
+  if (requeue.length > 0) plan.requeueAfterSeconds = Math.min(...requeue);
   plan.digest = planDigest(plan);
   return plan;
 }

@@ -44,8 +44,20 @@ test('demo --once converges the three clusters from a repository it creates, the
     const first = capture();
     assert.equal(await demoCommand(optionsIn(dir, true), first.deps), 0, first.err.join(''));
     assert.match(first.text(), /\(created from /);
-    assert.match(first.text(), /\] Apply [0-9a-f]{12}: 12 created, .* in 3 clusters; converged\./);
+    assert.match(
+      first.text(),
+      /\] Apply [0-9a-f]{12}: 25 created, 3 updated, .* in 3 clusters and 1 load balancer; converged\./,
+    );
     assert.match(first.text(), READY_9);
+    // The load balancer's IP once it has one, and a command to try it.
+    const ip = /Load balancer default\/myingress: (\d+\.\d+\.\d+\.\d+)/.exec(first.text())?.[1];
+    assert.ok(ip, first.text());
+    assert.match(
+      first.text(),
+      new RegExp(
+        `Try: node bin/fedsync\\.js sim route --from europe-west1 --ip ${ip.replaceAll('.', '\\.')} --out `,
+      ),
+    );
     assert.doesNotMatch(first.text() + first.err.join(''), /BEGIN (RSA |EC )?PRIVATE KEY/);
 
     const second = capture();
@@ -54,7 +66,7 @@ test('demo --once converges the three clusters from a repository it creates, the
     // A new world each run (the simulator keeps nothing), the same repository and commit.
     const sha = /\] Apply ([0-9a-f]{12})/.exec(first.text())?.[1];
     assert.ok(sha);
-    assert.match(second.text(), new RegExp(`\\] Apply ${sha}: 12 created`));
+    assert.match(second.text(), new RegExp(`\\] Apply ${sha}: 25 created`));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

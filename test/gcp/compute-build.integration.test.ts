@@ -335,11 +335,16 @@ test('an Offline cluster is drained (traffic moves to the next nearest) and undr
   assert.ok(drained.result.ok);
   assert.equal(drained.mutations, 1);
   assert.equal(from(), 'gce-us-central1c');
+  // The drain state is read back from the backend service each cycle, as a new process would.
   const ready = await demoInput();
-  const early = await cycle(target, ready, { drain: drained.plan.drain, now: '2026-06-01T12:01:00Z' });
-  assert.equal(early.mutations, 0, 'healthy again, but not for long enough');
+  const back = await cycle(target, ready, { now: '2026-06-01T12:01:00Z' });
+  assert.equal(back.mutations, 1, 'healthy again: the backend records since when, and stays drained');
   assert.equal(from(), 'gce-us-central1c');
-  const later = await cycle(target, ready, { drain: early.plan.drain, now: '2026-06-01T12:03:01Z' });
+  const early = await cycle(target, ready, { now: '2026-06-01T12:02:00Z' });
+  assert.equal(early.mutations, 0, 'healthy, but not for long enough');
+  assert.equal(from(), 'gce-us-central1c');
+  const later = await cycle(target, ready, { now: '2026-06-01T12:03:01Z' });
   assert.equal(later.mutations, 1);
   assert.equal(from(), 'gce-europe-west1b');
+  assert.equal((await cycle(target, ready, { now: '2026-06-01T12:04:00Z' })).mutations, 0);
 });

@@ -9,7 +9,7 @@ import {
   ingressNames,
   normalizeObserved,
   planLoadBalancer,
-  type GcpStep,
+  type LoadBalancerAction,
   type LoadBalancerInput,
   type ObservedLoadBalancer,
 } from '../../src/gcp/model/index.js';
@@ -20,8 +20,9 @@ const NOW = '2026-06-01T12:00:00.000Z';
 const plan = (input: LoadBalancerInput, observed: ObservedLoadBalancer) =>
   planLoadBalancer({ input, observed, drain: EMPTY_DRAIN_STATE, now: NOW });
 const empty: ObservedLoadBalancer = { project: 'fedsync-demo', resources: [] };
-const brief = (s: GcpStep) => `${s.action} ${s.call ?? '-'} ${s.subject.replace(/--[0-9a-f]{16}$/, '')}`;
-const mutations = (steps: GcpStep[]) => steps.filter((s) => s.action !== 'unchanged');
+const brief = (s: LoadBalancerAction) =>
+  `${s.action} ${s.call ?? '-'} ${s.subject.replace(/--[0-9a-f]{16}$/, '')}`;
+const mutations = (steps: LoadBalancerAction[]) => steps.filter((s) => s.action !== 'unchanged');
 const steady = (input: LoadBalancerInput) => echoAll(desiredLoadBalancer(input).resources, input.project);
 
 test('from nothing: every resource created bottom-up, nodes added after their group', async () => {

@@ -4,6 +4,7 @@ import test from 'node:test';
 import {
   EMPTY_DRAIN_STATE,
   decideDraining,
+  drainStateOf,
   planLoadBalancer,
   type BackendFact,
   type ClusterFacts,
@@ -151,46 +152,63 @@ test('an already drained backend keeps its place when another one fails', () => 
   assert.deepEqual([...second.drained], [key('b')], 'stable, even though Offline ranks before no endpoints');
 });
 
-test('the plan sets capacityScaler 0 on the drained backend and back to 1 after the hysteresis', async () => {
+test('the plan drains and undrains; the state lives on the backends, read back from Google Cloud', async () => {
   const input = await demoInput();
-  const observed = echoAll(desiredLoadBalancer(input).resources, input.project);
+  const resources = desiredLoadBalancer(input).resources;
+  // What a list returns after the backend service was updated with `body`.
+  const observe = (body?: Record<string, unknown>) =>
+    echoAll(
+      resources.map((r) => (body && r.ref.kind === 'backendService' ? { ...r, body } : r)),
+      input.project,
+    );
+  const cycle = (i: typeof input, observed: ReturnType<typeof observe>, now: string) =>
+    planLoadBalancer({ input: i, observed, drain: drainStateOf(observed, input.uid), now });
   const down = await demoInput({ offline: ['gce-europe-west1b'] });
-  const p1 = planLoadBalancer({ input: down, observed, drain: EMPTY_DRAIN_STATE, now: at(0) });
-  const update = p1.steps.filter((s) => s.action !== 'unchanged');
-  assert.equal(update.length, 1);
-  assert.equal(update[0]!.ref.kind, 'backendService');
-  assert.deepEqual(update[0]!.changes, [{ path: 'backends[1].capacityScaler', from: 1, to: 0 }]);
-  const drainedObserved = echoAll(
-    desiredLoadBalancer(input).resources.map((r) =>
-      r.ref.kind === 'backendService'
-        ? {
-            ...r,
-            body: {
-              ...r.body,
-              backends: (r.body.backends as Record<string, unknown>[]).map((b, i) =>
-                i === 1 ? { ...b, capacityScaler: 0 } : b,
-              ),
-            },
-          }
-        : r,
-    ),
-    input.project,
-  );
-  const steady = planLoadBalancer({ input: down, observed: drainedObserved, drain: p1.drain, now: at(1) });
+  const p1 = cycle(down, observe(), at(0));
+  const [drain, ...rest] = p1.steps.filter((s) => s.action !== 'unchanged');
+  assert.deepEqual(rest, []);
+  assert.equal(drain!.ref.kind, 'backendService');
+  const record = { cluster: 'gce-europe-west1b', since: at(0) };
+  assert.deepEqual(drain!.changes, [
+    { path: 'backends[1].capacityScaler', from: 1, to: 0 },
+    { path: 'backends[1].description', to: JSON.stringify({ fedsync: { drain: record } }) },
+  ]);
+  const drained = observe(drain!.body);
+  assert.deepEqual(Object.values(drainStateOf(drained, input.uid).drained), [
+    { backendService: drain!.ref.name, ...record },
+  ]);
+  const steady = cycle(down, drained, at(1));
   assert.deepEqual(
     steady.steps.filter((s) => s.action !== 'unchanged'),
     [],
+    'still Offline: nothing to do',
   );
-  const back = planLoadBalancer({ input, observed: drainedObserved, drain: steady.drain, now: at(2) });
+  // Healthy again: the backend stays drained and records since when it is healthy.
+  const back = cycle(input, drained, at(2));
+  const [hysteresis] = back.steps.filter((s) => s.action !== 'unchanged');
+  assert.deepEqual(hysteresis!.changes, [
+    {
+      path: 'backends[1].description',
+      from: JSON.stringify({ fedsync: { drain: record } }),
+      to: JSON.stringify({ fedsync: { drain: { ...record, healthySince: at(2) } } }),
+    },
+  ]);
+  assert.equal(back.requeueAfterSeconds, 120);
+  const waiting = observe(hysteresis!.body);
+  const later = cycle(input, waiting, at(60));
   assert.deepEqual(
-    back.steps.filter((s) => s.action !== 'unchanged'),
+    later.steps.filter((s) => s.action !== 'unchanged'),
     [],
     'hysteresis: stays drained',
   );
-  assert.equal(back.requeueAfterSeconds, 120);
-  const undrain = planLoadBalancer({ input, observed: drainedObserved, drain: back.drain, now: at(200) });
-  assert.deepEqual(
-    undrain.steps.filter((s) => s.action !== 'unchanged').map((s) => s.changes),
-    [[{ path: 'backends[1].capacityScaler', from: 0, to: 1 }]],
+  assert.equal(later.requeueAfterSeconds, 62);
+  const undrain = cycle(input, waiting, at(200));
+  const [up] = undrain.steps.filter((s) => s.action !== 'unchanged');
+  assert.deepEqual(up!.changes, [{ path: 'backends[1].capacityScaler', from: 0, to: 1 }]);
+  const backends = up!.body!.backends as Record<string, unknown>[];
+  assert.ok(
+    backends.every((b) => b.description === undefined),
+    'the record goes with the drain',
   );
+  assert.deepEqual(drainStateOf(observe(up!.body), input.uid), { drained: {} });
 });

@@ -12,6 +12,20 @@ export type FakeClusterClient = ClusterClient & {
   failing: Set<string>;
 };
 
+/** RFC 7386. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
 export function fakeClusterClient(name: string, initial: KubeObject[] = []): FakeClusterClient {
   const objects = new Map(initial.map((o) => [refKey(refOf(o)), o]));
   const calls: string[] = [];
@@ -38,6 +52,21 @@ export function fakeClusterClient(name: string, initial: KubeObject[] = []): Fak
       return Promise.resolve(objects.delete(key) ? 'deleted' : 'absent');
     },
     get: (ref) => Promise.resolve(objects.get(refKey(ref))),
+    patch(ref, patch, options) {
+      const key = refKey(ref);
+      calls.push(`patch${options.subresource ? ` ${options.subresource}` : ''} ${key}`);
+      const live = objects.get(key);
+      if (failing.has(key) || !live) return Promise.reject(boom(key));
+      const next = mergePatch(live, patch) as KubeObject;
+      objects.set(key, next);
+      return Promise.resolve(next);
+    },
+    create(object) {
+      const key = refKey(refOf(object));
+      calls.push(`create ${key}`);
+      objects.set(key, object);
+      return Promise.resolve(object);
+    },
     list: () => Promise.resolve({ items: [...objects.values()], resourceVersion: '1' }),
     watch: () => Promise.resolve({ stop() {} }),
     probe: () => Promise.resolve(true),

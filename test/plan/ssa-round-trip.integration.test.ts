@@ -108,7 +108,7 @@ const extraTemplates: KubeObject[] = [
   {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
-    metadata: { name: 'shop', namespace: NS, annotations: { 'kubernetes.io/ingress.class': 'gce' } },
+    metadata: { name: 'shop', namespace: NS, annotations: { 'kubernetes.io/ingress.class': 'fedsync' } },
     spec: {
       tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
       rules: [

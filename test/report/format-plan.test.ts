@@ -65,15 +65,21 @@ const plan: Plan = {
     { kind: 'cluster', name: 'b', health: 'Offline', actions: [], inventory: [], selfHeal: true },
     {
       kind: 'loadBalancer',
-      name: 'shop/web',
+      name: 'shop-prod',
       actions: [
         {
           action: 'replace',
-          key: 'forwardingRules/k8s-fw-shop-web--0123456789abcdef',
+          subject: 'forwardingRules/k8s-fw-shop-web--0123456789abcdef',
+          ref: { kind: 'forwardingRule', name: 'k8s-fw-shop-web--0123456789abcdef' },
+          call: 'insert',
+          replaceOrder: 'deleteFirst',
           reason: 'IPAddress cannot change in place',
           changes: [{ path: 'IPAddress', from: '10.0.0.1', to: '10.0.0.2' }],
         },
       ],
+      uid: '0123456789abcdef',
+      ingresses: [],
+      orphans: [],
     },
   ],
   problems: [{ code: 'cluster.offline', severity: 'warning', message: 'Offline', cluster: 'b' }],
@@ -101,7 +107,7 @@ test('text: terraform-like symbols, changed fields, per cluster, summary line', 
       '',
       'cluster b (Offline): left untouched',
       '',
-      'load balancer shop/web:',
+      'load balancer (project shop-prod):',
       '  -/+ forwardingRules/k8s-fw-shop-web--0123456789abcdef (replace: IPAddress cannot change in place)',
       '      IPAddress: "10.0.0.1" → "10.0.0.2"',
       '',
@@ -111,7 +117,7 @@ test('text: terraform-like symbols, changed fields, per cluster, summary line', 
       'Held by guard.lbFrontendDelete; approve with digest sha256:guarded (any later commit) or commit 0123456789abcdef0123456789abcdef01234567 (in a commit directly on top of it changing only fedsync.yaml)',
       '',
       'Plan: 2 to add, 2 to change, 2 to destroy, 1 held by safety guards.',
-      'Plan again in 12 s (pending pods).',
+      'Plan again in 12 s (pending pods, or a drained backend due to be undrained).',
       '',
     ].join('\n'),
   );
@@ -137,8 +143,11 @@ test('Markdown: summary, table per target, diff details, approval snippet', () =
   assert.match(md, /\*\*2 to add, 2 to change, 2 to destroy, 1 held by safety guards\.\*\*/);
   assert.match(md, /\| cluster a \| Ready \| 1 \| 2 \| 1 \| 1 \| 1 \|/);
   assert.match(md, /\| cluster b \| Offline \| 0 \| 0 \| 0 \| 0 \| 0 \|/);
-  assert.match(md, /\| load balancer shop\/web \| {2}\| 1 \| 0 \| 1 \| 0 \| 0 \|/);
-  assert.match(md, /<summary>load balancer shop\/web<\/summary>\n\n```diff\n-\/\+ forwardingRules\//);
+  assert.match(md, /\| load balancer \(project shop-prod\) \| {2}\| 1 \| 0 \| 1 \| 0 \| 0 \|/);
+  assert.match(
+    md,
+    /<summary>load balancer \(project shop-prod\)<\/summary>\n\n```diff\n-\/\+ forwardingRules\//,
+  );
   assert.match(md, /```diff\n\+ Secret\/shop\/db\n~ Deployment\/shop\/web/);
   assert.match(md, /- digest: sha256:guarded\n {8}guards: \[guard\.lbFrontendDelete\]/);
   assert.match(

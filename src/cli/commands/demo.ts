@@ -1,7 +1,8 @@
 // `fedsync demo` (what `npm start` runs): the main job on the embedded simulated federation. Starts
 // the demo world (three clusters and Google Cloud), makes the demo federation repository a real Git
 // repository under .fedsync, and runs the agent on it: every commit there, every interval and every
-// change someone makes in a cluster is reconciled, and each outcome is printed.
+// change someone makes in a cluster is reconciled — the clusters and the global load balancer — and
+// each outcome is printed, with the load balancer's IP and a route to try once it has one.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { startAgent } from '../../agent/agent.js';
@@ -17,6 +18,9 @@ import { readWorld } from '../../sim/world.js';
 import { ensureDemoRepo } from '../demo/demo-repo.js';
 import { workloadLines } from '../demo/read-workloads.js';
 import { loadRepo } from '../../source/load-repo.js';
+import { loadBalancerLine } from '../../report/format/load-balancer-text.js';
+import type { LoadBalancerTarget } from '../../gcp/compute/load-balancer.js';
+import { loadBalancerFor } from '../load-balancer-options.js';
 
 export type DemoOptions = {
   world: string;
@@ -35,6 +39,22 @@ export type DemoDeps = {
   untilInterrupted: () => Promise<void>;
 };
 
+/** Where `fedsync sim …` looks for a running world by default (and where the demo writes it). */
+const SIM_OUT = '.fedsync/sim';
+
+/** `--out <dir>` when the world's files are not where `fedsync sim` looks by default. */
+function outFlag(out: string): string {
+  return resolve(out) === resolve(SIM_OUT) ? '' : ` --out ${out}`;
+}
+
+/** The lines printed once a load balancer has its IP: where it is, and a request to route. */
+function ipLines(line: string, ip: string, out: string): string[] {
+  return [
+    line,
+    `  Try: node bin/fedsync.js sim route --from europe-west1 --ip ${ip}${outFlag(out)}   # which cluster serves a client in Europe`,
+  ];
+}
+
 function howTo(out: string, repoDir: string): string {
   const fedsync = 'npx fedsync';
   return [
@@ -42,6 +62,8 @@ function howTo(out: string, repoDir: string): string {
     'Try it (in another shell):',
     `  export KUBECONFIG=${out}/kubeconfig`,
     '  kubectl --context=gce-asia-east1a get replicasets,services,ingresses',
+    '  kubectl --context=gce-europe-west1b describe ingress myingress          # the IP, the resources, the events',
+    `  (. ${out}/gcloud.env && gcloud compute url-maps list --global)          # the load balancer, by its names`,
     `  ${fedsync} sim ctl --out ${out} gce-europe-west1b down      # its replicas move; \`up\` brings it back`,
     '  kubectl --context=gce-us-central1c scale replicaset nginx --replicas=1   # drift: corrected at once',
     `  cd ${repoDir} && $EDITOR myreplicaset.yaml && git commit -am "scale" # applied within seconds`,
@@ -66,6 +88,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
   const out = resolve(opts.out);
   const world = await startWorld({ world: await readWorld(opts.world), outDir: out });
   let fleet: Awaited<ReturnType<typeof createFleet>> | undefined;
+  let lb: LoadBalancerTarget | undefined;
   let agentRef: Agent | undefined;
   try {
     const repo = await ensureDemoRepo({ dir: resolve(opts.repoDir), template: opts.template });
@@ -101,12 +124,14 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
         },
       },
     });
+    lb = await loadBalancerFor({ opts: { sim: out }, repo: first.value, members: fleet.memberIngresses });
     const clients = fleet.clients;
     const printWorkloads = async (): Promise<void> => {
       if (!lastRepo) return;
       for (const line of await workloadLines({ repo: lastRepo, clients })) deps.stdout(`${line}\n`);
     };
     let lastShown = '';
+    const announced = new Set<string>();
     const report = async (outcome: ReconcileOutcome, reasons: readonly string[]): Promise<void> => {
       // A quiet cycle (nothing written, same commit, same problems) prints nothing.
       const shown = worthShowing(outcome);
@@ -115,11 +140,21 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       deps.stdout(`${outcomeLine(outcome, reasons, new Date())}\n`);
       for (const p of outcome.problems) deps.stderr(`  ${formatProblem(p)}\n`);
       await printWorkloads();
+      for (const t of outcome.targets)
+        for (const v of t.loadBalancers ?? []) {
+          const line = `  ${loadBalancerLine(v)}`;
+          if (!v.ip || announced.has(`${v.ingress}=${v.ip}`)) {
+            if (changedAnything(outcome)) deps.stdout(`${line}\n`);
+            continue;
+          }
+          announced.add(`${v.ingress}=${v.ip}`);
+          for (const l of ipLines(line, v.ip, opts.out)) deps.stdout(`${l}\n`);
+        }
     };
     let chain = Promise.resolve();
     const agent = (agentRef = await startAgent({
       read,
-      targets: { cluster: fleet },
+      targets: { cluster: fleet, ...(lb ? { loadBalancer: lb } : {}) },
       intervalSeconds: interval,
       watchDir: repo.dir,
       onOutcome: (outcome, reasons) => {
@@ -147,6 +182,7 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       await chain;
     }
   } finally {
+    await lb?.close();
     await fleet?.stop();
     await world.stop();
   }
@@ -158,7 +194,7 @@ export function registerDemo(program: Command, deps: DemoDeps): void {
     .description('run fedsync on the embedded simulated federation (what `npm start` runs)')
     .option('--world <file>', 'world file', 'fixtures/worlds/demo.yaml')
     .option('--template <dir>', 'repository the demo repository is made from', 'fixtures/repos/demo')
-    .option('--out <dir>', 'where the world writes kubeconfig and sim.json', '.fedsync/sim')
+    .option('--out <dir>', 'where the world writes kubeconfig and sim.json', SIM_OUT)
     .option('--repo-dir <dir>', 'the demo federation repository (created once)', '.fedsync/demo-repo')
     .option('--interval <seconds>', 'reconcile at least this often', '5')
     .option('--once', 'reconcile once, print the result and stop')

@@ -1,5 +1,6 @@
 // `fedsync plan --repo <r> [--ref <ref>] (--kubeconfig <file> | --sim <dir>) [-o text|json|markdown]`:
-// reads the live clusters read-only and prints the Plan for that commit.
+// reads the live clusters and the load balancer (Google Cloud) read-only and prints the Plan for
+// that commit.
 // Exit codes: 0 no changes, 2 changes (held deletes included), 1 error (repository problems, a
 // cluster that could not be observed, any error-severity problem).
 import type { Command } from 'commander';
@@ -13,6 +14,7 @@ import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
 
 const OUTPUTS = ['text', 'json', 'markdown'] as const;
 
@@ -33,12 +35,18 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
     return 1;
   }
   const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
+  const lb = await loadBalancerFor({ opts, repo: loaded.value, members: fleet.memberIngresses }).catch(
+    async (err: unknown) => {
+      await fleet.stop();
+      throw err;
+    },
+  );
   try {
     for (const name of fleet.missingContexts)
       deps.stderr(`fedsync plan: cluster ${name}: its kubeconfigContext is not in the kubeconfig\n`);
     const planned = await planOnce({
       read: () => Promise.resolve(loaded),
-      targets: { cluster: fleet },
+      targets: { cluster: fleet, ...(lb ? { loadBalancer: lb } : {}) },
       clock: deps.clock,
     });
     if (!planned.ok) {
@@ -49,13 +57,16 @@ export async function planCommand(opts: ClusterCommandOptions, deps: ClusterComm
     if (planned.plan.problems.some((p) => p.severity === 'error')) return 1;
     return hasChanges(planCounts(planned.plan)) ? 2 : 0;
   } finally {
+    await lb?.close();
     await fleet.stop();
   }
 }
 
 export function registerPlan(program: Command, deps: ClusterCommandDeps): void {
-  addFleetOptions(addRepoOptions(program.command('plan')))
-    .description('show what apply would change in every cluster (read-only); exit 0 none, 2 changes, 1 error')
+  addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('plan'))))
+    .description(
+      'show what apply would change in every cluster and the load balancer (read-only); exit 0 none, 2 changes, 1 error',
+    )
     .option('-o, --output <format>', 'text, json or markdown', 'text')
     .action(async (opts: ClusterCommandOptions) => {
       process.exitCode = await planCommand(opts, deps);

@@ -1,12 +1,15 @@
 // `fedsync status --repo <r> [--ref <ref>] (--kubeconfig <file> | --sim <dir>) [-o text|json]`: the
 // federated view of every object in Git (read-only): its state in each cluster and the summed
-// replicas. Exit 0 when the clusters were read, 1 on error.
+// replicas; then each federated Ingress's load balancer (IP, resources, backend health per cluster).
+// Exit 0 when the clusters and Google Cloud were read, 1 on error.
 import type { Command } from 'commander';
 import { formatProblem, refKey, refOf } from '../../model/index.js';
 import { federatedView } from '../../report/format/federated-view.js';
 import { formatFederatedViewText } from '../../report/format/federated-view-text.js';
 import { addRepoOptions } from '../git-options.js';
 import { addFleetOptions, fleetFor } from '../fleet-options.js';
+import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-options.js';
+import { formatLoadBalancersText } from '../../report/format/load-balancer-text.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 
@@ -18,22 +21,34 @@ export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCo
     return 1;
   }
   const fleet = await fleetFor({ opts, repo: loaded.value, createClient: deps.createClient });
+  const lb = await loadBalancerFor({ opts, repo: loaded.value, members: fleet.memberIngresses }).catch(
+    async (err: unknown) => {
+      await fleet.stop();
+      throw err;
+    },
+  );
   try {
     const observed = await fleet.observe({ repo: loaded.value });
     const keys = loaded.value.objects.map((o) => refKey(refOf(o.template)));
-    const views = federatedView(observed, keys);
-    deps.stdout(
-      opts.output === 'json' ? `${JSON.stringify(views, null, 2)}\n` : formatFederatedViewText(views),
-    );
+    const objects = federatedView(observed, keys);
+    const loadBalancers = lb ? await lb.views({ repo: loaded.value, clusters: observed }) : [];
+    if (opts.output === 'json') deps.stdout(`${JSON.stringify({ objects, loadBalancers }, null, 2)}\n`);
+    else {
+      const lbText = formatLoadBalancersText(loadBalancers);
+      deps.stdout(`${formatFederatedViewText(objects)}${lbText ? `\n${lbText}` : ''}`);
+    }
     return 0;
   } finally {
+    await lb?.close();
     await fleet.stop();
   }
 }
 
 export function registerStatus(program: Command, deps: ClusterCommandDeps): void {
-  addFleetOptions(addRepoOptions(program.command('status')))
-    .description('the federated view: each object of the repository in every cluster, replicas summed')
+  addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('status'))))
+    .description(
+      'the federated view: each object of the repository in every cluster, replicas summed, and each load balancer',
+    )
     .option('-o, --output <format>', 'text or json', 'text')
     .action(async (opts: ClusterCommandOptions) => {
       process.exitCode = await statusCommand(opts, deps);

@@ -2,16 +2,16 @@
 // what it was making (a rule whose proxy could not be created is not tried); the others go on. No
 // delete runs after any failure: what a failed switch still needs (an old certificate, an old
 // address) stays. Errors that are not GcpErrors are bugs or crashes and end the apply at once.
-import type { ActionError, Outcome } from '../../model/index.js';
-import { canonicalLink, refOfLink, subjectOf, type GcpStep } from '../model/index.js';
+import { WRITING_ACTIONS, type ActionError, type Outcome } from '../../model/index.js';
+import { canonicalLink, refOfLink, subjectOf, type LoadBalancerAction } from '../model/index.js';
 import { GcpError, isTransientGcpError } from './errors.js';
 import { executeStep, type ExecuteContext } from './execute.js';
 
 /** One step's result, in the one outcome vocabulary (an unchanged step is a noop). */
 export type StepResult = {
   subject: string;
-  action: GcpStep['action'];
-  call?: GcpStep['call'];
+  action: LoadBalancerAction['action'];
+  call?: LoadBalancerAction['call'];
   outcome: Outcome;
   note?: string;
   error?: ActionError & { transient: boolean };
@@ -23,7 +23,7 @@ export type GcpApplyResult = {
   ok: boolean;
 };
 
-function references(step: GcpStep): string[] {
+function references(step: LoadBalancerAction): string[] {
   const out = new Set<string>();
   const walk = (v: unknown): void => {
     if (typeof v === 'string') {
@@ -39,7 +39,7 @@ function references(step: GcpStep): string[] {
 
 export async function applySteps(
   ctx: ExecuteContext,
-  steps: readonly GcpStep[],
+  steps: readonly LoadBalancerAction[],
   onStep?: (result: StepResult) => void,
 ): Promise<GcpApplyResult> {
   const results: StepResult[] = [];
@@ -50,7 +50,8 @@ export async function applySteps(
   };
   for (const step of steps) {
     const base = { subject: step.subject, action: step.action, ...(step.call ? { call: step.call } : {}) };
-    if (step.action === 'unchanged' || !step.call) {
+    // Unchanged, held (waiting for an approval) and skipped (drift only reported): no call.
+    if (!WRITING_ACTIONS.has(step.action) || !step.call) {
       record({ ...base, outcome: 'noop' });
       continue;
     }

@@ -3,7 +3,7 @@
 // it and goes on — never a second create; a stale fingerprint (412) re-reads and retries once; an
 // addInstances that finds members already there adds only the missing ones; a delete of something
 // already gone is done.
-import type { GcpStep, Json } from '../model/index.js';
+import type { LoadBalancerAction, Json } from '../model/index.js';
 import type { ComputeApi, Operation } from './api.js';
 import { GcpError, GcpErrorCode } from './errors.js';
 import { waitDone } from './operations.js';
@@ -23,8 +23,8 @@ const is = (err: unknown, code: GcpError['code']) => err instanceof GcpError && 
 
 async function run(
   ctx: ExecuteContext,
-  step: GcpStep,
-  call: NonNullable<GcpStep['call']>,
+  step: LoadBalancerAction,
+  call: NonNullable<LoadBalancerAction['call']>,
   body?: Json,
 ): Promise<void> {
   const what = `${call} ${step.subject}`;
@@ -39,7 +39,7 @@ async function run(
   });
 }
 
-async function insert(ctx: ExecuteContext, step: GcpStep): Promise<StepNote> {
+async function insert(ctx: ExecuteContext, step: LoadBalancerAction): Promise<StepNote> {
   const body: Json = { ...step.body };
   if (step.privateKey) body.privateKey = step.privateKey.reveal();
   try {
@@ -53,7 +53,7 @@ async function insert(ctx: ExecuteContext, step: GcpStep): Promise<StepNote> {
   }
 }
 
-async function del(ctx: ExecuteContext, step: GcpStep): Promise<StepNote> {
+async function del(ctx: ExecuteContext, step: LoadBalancerAction): Promise<StepNote> {
   try {
     await run(ctx, step, 'delete');
     return undefined;
@@ -66,7 +66,7 @@ async function del(ctx: ExecuteContext, step: GcpStep): Promise<StepNote> {
 /** Update or setNamedPorts with the plan's fingerprint; on 412 once more with a fresh one. */
 async function guarded(
   ctx: ExecuteContext,
-  step: GcpStep,
+  step: LoadBalancerAction,
   call: 'update' | 'setNamedPorts',
 ): Promise<StepNote> {
   const send = (fingerprint: string | undefined) =>
@@ -85,7 +85,7 @@ async function guarded(
   }
 }
 
-async function current(ctx: ExecuteContext, step: GcpStep): Promise<string | undefined> {
+async function current(ctx: ExecuteContext, step: LoadBalancerAction): Promise<string | undefined> {
   const fresh = await withRetry(ctx.retry, () => ctx.api.get(step.ref));
   if (!fresh)
     throw new GcpError({
@@ -95,7 +95,7 @@ async function current(ctx: ExecuteContext, step: GcpStep): Promise<string | und
   return typeof fresh.fingerprint === 'string' ? fresh.fingerprint : undefined;
 }
 
-async function addInstances(ctx: ExecuteContext, step: GcpStep): Promise<StepNote> {
+async function addInstances(ctx: ExecuteContext, step: LoadBalancerAction): Promise<StepNote> {
   try {
     await run(ctx, step, 'addInstances', step.body);
     return undefined;
@@ -111,7 +111,7 @@ async function addInstances(ctx: ExecuteContext, step: GcpStep): Promise<StepNot
   }
 }
 
-export async function executeStep(ctx: ExecuteContext, step: GcpStep): Promise<StepNote> {
+export async function executeStep(ctx: ExecuteContext, step: LoadBalancerAction): Promise<StepNote> {
   switch (step.call) {
     case undefined:
       return undefined;

@@ -1,10 +1,16 @@
 // The Google Cloud target: observe → observed state, apply(steps) → result, plus backend health for
 // the write-back. The client library is loaded on the first call that needs it, never at import.
-import type { BackendState, GcpStep, ObservedLoadBalancer } from '../model/index.js';
+import { WRITING_ACTIONS } from '../../model/index.js';
+import type {
+  BackendGroupHealth,
+  BackendState,
+  LoadBalancerAction,
+  ObservedLoadBalancer,
+} from '../model/index.js';
 import type { ComputeApi } from './api.js';
 import { applySteps, type GcpApplyResult, type StepResult } from './apply.js';
 import { connectCompute, type CallHook, type ComputeConnection } from './connection.js';
-import { readBackendHealth } from './health.js';
+import { readBackendHealth, readGroupHealth } from './health.js';
 import { observeLoadBalancer, type ObserveScope } from './observe.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 import type { Clock } from '../../model/index.js';
@@ -13,9 +19,11 @@ import { systemClock } from '../../clock.js';
 export type GcpTarget = {
   readonly project: string;
   observe(scope: ObserveScope): Promise<ObservedLoadBalancer>;
-  apply(steps: readonly GcpStep[], onStep?: (r: StepResult) => void): Promise<GcpApplyResult>;
+  apply(steps: readonly LoadBalancerAction[], onStep?: (r: StepResult) => void): Promise<GcpApplyResult>;
   /** Backend service name → state, for the backend services of this federation. */
   health(observed: ObservedLoadBalancer, uid: string): Promise<Record<string, BackendState>>;
+  /** getHealth of every group of those backend services (one call per group). */
+  groupHealth(observed: ObservedLoadBalancer, uid: string): Promise<BackendGroupHealth[]>;
   close(): Promise<void>;
 };
 
@@ -48,7 +56,7 @@ export function computeTarget(options: GcpTargetOptions): GcpTarget {
     },
     async apply(steps, onStep) {
       // A plan with nothing to do never loads the client library.
-      if (steps.every((s) => s.action === 'unchanged'))
+      if (steps.every((s) => !WRITING_ACTIONS.has(s.action)))
         return {
           results: steps.map((s) => ({ subject: s.subject, action: s.action, outcome: 'noop' })),
           ok: true,
@@ -57,6 +65,9 @@ export function computeTarget(options: GcpTargetOptions): GcpTarget {
     },
     async health(observed, uid) {
       return readBackendHealth(await connect(), observed, uid, retry);
+    },
+    async groupHealth(observed, uid) {
+      return readGroupHealth(await connect(), observed, uid, retry);
     },
     async close() {
       if (!api) return;

@@ -1,7 +1,6 @@
 // The translator's output: the desired resources plus what the diff, the draining and the write-back
 // need to know about how they came about.
-import type { ClusterName, Problem } from '../../model/index.js';
-import type { IngressNames } from './names.js';
+import type { ClusterName, IngressDesign, Problem } from '../../model/index.js';
 import type { DesiredResource, GcpRef } from './resources.js';
 
 /** One backend of a backend service: a cluster's instance group in one zone. */
@@ -12,22 +11,7 @@ export type BackendFact = {
   group: GcpRef;
 };
 
-export type IngressDesign = {
-  /** `namespace/name`. */
-  key: string;
-  /** `Ingress/namespace/name`. */
-  subject: string;
-  names: IngressNames;
-  /** An error in this Ingress: its resources are left exactly as they are. */
-  held: boolean;
-  address: { name: string; userManaged: boolean };
-  http: boolean;
-  https: boolean;
-  /** Certificate names in the order the HTTPS proxy lists them. */
-  certificates: string[];
-  /** Backend services the URL map sends traffic to, sorted. */
-  backendServices: string[];
-};
+export type { IngressDesign } from '../../model/index.js';
 
 /** A resource the user owns that a desired one refers to: it must exist, fedsync never changes it. */
 export type Requirement = { ref: GcpRef; by: string; hint: string };

@@ -14,12 +14,12 @@ import {
   type ObservedLoadBalancer,
   type ObservedResource,
 } from './resources.js';
-import { GcpDanger, type GcpCall, type GcpStep, type Orphan } from './steps.js';
+import { GcpDanger, type GcpCall, type LoadBalancerAction, type Orphan } from './steps.js';
 import { certificateDigest } from './tls.js';
 
-export type LoadBalancerDiff = { steps: GcpStep[]; orphans: Orphan[]; problems: Problem[] };
+export type LoadBalancerDiff = { steps: LoadBalancerAction[]; orphans: Orphan[]; problems: Problem[] };
 
-type Emit = (step: Omit<GcpStep, 'subject' | 'changes'> & { changes?: FieldChange[] }) => void;
+type Emit = (step: Omit<LoadBalancerAction, 'subject' | 'changes'> & { changes?: FieldChange[] }) => void;
 
 /** What plans show for a body's fields: certificates as digests, links as they are. */
 function shown(d: DesiredResource): FieldChange[] {
@@ -103,7 +103,7 @@ export function diffLoadBalancer(options: {
   prune: boolean;
 }): LoadBalancerDiff {
   const { desired, observed } = options;
-  const steps: GcpStep[] = [];
+  const steps: LoadBalancerAction[] = [];
   const orphans: Orphan[] = [];
   const problems: Problem[] = [];
   const emit: Emit = (s) => steps.push({ changes: [], ...s, subject: subjectOf(s.ref) });

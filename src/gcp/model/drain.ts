@@ -3,12 +3,15 @@
 // checks notice. Automatic draining is bounded: never more than half of a backend service's
 // backends, never the last one (a wrong health signal must not take the whole service down). A
 // drained backend is undrained only after its cluster has been healthy for a hysteresis period, so a
-// flapping cluster does not flap the load balancer. Time arrives as an argument; the state is data
-// the caller keeps between cycles.
+// flapping cluster does not flap the load balancer. Time arrives as an argument. The state lives in
+// Google Cloud itself: each drained backend carries its record in its own `description`, which the
+// observe reads with the backend service every cycle — so a one-shot `fedsync apply`, a restarted
+// agent and a new leader all see the same state, and nothing else has to be stored.
 import type { ClusterName, Problem } from '../../model/index.js';
 import type { BackendFact, DesiredLoadBalancer } from './design.js';
 import type { ClusterFacts } from './input.js';
-import { linkOf, subjectOf } from './resources.js';
+import { hasFederationUid } from './names.js';
+import { canonicalLink, linkOf, refOfLink, subjectOf, type ObservedLoadBalancer } from './resources.js';
 
 export type DrainRecord = {
   backendService: string;
@@ -119,7 +122,46 @@ export function decideDraining(options: {
   };
 }
 
-/** The desired state with the decision's backends at capacityScaler 0 (a copy of what changes). */
+/** What a drained backend's `description` says: `{"fedsync":{"drain":{cluster, since, healthySince?}}}`. */
+export function drainDescription(record: DrainRecord): string {
+  const { backendService: _service, ...rest } = record;
+  return JSON.stringify({ fedsync: { drain: rest } });
+}
+
+function parseDrain(description: unknown, backendService: string): DrainRecord | undefined {
+  if (typeof description !== 'string' || !description.startsWith('{')) return undefined;
+  try {
+    const d = (JSON.parse(description) as { fedsync?: { drain?: Record<string, unknown> } }).fedsync?.drain;
+    if (!d || typeof d.cluster !== 'string' || typeof d.since !== 'string') return undefined;
+    return {
+      backendService,
+      cluster: d.cluster,
+      since: d.since,
+      ...(typeof d.healthySince === 'string' ? { healthySince: d.healthySince } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The drain state the observed backend services record (see drainDescription). */
+export function drainStateOf(observed: ObservedLoadBalancer, uid: string): DrainState {
+  const drained: Record<string, DrainRecord> = {};
+  for (const r of observed.resources) {
+    if (r.ref.kind !== 'backendService' || !hasFederationUid(r.ref.name, uid)) continue;
+    for (const b of (r.body.backends ?? []) as Record<string, unknown>[]) {
+      const record = parseDrain(b.description, r.ref.name);
+      const group = typeof b.group === 'string' ? refOfLink(canonicalLink(b.group) ?? '') : undefined;
+      if (record && group) drained[`${r.ref.name}|${subjectOf(group)}`] = record;
+    }
+  }
+  return { drained };
+}
+
+/**
+ * The desired state with the decision's backends at capacityScaler 0, each carrying its drain record
+ * in its description (a copy of what changes).
+ */
 export function withDraining(desired: DesiredLoadBalancer, decision: DrainDecision): DesiredLoadBalancer {
   if (decision.drained.size === 0) return desired;
   const drainedGroups = new Map<string, Set<string>>();
@@ -135,9 +177,12 @@ export function withDraining(desired: DesiredLoadBalancer, decision: DrainDecisi
     resources: desired.resources.map((r) => {
       const groups = r.ref.kind === 'backendService' ? drainedGroups.get(r.ref.name) : undefined;
       if (!groups) return r;
-      const backends = (r.body.backends as Record<string, unknown>[]).map((b) =>
-        groups.has(groupSubjects.get(String(b.group)) ?? '') ? { ...b, capacityScaler: 0 } : b,
-      );
+      const backends = (r.body.backends as Record<string, unknown>[]).map((b) => {
+        const group = groupSubjects.get(String(b.group)) ?? '';
+        const record = decision.state.drained[`${r.ref.name}|${group}`];
+        if (!groups.has(group)) return b;
+        return { ...b, capacityScaler: 0, ...(record ? { description: drainDescription(record) } : {}) };
+      });
       return { ...r, body: { ...r.body, backends } };
     }),
   };

@@ -6,6 +6,7 @@ import type { ClusterName, FederationRepo, KubeObject, ObservedCluster } from '.
 import { pinNodePorts, setPinnedNodePorts } from '../../federation/nodeport.js';
 import { placedClusters } from '../../federation/placement.js';
 import type { ClusterFacts, LoadBalancerInput, LoadBalancerSettings, NodeInstance } from './input.js';
+import { instancesFromNodes } from './instances.js';
 import { federationUid } from './names.js';
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Pod']);
@@ -15,6 +16,32 @@ export type ClusterNodeFacts = {
   networkTags?: string[];
   readyEndpoints?: Record<number, number>;
 };
+
+/**
+ * Node facts per cluster from what the cluster observe found (ObservedCluster.nodes and
+ * readyEndpoints). A cluster that is not Ready, or whose nodes were not read, has unknown instances:
+ * its instance groups keep the members they have.
+ */
+export function nodeFactsOf(clusters: readonly ObservedCluster[]): Record<ClusterName, ClusterNodeFacts> {
+  const out: Record<ClusterName, ClusterNodeFacts> = {};
+  for (const c of clusters) {
+    if (c.health !== 'Ready' || !c.nodes) {
+      out[c.name] = { instances: null };
+      continue;
+    }
+    const nodes: KubeObject[] = c.nodes.map((n) => ({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: n.name },
+      spec: n.providerID ? { providerID: n.providerID } : {},
+    }));
+    const ready = c.readyEndpoints
+      ? Object.fromEntries(Object.entries(c.readyEndpoints).map(([port, n]) => [Number(port), n]))
+      : undefined;
+    out[c.name] = { instances: instancesFromNodes(nodes), ...(ready ? { readyEndpoints: ready } : {}) };
+  }
+  return out;
+}
 
 /** Undefined when the federation names no Google Cloud project (no load balancer to plan). */
 export function loadBalancerInputFrom(options: {
@@ -76,6 +103,7 @@ export function loadBalancerInputFrom(options: {
     secrets: repo.objects.filter((o) => o.template.kind === 'Secret').map((o) => o.template),
     clusters,
     prune: repo.federation.policy.prune,
+    selfHeal: repo.federation.policy.selfHeal,
     ...(options.settings ? { settings: options.settings } : {}),
   };
 }

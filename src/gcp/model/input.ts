@@ -84,5 +84,7 @@ export type LoadBalancerInput = {
   clusters: ClusterFacts[];
   /** Delete the resources of Ingresses removed from Git (the federation's `policy.prune`). */
   prune: boolean;
+  /** Correct drift (fields changed outside fedsync); false: only report it. Default true. */
+  selfHeal?: boolean;
   settings?: Partial<LoadBalancerSettings>;
 };

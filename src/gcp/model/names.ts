@@ -5,6 +5,7 @@
 // `a/b-c`), they are stable across restarts (pure functions of their inputs), and every name ends in
 // `--<uid>`, which is how a list call finds fedsync's resources and nobody else's.
 import { createHash } from 'node:crypto';
+import type { IngressNames } from '../../model/index.js';
 
 /** Compute Engine names: RFC 1035 labels of at most 63 characters. */
 export const GCE_NAME_MAX = 63;
@@ -60,18 +61,7 @@ function ingressPart(ingress: IngressKey): { part: string; ambiguous: boolean } 
 
 export type IngressKey = { namespace: string; name: string };
 
-/** The names of one Ingress's own resources (not the shared backends, groups and firewall). */
-export type IngressNames = {
-  /** HTTP forwarding rule (the GCE controller's `k8s-fw-`). */
-  httpForwardingRule: string;
-  /** HTTPS forwarding rule. */
-  httpsForwardingRule: string;
-  urlMap: string;
-  httpProxy: string;
-  httpsProxy: string;
-  /** The global address fedsync reserves when the Ingress names none (named like the HTTP rule). */
-  ownedAddress: string;
-};
+export type { IngressNames } from '../../model/index.js';
 
 export function ingressNames(ingress: IngressKey, uid: string): IngressNames {
   const { part, ambiguous } = ingressPart(ingress);

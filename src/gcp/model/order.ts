@@ -3,7 +3,7 @@
 // that stopped referring to it). Forwarding rule → proxies → URL map → backend services → health
 // checks, instance groups, certificates, addresses; the firewall depends on nothing.
 import type { GcpKind } from './resources.js';
-import type { GcpCall, GcpStep } from './steps.js';
+import type { GcpCall, LoadBalancerAction } from './steps.js';
 
 const LAYER: Record<GcpKind, number> = {
   address: 0,
@@ -47,7 +47,7 @@ export function layerOf(kind: GcpKind): number {
   return LAYER[kind];
 }
 
-function sortKey(s: GcpStep): (number | string)[] {
+function sortKey(s: LoadBalancerAction): (number | string)[] {
   const deleting = s.action === 'delete';
   return [
     deleting ? 1 : 0,
@@ -68,6 +68,6 @@ function compareKeys(a: (number | string)[], b: (number | string)[]): number {
 }
 
 /** The steps in apply order (a copy). */
-export function orderSteps(steps: readonly GcpStep[]): GcpStep[] {
+export function orderSteps(steps: readonly LoadBalancerAction[]): LoadBalancerAction[] {
   return [...steps].sort((a, b) => compareKeys(sortKey(a), sortKey(b)));
 }

@@ -5,17 +5,18 @@ import { DEFAULT_SETTINGS, type LoadBalancerInput } from './input.js';
 import type { DesiredLoadBalancer, IngressDesign } from './design.js';
 import { diffLoadBalancer } from './diff.js';
 import { decideDraining, withDraining, type DrainState } from './drain.js';
+import { judgeDrift, withSpecDigests } from './drift.js';
 import { checkQuotas } from './limits.js';
 import { subjectOf, type ObservedLoadBalancer } from './resources.js';
-import type { GcpStep, Orphan } from './steps.js';
+import type { LoadBalancerAction, Orphan } from './steps.js';
 import { desiredLoadBalancer } from './translate.js';
 
 export type LoadBalancerPlanData = {
   federation: string;
   project: string;
   uid: string;
-  /** In apply order; `unchanged` steps included (apply skips them). */
-  steps: GcpStep[];
+  /** In apply order; `unchanged` and `skip` steps included (apply skips them). */
+  steps: LoadBalancerAction[];
   orphans: Orphan[];
   problems: Problem[];
   ingresses: IngressDesign[];
@@ -70,7 +71,7 @@ export function planLoadBalancer(options: {
     now: options.now,
     undrainAfterSeconds: settings.undrainAfterSeconds,
   });
-  const desired = withDraining(translated, decision);
+  const desired = withSpecDigests(withDraining(translated, decision));
   const blocked = translated.blocked || quota.length > 0;
   const diff = blocked
     ? { steps: [], orphans: [], problems: [] }
@@ -79,7 +80,7 @@ export function planLoadBalancer(options: {
     federation: input.federation,
     project: input.project,
     uid: input.uid,
-    steps: diff.steps,
+    steps: judgeDrift(diff.steps, { desired, observed, selfHeal: input.selfHeal ?? true }),
     orphans: diff.orphans,
     problems: [...desired.problems, ...quota, ...decision.problems, ...diff.problems],
     ingresses: desired.ingresses,

@@ -1,20 +1,18 @@
 // The Google Cloud resources of a load balancer as plain data: kinds, references, links, and the
 // ownership marker fedsync writes into every resource's description.
-import type { ClusterName } from '../../model/index.js';
+import { GcpKind } from '../../model/index.js';
+import type { GcpRef, Json, Owner, Sensitive } from '../../model/index.js';
 
-export const GcpKind = {
-  address: 'address',
-  healthCheck: 'healthCheck',
-  backendService: 'backendService',
-  instanceGroup: 'instanceGroup',
-  urlMap: 'urlMap',
-  targetHttpProxy: 'targetHttpProxy',
-  targetHttpsProxy: 'targetHttpsProxy',
-  sslCertificate: 'sslCertificate',
-  forwardingRule: 'forwardingRule',
-  firewall: 'firewall',
-} as const;
-export type GcpKind = (typeof GcpKind)[keyof typeof GcpKind];
+export { GcpKind };
+export type {
+  GcpRef,
+  Json,
+  ObservedLoadBalancer,
+  ObservedResource,
+  Owner,
+  Quota,
+  Sensitive,
+} from '../../model/index.js';
 
 export const GCP_KINDS: readonly GcpKind[] = Object.values(GcpKind);
 
@@ -31,11 +29,6 @@ export const COLLECTION_OF: Record<GcpKind, string> = {
   forwardingRule: 'forwardingRules',
   firewall: 'firewalls',
 };
-
-/** One resource: global, or zonal (instance groups) with its zone. */
-export type GcpRef = { kind: GcpKind; name: string; zone?: string };
-
-export type Json = Record<string, unknown>;
 
 /** `urlMaps/<name>`, `zones/<zone>/instanceGroups/<name>`: how plans and reports name a resource. */
 export function subjectOf(ref: GcpRef): string {
@@ -75,13 +68,7 @@ export function refOfLink(link: string): GcpRef | undefined {
   return m[2] ? { kind, name: m[4]!, zone: m[2] } : { kind, name: m[4]! };
 }
 
-/**
- * Who a resource belongs to, written as JSON into its `description` when fedsync creates it:
- * `{"fedsync":{"federation":"demo","ingress":"default/myingress"}}` for an Ingress's own resources,
- * no `ingress` for the ones every Ingress shares (backends, health checks, groups, firewall).
- */
-export type Owner = { federation: string; ingress?: string; cluster?: ClusterName };
-
+/** The marker fedsync writes into the `description` of every resource it creates (see Owner). */
 export function ownerDescription(owner: Owner): string {
   return JSON.stringify({ fedsync: owner });
 }
@@ -95,22 +82,12 @@ export function parseOwner(description: unknown): Owner | undefined {
     const owner: Owner = { federation: parsed.federation };
     if (typeof parsed.ingress === 'string') owner.ingress = parsed.ingress;
     if (typeof parsed.cluster === 'string') owner.cluster = parsed.cluster;
+    if (typeof parsed.spec === 'string') owner.spec = parsed.spec;
     return owner;
   } catch {
     return undefined;
   }
 }
-
-/**
- * A value that must reach the API but nothing else (a private key): JSON, template strings and
- * `util.inspect` show only the label; `reveal()` is called by the adapter at the moment of the call.
- */
-export type Sensitive = {
-  readonly label: string;
-  reveal(): string;
-  toJSON(): string;
-  toString(): string;
-};
 
 export function sensitive(value: string, label: string): Sensitive {
   const shown = `(sensitive: ${label})`;
@@ -134,29 +111,6 @@ export type DesiredResource = {
   privateKey?: Sensitive;
   /** Where the desired value comes from, for problems and plans (`Ingress/default/myingress`). */
   from?: string;
-};
-
-/** A resource as a list call returned it, normalised (see normalizeObserved). */
-export type ObservedResource = {
-  ref: GcpRef;
-  body: Json;
-  fingerprint?: string;
-  /** Instance groups: member instance links (sorted), from listInstances. */
-  members?: string[];
-  /** From the description; undefined when fedsync did not create it. */
-  owner?: Owner;
-};
-
-/** A quota of the project, as `projects.get` reports it. */
-export type Quota = { metric: string; limit: number; usage: number };
-
-/** What one observe cycle found: fedsync's resources plus the user's resources the Ingresses name. */
-export type ObservedLoadBalancer = {
-  project: string;
-  resources: ObservedResource[];
-  quotas?: Quota[];
-  /** Instance link → network tags, for the instances the observe was asked about. */
-  instanceTags?: Record<string, string[]>;
 };
 
 export function refKeyOf(ref: GcpRef): string {

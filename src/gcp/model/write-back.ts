@@ -3,7 +3,8 @@
 // `backends` as a JSON map backend service → HEALTHY / UNHEALTHY / Unknown, and the Events (`ADD`,
 // `CREATE ip: …`). Compared with what the member already carries, so a cycle with nothing new writes
 // nothing.
-import type { KubeObject } from '../../model/index.js';
+import { BackendState } from '../../model/index.js';
+import type { IngressEvent, KubeObject, MemberWriteBack } from '../../model/index.js';
 import type { IngressDesign } from './design.js';
 import { subjectOf, type ObservedLoadBalancer } from './resources.js';
 
@@ -17,11 +18,14 @@ export const LB_ANNOTATIONS = {
   backends: 'ingress.kubernetes.io/backends',
 } as const;
 
-export const BackendState = { healthy: 'HEALTHY', unhealthy: 'UNHEALTHY', unknown: 'Unknown' } as const;
-export type BackendState = (typeof BackendState)[keyof typeof BackendState];
+export { BackendState } from '../../model/index.js';
+export type { IngressEvent, MemberWriteBack } from '../../model/index.js';
 
 /** One getHealth answer for one group of a backend service (or why there is none). */
 export type GroupHealth = { group: string; states: string[] } | { group: string; error: string };
+
+/** One group of one of fedsync's backend services and what getHealth said about it. */
+export type BackendGroupHealth = { backendService: string; health: GroupHealth };
 
 /**
  * The state of a backend service over its groups: HEALTHY as soon as one instance is, else
@@ -33,6 +37,16 @@ export function backendState(groups: readonly GroupHealth[]): BackendState {
   if (states.includes('HEALTHY')) return BackendState.healthy;
   if (states.length > 0) return BackendState.unhealthy;
   return BackendState.unknown;
+}
+
+/** Backend service → its state over its groups (HEALTHY as soon as one instance is). */
+export function foldBackendHealth(groups: readonly BackendGroupHealth[]): Record<string, BackendState> {
+  const byService = new Map<string, GroupHealth[]>();
+  for (const g of groups)
+    byService.set(g.backendService, [...(byService.get(g.backendService) ?? []), g.health]);
+  return Object.fromEntries(
+    [...byService.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([bs, h]) => [bs, backendState(h)]),
+  );
 }
 
 export type IngressLoadBalancerStatus = {
@@ -72,16 +86,6 @@ export function ingressStatus(options: {
   return { ingress: design.key, ...(ip ? { ip } : {}), annotations };
 }
 
-export type IngressEvent = { type: 'Normal'; reason: 'ADD' | 'CREATE' | 'UPDATE'; message: string };
-
-export type MemberWriteBack = {
-  /** Annotations to set (all of fedsync's load-balancer annotations; absent ones are removed). */
-  annotations: Record<string, string | null>;
-  /** `status.loadBalancer` to write. */
-  status: { loadBalancer: { ingress: { ip: string }[] } };
-  events: IngressEvent[];
-};
-
 /**
  * What to write to one member Ingress, or undefined when it already says all of it. `current` is the
  * member as observed in its cluster.
@@ -113,5 +117,9 @@ export function memberWriteBack(
   if (ipChanged && status.ip) events.push({ type: 'Normal', reason: 'CREATE', message: `ip: ${status.ip}` });
   if (!firstTime && !ipChanged && Object.keys(annotations).some((k) => k !== LB_ANNOTATIONS.backends))
     events.push({ type: 'Normal', reason: 'UPDATE', message: status.ingress });
-  return { annotations, status: { loadBalancer: { ingress: wantIps.map((ip) => ({ ip })) } }, events };
+  return {
+    annotations,
+    ...(ipChanged ? { status: { loadBalancer: { ingress: wantIps.map((ip) => ({ ip })) } } } : {}),
+    events,
+  };
 }

@@ -20,19 +20,22 @@ function actionLine(a: KubeAction | LoadBalancerAction): string[] {
   const who = actionSubject(a);
   const sym = ACTION_SYMBOL[a.action];
   const changes = ('changes' in a ? (a.changes ?? []) : []).map((c) => `    ${changeLine(c)}`);
+  const drift = 'drift' in a && a.drift ? ' (drift: changed outside fedsync, corrected)' : '';
   switch (a.action) {
     case 'create':
     case 'update':
     case 'delete':
-      return [`${sym} ${who}`, ...changes];
+      return [`${sym} ${who}${drift}`, ...changes];
     case 'replace':
       return [`${sym} ${who} (replace: ${a.reason ?? 'a field cannot change in place'})`, ...changes];
     case 'adopt':
       return [`${sym} ${who} (adopt: ${a.reason})`, ...changes];
-    case 'held':
-      return [`${sym} ${who} (delete held by ${(a.heldBy ?? []).join(', ')})`];
+    case 'held': {
+      const what = 'replaceOrder' in a && a.replaceOrder ? 'replace' : 'delete';
+      return [`${sym} ${who} (${what} held by ${(a.heldBy ?? []).join(', ')})`];
+    }
     case 'skip':
-      return [`${sym} ${who} skipped: ${a.reason ?? ''}`];
+      return [`${sym} ${who} skipped: ${a.reason ?? ''}`, ...('drift' in a && a.drift ? changes : [])];
     case 'unchanged':
       return [];
   }
@@ -58,9 +61,16 @@ export function summaryLine(plan: Pick<Plan, 'targets'>): string {
   return `Plan: ${changeWords(plan)}.`;
 }
 
-/** `cluster gce-europe-west1b` or `load balancer default/myingress`. */
+/** `cluster gce-europe-west1b` or `load balancer (project fedsync-demo)`. */
 export function targetTitle(t: TargetPlan): string {
-  return t.kind === 'cluster' ? `cluster ${t.name}` : `load balancer ${t.name}`;
+  return t.kind === 'cluster' ? `cluster ${t.name}` : `load balancer (project ${t.name})`;
+}
+
+/** Why the plan asks to be made again: pods about to count as unschedulable, or a drained backend. */
+function requeueWhy(plan: Plan): string {
+  const draining =
+    plan.targets.some((t) => t.kind === 'loadBalancer') && plan.requeueAfterSeconds !== undefined;
+  return draining ? 'pending pods, or a drained backend due to be undrained' : 'pending pods';
 }
 
 export function formatPlanText(plan: Plan): string {
@@ -89,6 +99,6 @@ export function formatPlanText(plan: Plan): string {
   }
   out.push(summaryLine(plan));
   if (plan.requeueAfterSeconds !== undefined)
-    out.push(`Plan again in ${plan.requeueAfterSeconds} s (pending pods).`);
+    out.push(`Plan again in ${plan.requeueAfterSeconds} s (${requeueWhy(plan)}).`);
   return `${out.join('\n')}\n`;
 }

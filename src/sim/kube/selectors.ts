@@ -64,13 +64,30 @@ const fieldGetters: Record<string, (o: JsonObject) => unknown> = {
   'status.phase': (o) => (isObject(o.status) ? (o.status.phase ?? '') : ''),
 };
 
+// The Event fields an API server selects on (`kubectl describe` lists an object's events by them).
+const involved = (field: string) => (o: JsonObject) =>
+  isObject(o.involvedObject) ? (o.involvedObject[field] ?? '') : '';
+const eventFieldGetters: Record<string, (o: JsonObject) => unknown> = {
+  'involvedObject.kind': involved('kind'),
+  'involvedObject.namespace': involved('namespace'),
+  'involvedObject.name': involved('name'),
+  'involvedObject.uid': involved('uid'),
+  'involvedObject.apiVersion': involved('apiVersion'),
+  'involvedObject.resourceVersion': involved('resourceVersion'),
+  'involvedObject.fieldPath': involved('fieldPath'),
+  reason: (o) => o.reason ?? '',
+  type: (o) => o.type ?? '',
+  source: (o) => (isObject(o.source) ? (o.source.component ?? '') : ''),
+  reportingComponent: (o) => o.reportingComponent ?? '',
+};
+
 export function parseFieldSelector(sel: string | null, kind: string): Matcher {
   if (!sel) return () => true;
   const checks = terms(sel).map((term): Matcher => {
     const m = /^([\w.]+)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!m) throw badRequest(`invalid field selector: ${term}`);
     const [, field = '', op, value] = m;
-    const get = fieldGetters[field];
+    const get = fieldGetters[field] ?? (kind === 'Event' ? eventFieldGetters[field] : undefined);
     const podOnly = field === 'spec.nodeName' || field === 'status.phase';
     if (!get || (podOnly && kind !== 'Pod')) {
       throw badRequest(`field label not supported: ${field}`);

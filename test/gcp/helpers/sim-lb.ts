@@ -9,7 +9,7 @@ import {
   type GcpTargetOptions,
 } from '../../../src/gcp/compute/index.js';
 import {
-  EMPTY_DRAIN_STATE,
+  drainStateOf,
   observeNeeds,
   planLoadBalancer,
   withNetworkTags,
@@ -84,7 +84,8 @@ export async function cycle(
   const plan = planLoadBalancer({
     input: withNetworkTags(input, observed),
     observed,
-    drain: options.drain ?? EMPTY_DRAIN_STATE,
+    // The drain state lives on the backends: read back from what was observed.
+    drain: options.drain ?? drainStateOf(observed, input.uid),
     now: options.now ?? '2026-06-01T12:00:00.000Z',
   });
   const result = await target.apply(plan.steps);
