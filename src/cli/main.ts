@@ -49,7 +49,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'plan',
-    summary: 'show what apply would change in every cluster (read-only); exit 0 none, 2 changes, 1 error',
+    summary:
+      'show what apply would change in every cluster and the load balancer (read-only); exit 0 none, 2 changes, 1 error',
     load: async () => {
       const [{ registerPlan }, deps] = await Promise.all([import('./commands/plan.js'), clusterDeps()]);
       return (program) => registerPlan(program, deps);
@@ -65,7 +66,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'status',
-    summary: 'the federated view: each object of the repository in every cluster, replicas summed',
+    summary:
+      'the federated view: each object of the repository in every cluster, replicas summed, and each load balancer',
     load: async () => {
       const [{ registerStatus }, deps] = await Promise.all([import('./commands/status.js'), clusterDeps()]);
       return (program) => registerStatus(program, deps);

@@ -126,5 +126,5 @@ test('the installed package validates and plans the demo federation on a simulat
   ];
   const p = await run('npx', args, installDir);
   assert.equal(p.code, 2, p.stderr);
-  assert.match(p.stdout, /Plan: 12 to add, 0 to change, 0 to destroy\./);
+  assert.match(p.stdout, /Plan: 25 to add, 3 to change, 0 to destroy\./);
 });
