@@ -16,4 +16,6 @@ export const SUITES: readonly BenchSuite[] = [
   { name: 'planner', run: async () => (await import('./planner.js')).run() },
   // kubectl is the baseline only: without it the sync rows still run and the baseline rows say why.
   { name: 'sync', run: async () => (await import('./sync.js')).run() },
+  // gcloud is the baseline only: without it the fedsync rows still run.
+  { name: 'load-balancer', run: async () => (await import('./load-balancer.js')).run() },
 ];

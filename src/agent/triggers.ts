@@ -105,6 +105,9 @@ export function scheduleTrigger(queue: ReconcileQueue, options: ScheduleOptions)
     }, delay);
     handles.add(handle);
   });
+  // A tick the event loop was too busy to run is not worth a console warning: the queue coalesces
+  // triggers, so asking for one reconcile now catches up on everything that was missed.
+  task.on('execution:missed', () => void queue.trigger('schedule'));
   return {
     async stop() {
       await task.destroy();

@@ -96,6 +96,32 @@ describe('schedule trigger', () => {
     assert.equal(delays[0], 1000, '0.25 × 4 s of jitter');
   });
 
+  test('ticks missed while the event loop was blocked trigger a catch-up, without a console warning', async () => {
+    let runs = 0;
+    const queue = createReconcileQueue(() => {
+      runs++;
+      return Promise.resolve();
+    });
+    const warnings: unknown[][] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    const stopper = scheduleTrigger(queue, { cron: '* * * * * *' });
+    try {
+      // Hold the event loop past several ticks so node-cron reports them as missed.
+      const until = Date.now() + 2500;
+      while (Date.now() < until);
+      await waitFor('a run after the blocked ticks', () => runs >= 1, { timeoutMs: 5000 });
+    } finally {
+      await stopper.stop();
+      console.warn = warn;
+    }
+    assert.deepEqual(
+      warnings.filter((w) => String(w.join(' ')).includes('missed execution')),
+      [],
+      'node-cron printed a missed-execution warning',
+    );
+  });
+
   test('an invalid cron expression is refused', () => {
     const queue = createReconcileQueue(() => Promise.resolve());
     assert.throws(() => scheduleTrigger(queue, { cron: 'every minute' }), /invalid cron expression/);

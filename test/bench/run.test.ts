@@ -101,8 +101,9 @@ test('a missing command is a reason, a present one is not', async () => {
   assert.equal(await missingCommand(process.execPath), undefined);
 });
 
-test('the registered suites have unique names and include cli, source, planner and sync', () => {
+test('the registered suites have unique names and include cli, source, planner, sync and load-balancer', () => {
   const names = SUITES.map((s) => s.name);
   assert.equal(new Set(names).size, names.length);
-  for (const name of ['cli', 'source', 'planner', 'sync']) assert.ok(names.includes(name), name);
+  for (const name of ['cli', 'source', 'planner', 'sync', 'load-balancer'])
+    assert.ok(names.includes(name), name);
 });
