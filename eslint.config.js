@@ -225,7 +225,7 @@ function layerConfig(layer) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'fixtures/**', '.fedsync/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'fixtures/**', '.fedsync/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked.map((c) => ({ ...c, files: ['**/*.ts'] })),
   {

@@ -33,7 +33,7 @@ export function unknownSuites(suites: readonly BenchSuite[], only: readonly stri
 
 const fmt = (n: number | undefined, digits = 3): string => (n === undefined ? '' : n.toFixed(digits));
 
-const HEADER = ['benchmark', 'seconds', 'baseline', 'baseline s', 'ratio', 'peak RSS MiB', 'note'];
+const HEADER = ['benchmark', 'seconds', 'baseline', 'baseline s', 'ratio', 'target', 'peak RSS MiB', 'note'];
 
 function cells(row: BenchRow): string[] {
   switch (row.kind) {
@@ -44,13 +44,14 @@ function cells(row: BenchRow): string[] {
         row.baseline ?? '',
         fmt(row.baselineSeconds),
         fmt(row.ratio, 2),
+        row.target ? `${row.target.text} ${row.target.met ? 'met' : 'MISSED'}` : '',
         fmt(row.peakRssMiB, 0),
         row.note ?? '',
       ];
     case 'skipped':
-      return [row.name, 'skipped', '', '', '', '', row.reason];
+      return [row.name, 'skipped', '', '', '', '', '', row.reason];
     case 'failed':
-      return [row.name, 'FAILED', '', '', '', '', row.error];
+      return [row.name, 'FAILED', '', '', '', '', '', row.error];
   }
 }
 

@@ -6,6 +6,8 @@ import { missingCommand, missingGitHttpBackend } from './preconditions.js';
 import type { BenchSuite } from './types.js';
 
 export const SUITES: readonly BenchSuite[] = [
+  // kubectl is a baseline only: without it the rows against `node -e 1` still run.
+  { name: 'cli', run: async () => (await import('./cli.js')).run() },
   {
     name: 'source',
     unavailable: async () => (await missingCommand('git')) ?? missingGitHttpBackend(),

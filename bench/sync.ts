@@ -1,6 +1,7 @@
-// Sync benchmark: push-to-converged and the no-op cycle on the simulated federation, for 3 and 10
-// clusters × 500 objects, against the real `kubectl apply --server-side` per cluster in sequence (a
-// CI script without fedsync) in the same run. Each side gets a fresh world from the same generated
+// Sync benchmark: push-to-converged, the no-op cycle and a one-object push (one ConfigMap edited on
+// the converged federation) on the simulated federation, for 3 and 10 clusters × 500 objects,
+// against the real `kubectl apply --server-side` per cluster in sequence (a CI script without
+// fedsync) in the same run. Each side gets a fresh world from the same generated
 // definition, so both start from empty clusters; requests come from the simulator's counters.
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
@@ -23,6 +24,8 @@ import {
   MANIFEST_DIR,
   assertNoWrites,
   noopRows,
+  oneObjectEdit,
+  oneObjectRows,
   pushRows,
   syncManifests,
   syncRepoBase,
@@ -36,6 +39,7 @@ const CLUSTER_COUNTS = [3, 10] as const;
 const OBJECTS = 500;
 
 type Sides = { push: SideResult; noop: SideResult };
+type FedsyncSides = Sides & { one: SideResult };
 
 /** Request counts summed over every cluster since the last reset (reads include discovery). */
 function requests(world: RunningWorld): { reads: number; writes: number } {
@@ -80,7 +84,7 @@ function mustConverge(label: string, outcome: ReconcileOutcome): void {
  * commit adding the manifests to the end of the reconcile that converged on it (fetch, read,
  * observe, plan, apply); then the same commit once more (the no-op cycle).
  */
-async function fedsyncSide(world: World, dir: string, clusters: number): Promise<Sides> {
+async function fedsyncSide(world: World, dir: string, clusters: number): Promise<FedsyncSides> {
   const running = await startWorld({ world, outDir: join(dir, 'sim'), tickMs: 5 });
   try {
     const repo = await createRepo(dir, 'federation', syncRepoBase(clusters));
@@ -112,7 +116,16 @@ async function fedsyncSide(world: World, dir: string, clusters: number): Promise
       const noop = await measure(running, () => reconcileOnce({ read, targets: { cluster: fleet } }));
       mustConverge('no-op', noop.value);
       assertNoWrites(`fedsync, ${clusters} clusters`, writesByCluster(running));
-      return { push, noop };
+
+      await repo.commit('edit one object', oneObjectEdit(1));
+      const one = await measure(running, () => reconcileOnce({ read, targets: { cluster: fleet } }));
+      mustConverge('one-object push', one.value);
+      if (one.value.counts?.update !== clusters) {
+        throw new Error(
+          `one-object push: expected ${clusters} updates, got ${JSON.stringify(one.value.counts)}`,
+        );
+      }
+      return { push, noop, one };
     } finally {
       await fleet.stop();
     }
@@ -173,6 +186,7 @@ export async function run(): Promise<BenchRow[]> {
       rows.push(
         ...pushRows({ ...base, fedsync: side(fedsync.push), kubectl: pick(kubectl, 'push') }),
         ...noopRows({ ...base, fedsync: side(fedsync.noop), kubectl: pick(kubectl, 'noop') }),
+        ...oneObjectRows({ ...base, fedsync: side(fedsync.one), kubectl: pick(kubectl, 'noop') }),
       );
     } finally {
       await tmp.remove();

@@ -10,8 +10,13 @@ export type BenchMeasured = {
   baselineSeconds?: number;
   ratio?: number;
   peakRssMiB?: number;
+  /** The goal this row is held to, and whether this run met it. */
+  target?: BenchTarget;
   note?: string;
 };
+
+/** A goal such as `≤ 2.5× and ≤ 60 MiB`; `met` is decided by the suite from the same run's numbers. */
+export type BenchTarget = { text: string; met: boolean };
 
 /** A benchmark that cannot run here (e.g. `kubectl` is not installed). */
 export type BenchSkipped = { kind: 'skipped'; name: string; reason: string };

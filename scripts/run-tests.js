@@ -112,7 +112,8 @@ const child = spawn(
     '--test-reporter=spec',
     ...chosen.map((t) => t.file),
   ],
-  { stdio: 'inherit' },
+  // A CLI spawned by a test runs the TypeScript sources, never a build in dist/ (see bin/choose-entry.js).
+  { stdio: 'inherit', env: { ...process.env, FEDSYNC_ENTRY: process.env.FEDSYNC_ENTRY ?? 'source' } },
 );
 child.on('exit', (code, signal) => {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

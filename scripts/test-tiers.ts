@@ -21,6 +21,7 @@ export const DIRECTORY_TIERS: Readonly<Record<string, Tier>> = {
   'test/helpers': 'unit',
   'test/agent': 'integration',
   'test/bench': 'integration',
+  'test/charts': 'integration',
   'test/cli': 'integration',
   'test/kube': 'integration',
   'test/scenario': 'integration',

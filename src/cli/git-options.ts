@@ -1,6 +1,6 @@
 // Repository options shared by every command that reads the federation repository.
 import type { Command } from 'commander';
-import { DEFAULT_TOKEN_ENV } from '../source/isomorphic-git.js';
+import { DEFAULT_TOKEN_ENV } from '../source/auth.js';
 import type { FetchTimeouts } from '../source/port.js';
 import { DEFAULT_CACHE_DIR, POLICY_FILE_ENV } from '../source/load-repo.js';
 import type { LoadRepoOptions } from '../source/load-repo.js';

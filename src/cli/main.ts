@@ -1,18 +1,130 @@
-// CLI composition root: builds the command tree; each command lives in its own file.
+// CLI composition root. Every command lives in its own module and is imported only when it runs:
+// `fedsync version` must not pay for the Kubernetes client, Git or the YAML parser. The table below
+// names each command with the one-line summary `fedsync --help` lists; the command that runs is
+// loaded and registered in full (its options, its own --help), the others only by name and summary.
 import { Command, CommanderError } from 'commander';
-import { registerSim } from './commands/sim.js';
-import { registerVersion, fedsyncVersion } from './commands/version.js';
-import { registerValidate } from './commands/validate.js';
-import { registerRender } from './commands/render.js';
-import { registerPlan } from './commands/plan.js';
-import { processDeps } from './cluster-command.js';
-import { registerApply } from './commands/apply.js';
-import { registerDemo } from './commands/demo.js';
-import { registerStatus } from './commands/status.js';
-import { registerRun } from './commands/run.js';
-import { createClient } from './kube-client.js';
+import { fedsyncVersion } from './package-version.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+export type CommandEntry = {
+  name: string;
+  /** What `fedsync --help` lists; the same text as the command's own description (tested). */
+  summary: string;
+  load: () => Promise<Register>;
+};
+
+/** What the commands that talk to clusters share: the process's streams and the client-node adapter. */
+async function clusterDeps() {
+  const [{ processDeps }, { createClient }] = await Promise.all([
+    import('./cluster-command.js'),
+    import('./kube-client.js'),
+  ]);
+  return processDeps(createClient);
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'version',
+    summary: 'print the fedsync version',
+    load: async () => (await import('./commands/version.js')).registerVersion,
+  },
+  {
+    name: 'sim',
+    summary: 'run and drive a simulated federation (Kubernetes clusters and Google Cloud)',
+    load: async () => (await import('./commands/sim.js')).registerSim,
+  },
+  {
+    name: 'validate',
+    summary: 'check the federation repository: print every problem as file:line: message',
+    load: async () => (await import('./commands/validate.js')).registerValidate,
+  },
+  {
+    name: 'render',
+    summary: 'print the objects one cluster would receive, as YAML (no live state needed)',
+    load: async () => {
+      const { registerRender } = await import('./commands/render.js');
+      return (program) => registerRender(program);
+    },
+  },
+  {
+    name: 'plan',
+    summary:
+      'show what apply would change in every cluster and the load balancer (read-only); exit 0 none, 1 error, 2 changes, 3 a cluster left out, 4 unreadable',
+    load: async () => {
+      const [{ registerPlan }, deps] = await Promise.all([import('./commands/plan.js'), clusterDeps()]);
+      return (program) => registerPlan(program, deps);
+    },
+  },
+  {
+    name: 'apply',
+    summary:
+      'reconcile the clusters once to the ref (apply, adopt, prune); exit 0 every cluster holds it, 1 error, 2 held, 3 a cluster left behind, 4 unreadable',
+    load: async () => {
+      const [{ registerApply }, deps] = await Promise.all([import('./commands/apply.js'), clusterDeps()]);
+      return (program) => registerApply(program, deps);
+    },
+  },
+  {
+    name: 'status',
+    summary:
+      'the federated view: each object of the repository in every cluster, replicas summed, and each load balancer',
+    load: async () => {
+      const [{ registerStatus }, deps] = await Promise.all([import('./commands/status.js'), clusterDeps()]);
+      return (program) => registerStatus(program, deps);
+    },
+  },
+  {
+    name: 'demo',
+    summary: 'run fedsync on the embedded simulated federation (what `npm start` runs)',
+    load: async () => {
+      const [{ registerDemo }, deps] = await Promise.all([import('./commands/demo.js'), clusterDeps()]);
+      return (program) =>
+        registerDemo(program, {
+          createClient: deps.createClient,
+          stdout: deps.stdout,
+          stderr: deps.stderr,
+          untilInterrupted: () =>
+            new Promise((resolve) => {
+              process.once('SIGINT', () => resolve());
+              process.once('SIGTERM', () => resolve());
+            }),
+        });
+    },
+  },
+  {
+    name: 'run',
+    summary: 'run the agent: reconcile on every push, schedule tick and drift, serve metrics and health',
+    load: async () => {
+      const [{ registerRun }, deps] = await Promise.all([import('./commands/run.js'), clusterDeps()]);
+      return (program) =>
+        registerRun(program, {
+          version: fedsyncVersion(),
+          stderr: deps.stderr,
+          env: process.env,
+          untilInterrupted: () =>
+            new Promise((resolve) => {
+              process.once('SIGINT', () => resolve());
+              process.once('SIGTERM', () => resolve());
+            }),
+        });
+    },
+  },
+];
+
+/** The command `argv` runs (`fedsync help <command>` counts as that command), if it names one. */
+export function commandOf(argv: readonly string[]): CommandEntry | undefined {
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/**
+ * The program with the commands in `full` registered in full (default: every command) and the
+ * others by name and summary only.
+ */
+export async function buildProgram(options: { full?: readonly CommandEntry[] } = {}): Promise<Command> {
+  const full = options.full ?? COMMANDS;
   const program = new Command('fedsync')
     .description(
       'GitOps reconciler for a federation of Kubernetes clusters behind one Google Cloud global load balancer',
@@ -20,38 +132,19 @@ export function buildProgram(): Command {
     .version(fedsyncVersion(), '-V, --version')
     .showHelpAfterError()
     .exitOverride();
-  registerVersion(program);
-  registerSim(program);
-  registerValidate(program);
-  registerRender(program);
-  const clusterDeps = processDeps(createClient);
-  registerPlan(program, clusterDeps);
-  registerApply(program, clusterDeps);
-  registerStatus(program, clusterDeps);
-  const untilInterrupted = (): Promise<void> =>
-    new Promise((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-    });
-  registerDemo(program, {
-    createClient,
-    stdout: clusterDeps.stdout,
-    stderr: clusterDeps.stderr,
-    untilInterrupted,
-  });
-  registerRun(program, {
-    version: fedsyncVersion(),
-    stderr: clusterDeps.stderr,
-    env: process.env,
-    untilInterrupted,
-  });
+  for (const entry of COMMANDS) {
+    if (full.includes(entry)) (await entry.load())(program);
+    else program.command(entry.name).description(entry.summary);
+  }
   return program;
 }
 
 /** Runs the CLI and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    // Only the command that runs is loaded; with none named (`fedsync --help`, a typo) none is.
+    const only = commandOf(argv);
+    const program = await buildProgram({ full: only ? [only] : [] });
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {

@@ -84,6 +84,7 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     cluster: name,
     kubeConfig: kc,
     now,
+    onResponse: limiter.observe,
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   });
 

@@ -50,14 +50,18 @@ function headersOf(init: unknown): Headers {
 /** What fedsync's requests say they are, unless the caller names itself (an agent's identity). */
 export const DEFAULT_USER_AGENT = 'fedsync';
 
-export function createTransport(options: {
+export type TransportOptions = {
   cluster: ClusterName;
   kubeConfig: KubeConfig;
   /** Milliseconds now, to turn a Retry-After date into seconds (default: the system clock). */
   now?: () => number;
   /** The User-Agent header: API servers log it (audit), so each agent replica can be told apart. */
   userAgent?: string;
-}): Transport {
+  /** Sees the headers of every response, whatever its status (the rate limiter reads them). */
+  onResponse?: (headers: IncomingMessage['headers']) => void;
+};
+
+export function createTransport(options: TransportOptions): Transport {
   const { kubeConfig: kc, cluster } = options;
   const now = options.now ?? millisOf();
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
@@ -104,14 +108,15 @@ export function createTransport(options: {
     }, req.timeoutMs);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const r = send(url, { method: req.method, headers, agent: a, signal: controller.signal }, (res) =>
+      const r = send(url, { method: req.method, headers, agent: a, signal: controller.signal }, (res) => {
+        options.onResponse?.(res.headers);
         resolve({
           res,
           abort: () => controller.abort(),
           clearTimer: () => clearTimeout(timer),
           timedOut: () => timedOut,
-        }),
-      );
+        });
+      });
       r.on('error', (err) => {
         clearTimeout(timer);
         reject(timedOut ? timeoutError(label(req), req.timeoutMs) : networkError(label(req), err));

@@ -3,6 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { SourceError, SourceErrorCode } from './errors.js';
 
+/** The environment variable a Git token is taken from when no credentials are configured. */
+export const DEFAULT_TOKEN_ENV = 'FEDSYNC_GIT_TOKEN';
+
 export type GitAuth = {
   /** `basic` (default; username + token as password, what GitHub/Gitea/GitLab accept) or `bearer`. */
   scheme?: 'basic' | 'bearer';

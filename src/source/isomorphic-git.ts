@@ -10,10 +10,12 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import git from 'isomorphic-git';
 import { fileRole } from '../manifests/load.js';
-import { authHeader } from './auth.js';
+import { DEFAULT_TOKEN_ENV, authHeader } from './auth.js';
 import type { GitAuth } from './auth.js';
 import { classify } from './classify.js';
 import { SourceError, SourceErrorCode } from './errors.js';
+import { createGitReadFs } from './git-fs.js';
+import type { GitReadFs } from './git-fs.js';
 import { createHttpClient } from './http-client.js';
 import { displayUrl, parseRepoLocation } from './location.js';
 import { defaultFetchTimeouts, defaultSourceLimits } from './port.js';
@@ -23,8 +25,7 @@ import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
 
 export type { GitAuth } from './auth.js';
-
-export const DEFAULT_TOKEN_ENV = 'FEDSYNC_GIT_TOKEN';
+export { DEFAULT_TOKEN_ENV };
 
 export type GitSourceOptions = {
   /** http(s) URL or local path. */
@@ -55,7 +56,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function peelToCommit(gitdir: string, oid: string, cache: object): Promise<string> {
+async function peelToCommit(fs: GitReadFs, gitdir: string, oid: string, cache: object): Promise<string> {
   for (let i = 0; i < 10; i++) {
     const { type, object } = await git.readObject({ fs, gitdir, oid, cache, format: 'parsed' });
     if (type === 'commit') return oid;
@@ -90,7 +91,10 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     include: options.include ?? defaultInclude,
   });
 
-  const describe = async (gitdir: string, sha: string, ref: string | undefined): Promise<Revision> => {
+  /** Peels `oid` to its commit and describes it, in one read of the repository. */
+  const describe = async (gitdir: string, oid: string, ref: string | undefined): Promise<Revision> => {
+    const fs = createGitReadFs(gitdir);
+    const sha = await peelToCommit(fs, gitdir, oid, cache);
     const { commit } = await git.readCommit({ fs, gitdir, oid: sha, cache });
     const rev: Revision = {
       sha,
@@ -99,7 +103,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     };
     if (ref) rev.ref = ref;
     if (commit.parent[0]) rev.parent = commit.parent[0];
-    const changed = await changedPaths(r, commit.tree, commit.parent[0]);
+    const changed = await changedPaths(r, commit.tree, commit.parent[0], fs);
     if (changed) rev.changedPaths = changed;
     return rev;
   };
@@ -132,7 +136,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
             : /^[0-9a-f]{7,39}$/.test(want)
               ? await git.expandOid({ fs, gitdir, oid: want, cache })
               : await git.resolveRef({ fs, gitdir, ref: want });
-          return await describe(gitdir, await peelToCommit(gitdir, oid, cache), ref);
+          return await describe(gitdir, oid, ref);
         } catch (err) {
           throw classify(err, path, want);
         }
@@ -240,7 +244,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
         } else {
           oid = await fetchRef(ref ?? 'HEAD', fresh);
         }
-        return await describe(gitdir, await peelToCommit(gitdir, oid, cache), ref);
+        return await describe(gitdir, oid, ref);
       } catch (err) {
         throw classify(err, where, ref);
       }

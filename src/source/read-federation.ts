@@ -11,7 +11,6 @@ import type { ManifestLimits } from '../manifests/limits.js';
 import type { OperatorPolicyFile } from '../manifests/tenancy.js';
 import { SourceError, SourceErrorCode } from './errors.js';
 import { openDirectorySource } from './directory.js';
-import { openGitSource } from './isomorphic-git.js';
 import type { GitSourceOptions } from './isomorphic-git.js';
 import { parseRepoLocation } from './location.js';
 import type { GitSource } from './port.js';
@@ -52,6 +51,8 @@ export async function openSource(options: OpenSourceOptions): Promise<GitSource>
       });
     }
   }
+  // isomorphic-git loads only for a Git repository: a plain directory never pays for it.
+  const { openGitSource } = await import('./isomorphic-git.js');
   return openGitSource(options);
 }
 

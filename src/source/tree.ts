@@ -1,11 +1,12 @@
 // Reading a commit's tree with isomorphic-git, without a checkout: list entries, resolve in-repo
 // symlinks (never out of the repository), read blobs through a cache keyed by blob id, and compute
 // the paths changed against the parent by comparing tree ids (equal subtrees are skipped).
-import fs from 'node:fs';
 import { posix } from 'node:path';
 import git from 'isomorphic-git';
 import type { Problem } from '../model/problem.js';
 import { SourceError, SourceErrorCode } from './errors.js';
+import { createGitReadFs } from './git-fs.js';
+import type { GitReadFs } from './git-fs.js';
 import type { RevisionFiles, SourceFile, SourceLimits, SourceStats } from './port.js';
 
 type Entry = { path: string; oid: string; mode: string };
@@ -19,14 +20,19 @@ export type TreeReader = {
   include: (path: string) => boolean;
 };
 
+/** One read of the repository: the reader plus a file-system view memoised for that read only. */
+type Read = TreeReader & { fs: GitReadFs };
+
+const startRead = (r: TreeReader, fs?: GitReadFs): Read => ({ ...r, fs: fs ?? createGitReadFs(r.gitdir) });
+
 async function listTree(
-  r: TreeReader,
+  r: Read,
   oid: string,
   prefix: string,
   out: Entry[],
   dirs: Set<string>,
 ): Promise<void> {
-  const { tree } = await git.readTree({ fs, gitdir: r.gitdir, oid, cache: r.cache });
+  const { tree } = await git.readTree({ fs: r.fs, gitdir: r.gitdir, oid, cache: r.cache });
   for (const e of tree) {
     const path = prefix ? `${prefix}/${e.path}` : e.path;
     if (e.type === 'tree') {
@@ -37,10 +43,10 @@ async function listTree(
   }
 }
 
-async function readBlob(r: TreeReader, oid: string): Promise<Uint8Array> {
+async function readBlob(r: Read, oid: string): Promise<Uint8Array> {
   const hit = r.blobs.get(oid);
   if (hit) return hit;
-  const { blob } = await git.readBlob({ fs, gitdir: r.gitdir, oid, cache: r.cache });
+  const { blob } = await git.readBlob({ fs: r.fs, gitdir: r.gitdir, oid, cache: r.cache });
   r.stats.blobsRead++;
   return blob;
 }
@@ -59,8 +65,14 @@ export function resolveLink(linkPath: string, target: string): string | undefine
   return joined;
 }
 
-export async function readRevisionFiles(r: TreeReader, commitOid: string): Promise<RevisionFiles> {
-  const { commit } = await git.readCommit({ fs, gitdir: r.gitdir, oid: commitOid, cache: r.cache });
+/** Every included file of a commit; `fs` defaults to a fresh memoised view (tests pass their own). */
+export async function readRevisionFiles(
+  reader: TreeReader,
+  commitOid: string,
+  fs?: GitReadFs,
+): Promise<RevisionFiles> {
+  const r = startRead(reader, fs);
+  const { commit } = await git.readCommit({ fs: r.fs, gitdir: r.gitdir, oid: commitOid, cache: r.cache });
   const entries: Entry[] = [];
   await listTree(r, commit.tree, '', entries, new Set());
   const byPath = new Map(entries.map((e) => [e.path, e]));
@@ -121,13 +133,13 @@ export async function readRevisionFiles(r: TreeReader, commitOid: string): Promi
   return { files, problems };
 }
 
-async function treeOf(r: TreeReader, oid: string): Promise<Map<string, { oid: string; type: string }>> {
-  const { tree } = await git.readTree({ fs, gitdir: r.gitdir, oid, cache: r.cache });
+async function treeOf(r: Read, oid: string): Promise<Map<string, { oid: string; type: string }>> {
+  const { tree } = await git.readTree({ fs: r.fs, gitdir: r.gitdir, oid, cache: r.cache });
   return new Map(tree.map((e) => [e.path, { oid: e.oid, type: e.type }]));
 }
 
 async function diffTrees(
-  r: TreeReader,
+  r: Read,
   a: string | undefined,
   b: string | undefined,
   prefix: string,
@@ -150,10 +162,12 @@ async function diffTrees(
 
 /** Paths changed between a commit and its first parent; undefined when the parent is not local (shallow). */
 export async function changedPaths(
-  r: TreeReader,
+  reader: TreeReader,
   tree: string,
   parent: string | undefined,
+  fs?: GitReadFs,
 ): Promise<string[] | undefined> {
+  const r = startRead(reader, fs);
   if (!parent) {
     const out: string[] = [];
     await diffTrees(r, undefined, tree, '', out);
@@ -161,7 +175,8 @@ export async function changedPaths(
   }
   let parentTree: string;
   try {
-    parentTree = (await git.readCommit({ fs, gitdir: r.gitdir, oid: parent, cache: r.cache })).commit.tree;
+    parentTree = (await git.readCommit({ fs: r.fs, gitdir: r.gitdir, oid: parent, cache: r.cache })).commit
+      .tree;
   } catch {
     return undefined;
   }

@@ -18,6 +18,7 @@ const measured: BenchSuite = {
         baseline: 'cli',
         baselineSeconds: 3,
         ratio: 0.5,
+        target: { text: '≤ 1×', met: true },
       },
       { kind: 'skipped', name: 'fast: part needing kubectl', reason: 'kubectl is not installed' },
     ]),
@@ -80,8 +81,11 @@ test('naming suites runs only those; unknown names are reported', async () => {
 test('the table prints skipped and failed rows with their reason, aligned with measured rows', async () => {
   const lines = formatTable(await runSuites([measured, unavailable, throwing]));
   assert.equal(lines.length, 2 + 4);
-  assert.match(lines[0]!, /^benchmark\s+seconds\s+baseline\s+baseline s\s+ratio\s+peak RSS MiB\s+note$/);
-  assert.match(lines[2]!, /^fast: thing\s+1\.500\s+cli\s+3\.000\s+0\.50$/);
+  assert.match(
+    lines[0]!,
+    /^benchmark\s+seconds\s+baseline\s+baseline s\s+ratio\s+target\s+peak RSS MiB\s+note$/,
+  );
+  assert.match(lines[2]!, /^fast: thing\s+1\.500\s+cli\s+3\.000\s+0\.50\s+≤ 1× met$/);
   assert.match(lines[3]!, /^fast: part needing kubectl\s+skipped\s+kubectl is not installed$/);
   assert.match(lines[4]!, /^sync: every row\s+skipped\s+kubectl is not installed or not on PATH$/);
   assert.match(lines[5]!, /^broken\s+FAILED\s+server down$/);
@@ -97,8 +101,9 @@ test('a missing command is a reason, a present one is not', async () => {
   assert.equal(await missingCommand(process.execPath), undefined);
 });
 
-test('the registered suites have unique names and include source, planner, sync and load-balancer', () => {
+test('the registered suites have unique names and include cli, source, planner, sync and load-balancer', () => {
   const names = SUITES.map((s) => s.name);
   assert.equal(new Set(names).size, names.length);
-  for (const name of ['source', 'planner', 'sync', 'load-balancer']) assert.ok(names.includes(name), name);
+  for (const name of ['cli', 'source', 'planner', 'sync', 'load-balancer'])
+    assert.ok(names.includes(name), name);
 });

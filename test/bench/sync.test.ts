@@ -11,6 +11,8 @@ import {
   assertNoWrites,
   kindOf,
   noopRows,
+  oneObjectEdit,
+  oneObjectRows,
   pushRows,
   syncManifests,
   syncRepoBase,
@@ -94,6 +96,42 @@ test('rows carry the kubectl baseline and ratio, or a skipped baseline row with 
     lines[3]!,
     /^sync: push-to-converged, 10 clusters × 500 objects: kubectl baseline\s+skipped\s+kubectl is missing$/,
   );
+});
+
+test('the one-object push and the 3-cluster push are held to their targets', () => {
+  const kubectl = { seconds: 10, reads: 30, writes: 5010 };
+  const fast = oneObjectRows({
+    clusters: 10,
+    objects: 500,
+    fedsync: { seconds: 0.3, reads: 10, writes: 10 },
+    kubectl,
+  });
+  const slow = oneObjectRows({
+    clusters: 10,
+    objects: 500,
+    fedsync: { seconds: 0.5, reads: 10, writes: 10 },
+    kubectl,
+  });
+  const target = (rows: typeof fast) => (rows[0]?.kind === 'measured' ? rows[0].target : undefined);
+  assert.deepEqual(target(fast), { text: '≥ 25× faster', met: true });
+  assert.deepEqual(target(slow), { text: '≥ 25× faster', met: false });
+  const three = pushRows({
+    clusters: 3,
+    objects: 500,
+    fedsync: { seconds: 6, reads: 1, writes: 1 },
+    kubectl,
+  });
+  assert.deepEqual(target(three), { text: '≤ 0.5×', met: false });
+  assert.equal(target(pushRows({ clusters: 10, objects: 500, fedsync: kubectl, kubectl })), undefined);
+});
+
+test('the one-object edit changes exactly one generated manifest, and only its value', () => {
+  const all = syncManifests(500);
+  const edit = oneObjectEdit(1);
+  assert.deepEqual(Object.keys(edit), [`${MANIFEST_DIR}/configmap-0000.yaml`]);
+  const [path, text] = Object.entries(edit)[0]!;
+  assert.notEqual(text, all[path]);
+  assert.equal(text.replace('mode=edit-1', 'mode=prod'), all[path]);
 });
 
 test('a no-op cycle that writes fails loudly, naming the clusters; zero writes passes', () => {

@@ -112,12 +112,41 @@ test('a cluster that is down gives kube.unreachable; probe says false, then true
   await client.probe();
 });
 
-test('the token bucket spaces requests beyond the burst', async () => {
+test('without API Priority and Fairness the token bucket spaces requests beyond the burst', async () => {
+  const plain = await testCluster({ priorityAndFairness: false });
+  try {
+    const ft = fakeTime();
+    const client = simClient(plain, withFakeTime(ft, { rateLimit: { qps: 10, burst: 2 } }));
+    await client.resource('v1', 'ConfigMap'); // 1 token
+    for (const n of ['b1', 'b2', 'b3']) await client.apply(cm(n));
+    assert.deepEqual(ft.delays, [100, 100], 'burst 2, then one request per 100 ms at 10 qps');
+  } finally {
+    await plain.stop();
+  }
+});
+
+test('an API server announcing Priority and Fairness is not limited client-side; Retry-After still holds', async () => {
   const ft = fakeTime();
   const client = simClient(sim, withFakeTime(ft, { rateLimit: { qps: 10, burst: 2 } }));
-  await client.resource('v1', 'ConfigMap'); // 1 token
-  for (const n of ['b1', 'b2', 'b3']) await client.apply(cm(n));
-  assert.deepEqual(ft.delays, [100, 100], 'burst 2, then one request per 100 ms at 10 qps');
+  await client.resource('v1', 'ConfigMap'); // the first answer carries the X-Kubernetes-PF-* headers
+  for (const n of ['pf1', 'pf2', 'pf3', 'pf4']) await client.apply(cm(n));
+  assert.deepEqual(ft.delays, [], 'no client-side spacing');
+
+  await sim.setFault({ fault: 'errors', rate: 1, code: 429 });
+  ft.onSleep = () => sim.setFault({ fault: 'up' });
+  await client.apply(cm('pf-throttled'));
+  assert.deepEqual(ft.delays, [1000], "the server's Retry-After is honoured");
+});
+
+test('followPriorityAndFairness: false keeps the client-side limit on such a server', async () => {
+  const ft = fakeTime();
+  const client = simClient(
+    sim,
+    withFakeTime(ft, { rateLimit: { qps: 10, burst: 2, followPriorityAndFairness: false } }),
+  );
+  await client.resource('v1', 'ConfigMap');
+  for (const n of ['nf1', 'nf2', 'nf3']) await client.apply(cm(n));
+  assert.deepEqual(ft.delays, [100, 100]);
 });
 
 test('probe falls back to /healthz when /readyz is 404', async () => {

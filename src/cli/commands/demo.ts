@@ -57,7 +57,7 @@ function ipLines(line: string, ip: string, out: string): string[] {
 }
 
 function howTo(out: string, repoDir: string): string {
-  const fedsync = 'node bin/fedsync.js';
+  const fedsync = 'npx fedsync';
   return [
     '',
     'Try it (in another shell):',

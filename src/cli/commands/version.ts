@@ -1,13 +1,6 @@
 // `fedsync version`: prints the version of fedsync and of the runtime.
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-
-export function fedsyncVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
+import { fedsyncVersion } from '../package-version.js';
 
 export function registerVersion(program: Command): void {
   program

@@ -184,7 +184,8 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
       });
     }
     if (t.builtin && t.kind === 'Service') {
-      causes.push(...services.allocate(next, old, store.list(t)));
+      // Read-only: a copy of every Service per write made big clusters quadratic to fill.
+      causes.push(...services.allocate(next, old, store.peek(t)));
     }
     if (causes.length > 0) throw invalid(t.group, t.kind, nameOf(next), causes);
     const m = meta(next);

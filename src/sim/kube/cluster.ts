@@ -26,6 +26,8 @@ export type SimClusterOptions = {
   historyLimit?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 1000 ms). */
   bookmarkIntervalMs?: number;
+  /** Announce API Priority and Fairness in response headers, as real API servers do (default true). */
+  priorityAndFairness?: boolean;
 };
 
 export type SimCluster = {
@@ -60,6 +62,12 @@ export type SimCluster = {
 };
 
 const now = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** A stable UUID-shaped id for a named object of this world. */
+function uidOf(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
 
 function seedOf(name: string): number {
   return createHash('sha256').update(name).digest().readUInt32BE(0);
@@ -195,6 +203,14 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     faults: () => faults,
     watches,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 1000,
+    ...(opts.priorityAndFairness === false
+      ? {}
+      : {
+          priorityAndFairness: {
+            flowSchemaUid: uidOf(`${c.name}/flowschema/global-default`),
+            priorityLevelUid: uidOf(`${c.name}/prioritylevel/global-default`),
+          },
+        }),
     address: () => `127.0.0.1:${port}`,
     onHang: (req: IncomingMessage, res: ServerResponse) => {
       hung.set(res, req.url ?? '/');

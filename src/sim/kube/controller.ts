@@ -274,7 +274,7 @@ export function workloadController(deps: ControllerDeps): { reconcile(): void } 
 
   return {
     reconcile() {
-      const nodes: Node[] = api.store.list(nodeT).map((n) => {
+      const nodes: Node[] = api.store.peek(nodeT).map((n) => {
         const st = isObject(n.status) ? n.status : {};
         const cap = isObject(st.allocatable) ? st.allocatable : {};
         const addrs = Array.isArray(st.addresses) ? st.addresses.filter(isObject) : [];
@@ -285,8 +285,8 @@ export function workloadController(deps: ControllerDeps): { reconcile(): void } 
         };
       });
       for (const t of owners) {
-        const pods = api.store.list(podT);
-        for (const owner of api.store.list(t)) {
+        const pods = api.store.peek(podT);
+        for (const owner of api.store.peek(t)) {
           if (isTerminating(owner)) continue;
           syncOwner(
             t,
@@ -298,8 +298,8 @@ export function workloadController(deps: ControllerDeps): { reconcile(): void } 
       schedule(nodes);
       // Status after scheduling, so readiness shows up in the same pass.
       for (const t of owners) {
-        const pods = api.store.list(podT);
-        for (const owner of api.store.list(t)) {
+        const pods = api.store.peek(podT);
+        for (const owner of api.store.peek(t)) {
           if (isTerminating(owner)) continue;
           syncOwner(
             t,

@@ -49,6 +49,12 @@ function decimal(nano: bigint, format: Format): string {
   return `${n}${DECIMAL_SUFFIX.get(e) ?? ''}`;
 }
 
+/** A quantity in nano units (for comparing requests with limits), or undefined when not one. */
+export function quantityNano(value: string | number): bigint | undefined {
+  const q = parse(String(value));
+  return q ? (q.negative ? -q.nano : q.nano) : undefined;
+}
+
 /** The canonical text of a quantity, or undefined when `value` is not one (left as it is). */
 export function canonicalQuantity(value: string | number): string | undefined {
   const q = parse(String(value));

@@ -73,6 +73,12 @@ export const builtinResources: readonly ResourceType[] = [
     hasStatus: true,
   }),
   builtin('coordination.k8s.io', 'v1', 'Lease', 'leases', { namespaced: true }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', { namespaced: true }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', { namespaced: true }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', { namespaced: false }),
+  builtin('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', {
+    namespaced: false,
+  }),
 ];
 
 export function customResourceType(cr: CustomResource): ResourceType {

@@ -33,6 +33,12 @@ export type KubeHandlerDeps = {
   address: () => string;
   /** Requests parked while the cluster hangs; released (destroyed) when the fault clears. */
   onHang: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * API Priority and Fairness as a real API server (1.20+) announces it: the UIDs of the FlowSchema
+   * and PriorityLevelConfiguration that classified the request, on every response after
+   * authentication (a 401 has none). Absent: an API server without APF.
+   */
+  priorityAndFairness?: { flowSchemaUid: string; priorityLevelUid: string };
 };
 
 function sendJson(
@@ -306,7 +312,14 @@ export function kubeRequestHandler(
     if (faults.hang) return deps.onHang(req, res);
     const url = new URL(req.url ?? '/', 'http://sim');
     if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    const pf = deps.priorityAndFairness;
+    const announce = (): void => {
+      if (!pf) return;
+      res.setHeader('X-Kubernetes-PF-FlowSchema-UID', pf.flowSchemaUid);
+      res.setHeader('X-Kubernetes-PF-PriorityLevel-UID', pf.priorityLevelUid);
+    };
     if (url.pathname === '/healthz' || url.pathname === '/readyz' || url.pathname === '/livez') {
+      announce(); // the "probes" FlowSchema classifies health checks too
       res.writeHead(200, { 'Content-Type': 'text/plain' });
       res.end('ok');
       return;
@@ -314,6 +327,7 @@ export function kubeRequestHandler(
     if (req.headers.authorization !== `Bearer ${deps.token}`) {
       return sendStatus(res, new StatusError('Unauthorized', 'Unauthorized'));
     }
+    announce();
     if (gate(faults.errorRate)) {
       const code = faults.errorCode;
       if (code === 429) {

@@ -7,7 +7,11 @@ export const nodePortRange = { min: 30000, max: 32767 } as const;
 
 export type ServiceAllocator = {
   /** Fills clusterIP and nodePorts in `next`; returns validation causes (422) instead of throwing. */
-  allocate(next: JsonObject, old: JsonObject | undefined, others: JsonObject[]): StatusCause[];
+  allocate(
+    next: JsonObject,
+    old: JsonObject | undefined,
+    others: readonly Readonly<JsonObject>[],
+  ): StatusCause[];
 };
 
 function portsOf(svc: JsonObject | undefined): JsonObject[] {

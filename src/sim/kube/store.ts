@@ -18,6 +18,8 @@ export type Store = {
   get(t: ResourceType, namespace: string, name: string): JsonObject | undefined;
   /** Objects of a type sorted by namespace/name, optionally in one namespace. Copies. */
   list(t: ResourceType, namespace?: string): JsonObject[];
+  /** Like list, without copying: the stored objects themselves, which the caller must not modify. */
+  peek(t: ResourceType, namespace?: string): readonly Readonly<JsonObject>[];
   /** Visits stored objects without copying them; `fn` must not modify them. */
   each(t: ResourceType, fn: (obj: Readonly<JsonObject>) => void): void;
   /** Writes the object with the next resourceVersion and records an event; returns the stored copy. */
@@ -69,16 +71,19 @@ export function createStore(opts: { historyLimit: number }): Store {
     for (const fn of subscribers) fn(ev);
   };
 
+  const sorted = (t: ResourceType, namespace: string | undefined): JsonObject[] =>
+    [...bucket(t).entries()]
+      .filter(([, o]) => namespace === undefined || (metaOf(o).namespace ?? '') === namespace)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => o);
+
   return {
     get: (t, namespace, name) => {
       const o = bucket(t).get(keyOf(namespace, name));
       return o ? clone(o) : undefined;
     },
-    list: (t, namespace) =>
-      [...bucket(t).entries()]
-        .filter(([, o]) => namespace === undefined || (metaOf(o).namespace ?? '') === namespace)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, o]) => clone(o)),
+    list: (t, namespace) => sorted(t, namespace).map(clone),
+    peek: (t, namespace) => sorted(t, namespace),
     each: (t, fn) => {
       for (const o of bucket(t).values()) fn(o);
     },

@@ -4,6 +4,8 @@ import type { ResourceType } from './resources.js';
 import type { StatusCause } from './status.js';
 import { validateSecret } from './secrets.js';
 import { validateLease } from './lease.js';
+import { validatePodSpec } from './pod-spec.js';
+import { validateBinding, validateRules } from './rbac.js';
 
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -69,6 +71,7 @@ export function validate(t: ResourceType, obj: JsonObject): StatusCause[] {
         );
       }
       validateContainers(tpl?.spec, 'spec.template.spec', causes);
+      causes.push(...validatePodSpec(tpl?.spec, 'spec.template.spec'));
       if (spec && spec.replicas !== undefined && !(typeof spec.replicas === 'number' && spec.replicas >= 0)) {
         causes.push(invalidValue('spec.replicas', spec.replicas, 'must be greater than or equal to 0'));
       }
@@ -76,6 +79,15 @@ export function validate(t: ResourceType, obj: JsonObject): StatusCause[] {
     }
     case 'Pod':
       validateContainers(spec, 'spec', causes);
+      causes.push(...validatePodSpec(spec, 'spec'));
+      break;
+    case 'Role':
+    case 'ClusterRole':
+      causes.push(...validateRules(obj, t.namespaced));
+      break;
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
+      causes.push(...validateBinding(obj, t.namespaced));
       break;
     case 'Secret':
       causes.push(...validateSecret(obj));

@@ -367,7 +367,7 @@ test('discovery lists every built-in group-version and openapi v3 has a PATCH pe
   const groups = (await get('/apis')) as { groups: { name: string }[] };
   assert.deepEqual(
     groups.groups.map((g) => g.name),
-    ['apps', 'discovery.k8s.io', 'networking.k8s.io', 'coordination.k8s.io'],
+    ['apps', 'discovery.k8s.io', 'networking.k8s.io', 'coordination.k8s.io', 'rbac.authorization.k8s.io'],
   );
   const net = (await get('/apis/networking.k8s.io/v1')) as { resources: { name: string; kind: string }[] };
   assert.ok(net.resources.some((r) => r.name === 'ingresses' && r.kind === 'Ingress'));
