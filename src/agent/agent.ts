@@ -221,8 +221,9 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         state.runs++;
         classify(run);
         options.onRun(run);
-        // A preview that cannot list or plan is the next run's to retry; it never fails this one.
-        if (options.previews)
+        // Only the replica that may write reports previews (followers would post them twice). A
+        // preview that cannot list or plan is the next run's to retry; it never fails this one.
+        if (options.previews && run.mode === 'applied')
           await options.previews
             .heads()
             .then((heads) => options.previews?.runner.run(heads))

@@ -148,6 +148,13 @@ describe('the agent service on the simulated world', () => {
       await leader.service.agent.trigger('manual');
       assert.ok(memberWrites(leader.userAgent) > 0, 'the leader wrote the federation');
       assert.equal(memberWrites(follower.userAgent), 0, 'the follower wrote nothing');
+      // The leader reported the commit into the repository's status branch, by default.
+      const statusTip = await waitFor('the status branch', () =>
+        git.resolveRef({ fs, dir: repoDir, ref: 'refs/heads/fedsync/status' }),
+      );
+      const { blob } = await git.readBlob({ fs, dir: repoDir, oid: statusTip, filepath: 'README.md' });
+      const dashboard = Buffer.from(blob).toString('utf8');
+      for (const c of world.clusters) assert.match(dashboard, new RegExp(`cluster \`${c.name}\``));
       assert.equal(follower.service.leading(), false);
 
       const metrics = parsePrometheus((await get(`${leader.service.url}/metrics`)).text);

@@ -3,6 +3,8 @@
 // webhooks, the manual trigger, suspend/resume and its status. `fedsync run` is this plus signals;
 // tests start several in one process. Stopping lets the run in flight finish (or records every write
 // it could not make), gives the Lease back, then closes the listener.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLeaseLock, clientNodeLeaseApi } from '../../kube/lease.js';
 import { createFleet } from '../../kube/fleet.js';
 import { createParseCache } from '../../manifests/load.js';
@@ -23,6 +25,7 @@ import { connect, IN_CLUSTER_CONTEXT, type Connections } from './connect.js';
 import { createFleetHolder, type FleetHolder } from './fleet-holder.js';
 import { agentLoadBalancer } from './load-balancer.js';
 import { recordRun, statusOf } from './record.js';
+import { agentReporting } from './reporting.js';
 import { readSecret, type Env } from './secrets.js';
 
 export { everySeconds };
@@ -100,20 +103,24 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
   const cache = createParseCache();
   const auth = gitAuth(r.credentials);
   let readOnce = false;
-  const read = async (): Promise<LoadedRepo> => {
+  const readAt = async (ref: string | undefined): Promise<LoadedRepo> => {
     const loaded = await loadRepo({
       repo: r.location,
       cacheDir: r.cacheDir,
       cache,
       env,
-      ...(r.branch ? { ref: r.branch } : {}),
+      ...(ref ? { ref } : {}),
       ...(r.caFile ? { caFile: r.caFile } : {}),
       ...(auth ? { auth } : {}),
       ...(r.fetchTimeouts ? { fetchTimeouts: r.fetchTimeouts } : {}),
       ...(r.policyFile ? { policyFile: r.policyFile } : {}),
     });
-    readOnce = true;
     return withOverrides(loaded, config);
+  };
+  const read = async (): Promise<LoadedRepo> => {
+    const loaded = await readAt(r.branch);
+    readOnce = true;
+    return loaded;
   };
 
   const clientFactory = agentClientFactory({
@@ -157,9 +164,17 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
     gcp: connections.gcp,
     members: () => fleet.current()?.memberIngresses,
   });
+  // A plain directory has no commit to report on; a Git repository (local or remote) does.
+  const isGit =
+    r.kind !== 'path' || existsSync(join(r.location, '.git')) || existsSync(join(r.location, 'HEAD'));
+  const reporting = isGit
+    ? agentReporting({ config, auth, log, env, readAt, targets: { cluster: fleet.port } })
+    : {};
   const agent = (agentRef = await startAgent({
     read,
     targets: { cluster: fleet.port, loadBalancer: lb.port },
+    ...(reporting.reporter ? { reconcileOptions: { reporter: reporting.reporter } } : {}),
+    ...(reporting.previews ? { previews: reporting.previews } : {}),
     gate,
     schedule: { cron: config.schedule.cron, jitterMs: config.schedule.jitterMs },
     driftIntervalMs: config.schedule.driftIntervalMs,
