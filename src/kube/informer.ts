@@ -4,7 +4,6 @@
 // is why this loop exists).
 import { refKey, refOf, type KubeObject } from '../model/index.js';
 import { KubeError, KubeErrorCode, type ClusterClient, type WatchEvent } from './port.js';
-import { leanObject } from './lean.js';
 import { retryDelayMs, type RetryPolicy } from './retry.js';
 
 export type InformerEvent = {
@@ -65,7 +64,7 @@ export function startInformer(options: {
     stats.lists++;
     const listed = await client.list({ apiVersion, kind, ...(labelSelector ? { labelSelector } : {}) });
     if (stopped) return;
-    const fresh = new Map(listed.items.map((o) => [refKey(refOf(o)), leanObject(o)] as const));
+    const fresh = new Map(listed.items.map((o) => [refKey(refOf(o)), o] as const));
     for (const [key, previous] of [...objects]) {
       if (fresh.has(key)) continue;
       objects.delete(key);
@@ -89,15 +88,14 @@ export function startInformer(options: {
     const eventRv = e.object.metadata.resourceVersion;
     if (typeof eventRv === 'string' && eventRv !== '') rv = eventRv;
     if (e.type === 'BOOKMARK') return;
-    const object = leanObject(e.object);
-    const key = refKey(refOf(object));
+    const key = refKey(refOf(e.object));
     const previous = objects.get(key);
     if (e.type === 'DELETED') objects.delete(key);
-    else objects.set(key, object);
+    else objects.set(key, e.object);
     options.onEvent({
       type: e.type === 'DELETED' ? 'DELETED' : previous ? 'MODIFIED' : 'ADDED',
       key,
-      object,
+      object: e.object,
       ...(previous ? { previous } : {}),
       fromList: false,
     });

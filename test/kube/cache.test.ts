@@ -83,30 +83,6 @@ test('synced: Nodes and Pods of every namespace are cached; only managed ConfigM
   assert.equal(events.at(-1)?.type, 'DELETED');
 });
 
-test("cached objects keep fedsync's own field set and drop other managers' (lean memory)", async () => {
-  const sets = (o: KubeObject | undefined): [string, boolean][] =>
-    ((o?.metadata.managedFields ?? []) as Record<string, unknown>[]).map((e) => [
-      String(e.manager),
-      'fieldsV1' in e,
-    ]);
-  const node = cache.objectsOf('v1', 'Node')[0];
-  const served = await client.get({
-    apiVersion: 'v1',
-    group: '',
-    kind: 'Node',
-    namespace: '',
-    name: node!.metadata.name,
-  });
-  assert.ok(
-    sets(served).some(([, has]) => has),
-    'the server sends field sets',
-  );
-  assert.ok(sets(node).length > 0 && sets(node).every(([, has]) => !has), 'the cache keeps none of theirs');
-  await client.apply(labelled('lean', { a: '1' }));
-  const mine = await waitFor('lean cached', () => cache.snapshot()[key('lean')]);
-  assert.deepEqual(sets(mine), [['fedsync', true]]);
-});
-
 test('when the server ends every watch, the cache resumes without listing again and catches up', async () => {
   const before = cache.stats()['/ConfigMap'];
   const listsBefore = lists('configmaps');
