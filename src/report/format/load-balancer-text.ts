@@ -1,20 +1,8 @@
 // A federated Ingress's load balancer as text: its IP, the Google Cloud resources it uses and each
 // backend per cluster with its health — what `fedsync status` prints next to the objects — and the
 // one line `fedsync apply` and the demo print per load balancer.
+import { COLLECTION_OF } from '../../gcp/model/resources.js';
 import type { LoadBalancerBackendView, LoadBalancerView } from '../../model/index.js';
-
-const COLLECTION: Record<LoadBalancerView['resources'][number]['kind'], string> = {
-  address: 'addresses',
-  healthCheck: 'healthChecks',
-  backendService: 'backendServices',
-  instanceGroup: 'instanceGroups',
-  urlMap: 'urlMaps',
-  targetHttpProxy: 'targetHttpProxies',
-  targetHttpsProxy: 'targetHttpsProxies',
-  sslCertificate: 'sslCertificates',
-  forwardingRule: 'forwardingRules',
-  firewall: 'firewalls',
-};
 
 function backendWord(b: LoadBalancerBackendView): string {
   return b.drained ? `${b.health}, drained` : b.health;
@@ -38,7 +26,7 @@ export function formatLoadBalancersText(views: readonly LoadBalancerView[]): str
       );
     if (v.backends.length === 0) out.push('  (no backends)');
     for (const r of v.resources)
-      out.push(`  ${r.zone ? `zones/${r.zone}/` : ''}${COLLECTION[r.kind]}/${r.name}`);
+      out.push(`  ${r.zone ? `zones/${r.zone}/` : ''}${COLLECTION_OF[r.kind]}/${r.name}`);
   }
   return `${out.join('\n')}\n`;
 }
