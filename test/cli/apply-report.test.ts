@@ -5,16 +5,13 @@
 // and posts no status; drift shows up under drift/; a rejected push never fails the apply; no Secret
 // value reaches the branch or a status.
 import { after, afterEach, before, test } from 'node:test';
+import { runClusterCli } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { Command } from 'commander';
 import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
-import { registerPlan } from '../../src/cli/commands/plan.js';
-import { registerApply } from '../../src/cli/commands/apply.js';
-import { createClient } from '../../src/cli/kube-client.js';
 import { startGitServer } from '../helpers/git-server.js';
 import type { GitServer } from '../helpers/git-server.js';
 import { createRepo, git, tempDir } from '../helpers/git.js';
@@ -79,21 +76,11 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const deps = {
-    createClient,
-    stdout: (t: string) => out.push(t),
-    stderr: (t: string) => err.push(t),
-    isTTY: false,
-    clock: { now: () => new Date('2026-05-02T10:00:00Z') },
-  };
-  const program = new Command('fedsync').exitOverride();
-  registerPlan(program, deps);
-  registerApply(program, deps);
-  await program.parseAsync(['node', 'fedsync', ...args, '--cache-dir', join(tmp.path, 'cache', 'git')]);
-  return { out: out.join(''), err: err.join(''), code: process.exitCode ?? 0 };
+function cli(args: string[]) {
+  return runClusterCli(args, {
+    cacheDir: join(tmp.path, 'cache', 'git'),
+    now: () => new Date('2026-05-02T10:00:00Z'),
+  });
 }
 
 const forgeFlags = (): string[] => [

@@ -3,17 +3,14 @@
 // --assume-offline) makes plan and apply exit 3 and apply names it; without --repo, plan and apply
 // refuse a current directory that holds no fedsync.yaml.
 import { after, afterEach, before, test } from 'node:test';
+import { runClusterCli } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
 import { emptyCounts } from '../../src/model/index.js';
 import type { Counts, Plan, ReconcileOutcome, TargetResult } from '../../src/model/index.js';
 import { ExitCode, applyExitCode, leftBehind, planExitCode } from '../../src/cli/exit-codes.js';
-import { registerApply } from '../../src/cli/commands/apply.js';
-import { registerPlan } from '../../src/cli/commands/plan.js';
-import { createClient } from '../../src/cli/kube-client.js';
 import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
@@ -133,23 +130,8 @@ test('plan: 1 on an error problem, 3 with a cluster not Ready, 2 with changes, e
   );
 });
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const deps = {
-    createClient,
-    stdout: (t: string) => out.push(t),
-    stderr: (t: string) => err.push(t),
-    isTTY: false,
-    clock: { now: () => new Date('2026-01-01T00:00:00Z') },
-  };
-  const program = new Command('fedsync').exitOverride();
-  registerPlan(program, deps);
-  registerApply(program, deps);
-  await program.parseAsync(['node', 'fedsync', ...args, '--cache-dir', join(dir, 'cache')]);
-  const code = process.exitCode ?? 0;
-  process.exitCode = undefined;
-  return { out: out.join(''), err: err.join(''), code };
+function cli(args: string[]) {
+  return runClusterCli(args, { cacheDir: join(dir, 'cache'), now: () => new Date('2026-01-01T00:00:00Z') });
 }
 
 test('--assume-offline: plan and apply exit 3; apply names the cluster and moves its replicas', async () => {

@@ -2,18 +2,14 @@
 // plan exits 2 with changes, apply converges (exit 0, the load balancer's IP, a summary line), plan
 // exits 0 afterwards; -o json; status shows the load balancer; errors exit 1.
 import { after, afterEach, before, test } from 'node:test';
+import { runClusterCli } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
-import { registerPlan } from '../../src/cli/commands/plan.js';
-import { registerApply } from '../../src/cli/commands/apply.js';
-import { registerStatus } from '../../src/cli/commands/status.js';
-import { createClient } from '../../src/cli/kube-client.js';
 
 let world: RunningWorld;
 let dir: string;
@@ -34,22 +30,12 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-async function cli(args: string[], isTTY = false) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const deps = {
-    createClient,
-    stdout: (t: string) => out.push(t),
-    stderr: (t: string) => err.push(t),
+function cli(args: string[], isTTY = false) {
+  return runClusterCli(args, {
+    cacheDir: join(dir, 'cache'),
+    now: () => new Date('2026-01-01T00:00:00Z'),
     isTTY,
-    clock: { now: () => new Date('2026-01-01T00:00:00Z') },
-  };
-  const program = new Command('fedsync').exitOverride();
-  registerPlan(program, deps);
-  registerApply(program, deps);
-  registerStatus(program, deps);
-  await program.parseAsync(['node', 'fedsync', ...args, '--cache-dir', join(dir, 'cache')]);
-  return { out: out.join(''), err: err.join(''), code: process.exitCode ?? 0 };
+  });
 }
 
 const sim = (): string[] => ['--repo', 'fixtures/repos/demo', '--sim', join(dir, 'sim')];

@@ -7,11 +7,11 @@
 // hysteresis. Removing the Ingress from Git holds the forwarding rules' deletes and the address's
 // release until an approval in the repository releases them.
 import { after, afterEach, before, test } from 'node:test';
+import { runClusterCli } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import * as k8s from '@kubernetes/client-node';
 import * as compute from '@google-cloud/compute';
 import { OAuth2Client } from 'google-auth-library';
@@ -19,9 +19,6 @@ import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
 import type { ComputeSim } from '../../src/sim/gcp/index.js';
-import { registerPlan } from '../../src/cli/commands/plan.js';
-import { registerApply } from '../../src/cli/commands/apply.js';
-import { createClient } from '../../src/cli/kube-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
@@ -56,21 +53,8 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const deps = {
-    createClient,
-    stdout: (t: string) => out.push(t),
-    stderr: (t: string) => err.push(t),
-    isTTY: false,
-    clock: { now: () => new Date(nowMs) },
-  };
-  const program = new Command('fedsync').exitOverride();
-  registerPlan(program, deps);
-  registerApply(program, deps);
-  await program.parseAsync(['node', 'fedsync', ...args, '--cache-dir', join(dir, 'cache')]);
-  return { out: out.join(''), err: err.join(''), code: process.exitCode ?? 0 };
+function cli(args: string[]) {
+  return runClusterCli(args, { cacheDir: join(dir, 'cache'), now: () => new Date(nowMs) });
 }
 
 const sim = (): string[] => ['--repo', repoDir, '--sim', join(dir, 'sim')];
