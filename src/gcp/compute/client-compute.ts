@@ -12,11 +12,14 @@ import {
   type Json,
 } from '../model/index.js';
 import type { ComputeApi, Operation } from './api.js';
-import type { CallHook, ComputeConnection } from './connection.js';
+import { googleAuthOptions, type CallHook, type ComputeConnection } from './connection.js';
 import { GcpError, GcpErrorCode, toGcpError } from './errors.js';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof compute.UrlMapsClient>[0]>;
 type RawOperation = compute.protos.google.cloud.compute.v1.IOperation;
+
+const firstLine = (err: unknown): string =>
+  err instanceof Error ? (err.message.split('\n')[0] ?? '') : 'unknown';
 
 async function clientOptions(connection: ComputeConnection): Promise<ClientOptions> {
   if (connection.kind === 'endpoint') {
@@ -32,7 +35,7 @@ async function clientOptions(connection: ComputeConnection): Promise<ClientOptio
       authClient: auth as unknown as ClientOptions['authClient'],
     };
   }
-  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/compute'] });
+  const auth = new GoogleAuth(googleAuthOptions(connection));
   try {
     // Resolved here, not inside the client, where a failure is an unhandled rejection.
     const authClient = await auth.getClient();
@@ -40,7 +43,9 @@ async function clientOptions(connection: ComputeConnection): Promise<ClientOptio
   } catch (err) {
     throw new GcpError({
       code: GcpErrorCode.noCredentials,
-      message: `no Application Default Credentials for project ${connection.project} (${err instanceof Error ? err.message.split('\n')[0] : 'unknown'}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
+      message: connection.keyFilename
+        ? `the Google Cloud credentials file ${connection.keyFilename} cannot be used for project ${connection.project} (${firstLine(err)})`
+        : `no Application Default Credentials for project ${connection.project} (${firstLine(err)}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
     });
   }
 }
