@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createLeaseLock, clientNodeLeaseApi } from '../../kube/lease.js';
 import { createFleet } from '../../kube/fleet.js';
 import { createParseCache } from '../../manifests/load.js';
-import type { Drift, FederationRepo } from '../../model/index.js';
+import type { Drift } from '../../model/index.js';
 import { loadRepo, type LoadedRepo } from '../../source/load-repo.js';
 import type { GitAuth } from '../../source/auth.js';
 import { everySeconds, startAgent, type Agent, type AgentRun } from '../agent.js';
@@ -25,6 +25,7 @@ import { connect, IN_CLUSTER_CONTEXT, type Connections } from './connect.js';
 import { createFleetHolder, type FleetHolder } from './fleet-holder.js';
 import { agentLoadBalancer } from './load-balancer.js';
 import { recordRun, statusOf } from './record.js';
+import { withAgentPolicy } from './policy-overrides.js';
 import { agentReporting } from './reporting.js';
 import { readSecret, type Env } from './secrets.js';
 
@@ -64,16 +65,6 @@ const gitAuth = (c: AgentConfig['repository']['credentials']): GitAuth | undefin
   };
 
 /** The agent's own switches applied to the repository it read: off here means off. */
-function withOverrides(loaded: LoadedRepo, config: AgentConfig): LoadedRepo {
-  if (!loaded.ok || (config.selfHeal && config.prune)) return loaded;
-  const federation: FederationRepo['federation'] = {
-    ...loaded.value.federation,
-    ...(config.selfHeal ? {} : { selfHeal: false }),
-    ...(config.prune ? {} : { prune: false }),
-  };
-  return { ...loaded, value: { ...loaded.value, federation } };
-}
-
 export async function startAgentService(options: ServiceOptions): Promise<AgentService> {
   const { config, log } = options;
   const env = options.env ?? process.env;
@@ -119,7 +110,7 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
       ...(r.fetchTimeouts ? { fetchTimeouts: r.fetchTimeouts } : {}),
       ...(r.policyFile ? { policyFile: r.policyFile } : {}),
     });
-    return withOverrides(loaded, config);
+    return withAgentPolicy(loaded, config);
   };
   const read = async (): Promise<LoadedRepo> => {
     const loaded = await readAt(r.branch);
