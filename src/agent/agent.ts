@@ -57,6 +57,8 @@ export type AgentOptions = {
   driftIntervalMs?: number;
   /** A local repository directory to watch; a commit there triggers a run at once. */
   watchDir?: string;
+  /** Refs in watchDir whose moves trigger nothing (the status branch fedsync itself writes). */
+  watchIgnoredRefs?: readonly string[];
   retry: Backoff;
   /** Sharding: the targets this replica applies (default all). */
   owns?: (target: { kind: TargetPlan['kind']; name: string }) => boolean;
@@ -273,7 +275,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
           },
         }
       : {}),
-    ...(options.watchDir ? { watch: { path: options.watchDir } } : {}),
+    ...(options.watchDir
+      ? {
+          watch: {
+            path: options.watchDir,
+            ...(options.watchIgnoredRefs ? { ignoredRefs: options.watchIgnoredRefs } : {}),
+          },
+        }
+      : {}),
     onError: (err) => {
       // A run that threw (a bug, not an outcome): retried like a transient failure.
       options.onError(err);

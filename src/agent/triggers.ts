@@ -141,7 +141,7 @@ export function scheduleTrigger(queue: ReconcileQueue, options: ScheduleOptions)
  * Inside `.git`, only ref changes matter (a commit, a reset, a pull move HEAD or a branch);
  * objects, the index, logs and lock files are noise.
  */
-export function isIgnoredRepoPath(root: string, path: string): boolean {
+export function isIgnoredRepoPath(root: string, path: string, ignoredRefs: readonly string[] = []): boolean {
   const rel = relative(root, path).split(sep).join('/');
   const parts = rel.split('/');
   const gitAt = parts.indexOf('.git');
@@ -149,6 +149,7 @@ export function isIgnoredRepoPath(root: string, path: string): boolean {
   const inside = parts.slice(gitAt + 1).join('/');
   if (inside === '' || inside === 'HEAD' || inside === 'packed-refs' || inside === 'refs') return false;
   if (inside.endsWith('.lock')) return true;
+  if (ignoredRefs.some((ref) => inside === ref || inside.startsWith(`${ref}/`))) return true;
   return !(inside === 'refs/heads' || inside.startsWith('refs/heads/'));
 }
 
@@ -156,6 +157,8 @@ export type WatchOptions = {
   path: string;
   /** A burst of writes closer together than this is one trigger. */
   debounceMs?: number;
+  /** Refs whose moves are not a change to reconcile (fedsync's own status branch). */
+  ignoredRefs?: readonly string[];
   timers?: Timers;
   /**
    * Watcher errors after it is ready (EMFILE, a vanished directory, permissions), as values: the
@@ -173,7 +176,7 @@ export async function watchTrigger(queue: ReconcileQueue, options: WatchOptions)
   let timer: unknown;
   const watcher = (options.createWatcher ?? watch)(options.path, {
     ignoreInitial: true,
-    ignored: (p: string) => isIgnoredRepoPath(options.path, p),
+    ignored: (p: string) => isIgnoredRepoPath(options.path, p, options.ignoredRefs),
   });
   const fire = (): void => {
     if (timer !== undefined) timers.clearTimeout(timer);

@@ -151,6 +151,15 @@ describe('watch trigger', () => {
     assert.equal(isIgnoredRepoPath(root, '/repo/.git/refs/heads/main.lock'), true);
   });
 
+  test('ignores the refs it is told to (the status branch fedsync writes), not their neighbours', () => {
+    const root = '/repo';
+    const ignored = ['refs/heads/fedsync/status'];
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git/refs/heads/fedsync/status', ignored), true);
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git/refs/heads/fedsync/status-old', ignored), false);
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git/refs/heads/fedsync', ignored), false);
+    assert.equal(isIgnoredRepoPath(root, '/repo/.git/refs/heads/main', ignored), false);
+  });
+
   test('a burst of writes is one trigger; .git objects trigger nothing; a ref update triggers', async () => {
     // The debounce runs on injected timers, so the test decides when "quiet" has come: it waits for
     // the watcher to report the events, then lets the debounce fire. No outcome depends on how fast

@@ -25,6 +25,7 @@ import { connect, IN_CLUSTER_CONTEXT, type Connections } from './connect.js';
 import { createFleetHolder, type FleetHolder } from './fleet-holder.js';
 import { agentLoadBalancer } from './load-balancer.js';
 import { recordRun, statusOf } from './record.js';
+import { DEFAULT_STATUS_BRANCH } from '../../report/publish/status-branch.js';
 import { withAgentPolicy } from './policy-overrides.js';
 import { agentReporting } from './reporting.js';
 import { readSecret, type Env } from './secrets.js';
@@ -187,7 +188,9 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
     gate,
     schedule: { cron: config.schedule.cron, jitterMs: config.schedule.jitterMs },
     driftIntervalMs: config.schedule.driftIntervalMs,
-    ...(r.kind === 'path' ? { watchDir: r.location } : {}),
+    ...(r.kind === 'path'
+      ? { watchDir: r.location, watchIgnoredRefs: [`refs/heads/${DEFAULT_STATUS_BRANCH}`] }
+      : {}),
     retry: config.retry,
     ...(owns ? { owns } : {}),
     onRun: (run) => {
