@@ -13,7 +13,7 @@ import {
 } from '../model/index.js';
 import type { ComputeApi, Operation } from './api.js';
 import type { CallHook, ComputeConnection } from './connection.js';
-import { GcpError, GcpErrorCode, toGcpError } from './errors.js';
+import { GcpError, GcpErrorCode, noCredentialsError, toGcpError } from './errors.js';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof compute.UrlMapsClient>[0]>;
 type RawOperation = compute.protos.google.cloud.compute.v1.IOperation;
@@ -38,10 +38,7 @@ async function clientOptions(connection: ComputeConnection): Promise<ClientOptio
     const authClient = await auth.getClient();
     return { authClient: authClient as unknown as ClientOptions['authClient'] };
   } catch (err) {
-    throw new GcpError({
-      code: GcpErrorCode.noCredentials,
-      message: `no Application Default Credentials for project ${connection.project} (${err instanceof Error ? err.message.split('\n')[0] : 'unknown'}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
-    });
+    throw noCredentialsError(connection.project, err);
   }
 }
 

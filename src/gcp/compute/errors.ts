@@ -193,6 +193,15 @@ export function toGcpError(err: unknown, what: string): GcpError {
   });
 }
 
+/** No Application Default Credentials: what to run to get them. */
+export function noCredentialsError(project: string, err: unknown): GcpError {
+  const why = err instanceof Error ? (err.message.split('\n')[0] ?? '') : 'unknown';
+  return new GcpError({
+    code: GcpErrorCode.noCredentials,
+    message: `no Application Default Credentials for project ${project} (${why}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
+  });
+}
+
 /** The error of an operation that ended DONE with `error.errors`. */
 export function operationError(
   what: string,
