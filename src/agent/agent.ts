@@ -12,6 +12,7 @@ import { planCounts } from '../model/index.js';
 import type { ApplyObserver, Clock, Problem, ReconcileOutcome, TargetPlan } from '../model/index.js';
 import type { LoadedRepo } from '../source/load-repo.js';
 import { backoffDelayMs, type Backoff } from './backoff.js';
+import { createCyclePlanner, type FullResync, type PlanMode } from './plan-mode.js';
 import { planOnce, reconcileOnce, type Targets } from './reconcile-once.js';
 import { startTriggers, type RunOutcome, type TriggerReason } from './triggers.js';
 import type { GateVerdict, Suspension, WriteGate } from './write-gate.js';
@@ -19,6 +20,8 @@ import type { PreviewHead, PreviewRunner } from './preview.js';
 
 /** Triggers that look at a commit again even when its last outcome was terminal. */
 const LOOK_AGAIN: ReadonlySet<string> = new Set(['manual', 'drift', 'leader', 'resume', 'start', 'now']);
+/** Triggers that plan in full: an operator asked, or another writer may have applied meanwhile. */
+const PLAN_IN_FULL: ReadonlySet<string> = new Set(['manual', 'leader', 'resume', 'start']);
 
 type RunBase = {
   reasons: TriggerReason[];
@@ -32,7 +35,7 @@ type RunBase = {
 /** What one run of the loop did. */
 export type AgentRun =
   /** Reconciled: the plan was applied (to the targets this replica owns). */
-  | (RunBase & { mode: 'applied'; outcome: ReconcileOutcome })
+  | (RunBase & { mode: 'applied'; outcome: ReconcileOutcome; /** How it was planned. */ planMode?: PlanMode })
   /** Read, observed and planned only; `why` says why nothing was written. */
   | (RunBase & {
       mode: 'planned';
@@ -62,6 +65,11 @@ export type AgentOptions = {
   /** Pull-request previews: the heads of the preview refs now, and the runner that plans new ones. */
   previews?: { heads: () => Promise<PreviewHead[]>; runner: PreviewRunner };
   observer?: ApplyObserver;
+  /**
+   * Plan each cycle from the last converged one, planning again only what changed or drifted (on by
+   * default); `resync`: a full plan at least this often. `false`: every cycle is planned in full.
+   */
+  incremental?: { resync?: Partial<FullResync> } | false;
   clock?: Clock;
   random?: () => number;
   onRun: (run: AgentRun) => void;
@@ -115,6 +123,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   let attempt = 0;
   let stopped = false;
   let lastTerminal: ReconcileOutcome | undefined;
+  const cycles =
+    options.incremental === false
+      ? undefined
+      : createCyclePlanner({
+          clock,
+          ...(options.incremental?.resync ? { resync: options.incremental.resync } : {}),
+        });
 
   const clearTimers = (): void => {
     if (retryTimer) clearTimeout(retryTimer);
@@ -173,6 +188,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
         problems: planned.ok ? planned.plan.problems : planned.problems,
       };
     }
+    let planMode: PlanMode | undefined;
+    const full = reasons.find((r) => PLAN_IN_FULL.has(r));
     const outcome = await reconcileOnce({
       ...options.reconcileOptions,
       read,
@@ -180,8 +197,22 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       clock,
       ...(options.owns ? { owns: options.owns } : {}),
       ...(options.observer ? { observer: options.observer } : {}),
+      ...(cycles
+        ? {
+            planner: {
+              cycle: cycles,
+              ...(full ? { full: `${full} run` } : {}),
+              onPlanned: (m: PlanMode) => (planMode = m),
+            },
+          }
+        : {}),
     });
-    return { ...base(outcome.sha, outcome.ref ?? ref), mode: 'applied', outcome };
+    return {
+      ...base(outcome.sha, outcome.ref ?? ref),
+      mode: 'applied',
+      outcome,
+      ...(planMode ? { planMode } : {}),
+    };
   };
 
   /** Retry, wait or carry on, decided from the run's outcome alone. */

@@ -28,6 +28,8 @@ import type {
 } from '../model/index.js';
 import { systemClock } from '../clock.js';
 import { planRevision } from '../plan/plan-revision.js';
+import type { PlanInput } from '../plan/plan-revision.js';
+import type { CyclePlanner, PlanMode } from './plan-mode.js';
 import type { LoadedRepo } from '../source/load-repo.js';
 import pLimit from 'p-limit';
 
@@ -67,6 +69,8 @@ export async function planOnce(options: {
     loadBalancer?: Pick<NonNullable<Targets['loadBalancer']>, 'observe'>;
   };
   clock?: Clock;
+  /** How the plan is made from its input (default: a full plan). */
+  plan?: (input: PlanInput) => Plan;
 }): Promise<Planned> {
   let loaded: LoadedRepo;
   try {
@@ -99,7 +103,7 @@ export async function planOnce(options: {
     }
   }
   const now = (options.clock ?? systemClock).now();
-  const plan = planRevision({
+  const plan = (options.plan ?? planRevision)({
     revision,
     repo,
     clusters: observed,
@@ -180,15 +184,37 @@ export async function reconcileOnce(options: {
    * or not). Awaited, never failing the reconcile: a reporter that cannot publish says so itself.
    */
   reporter?: Reporter;
+  /**
+   * Plans the cycle incrementally when it can (the long-lived agent): the planner decides full or
+   * incremental (`full` names why this run wants a full plan) and hears how the cycle ended.
+   */
+  planner?: { cycle: CyclePlanner; full?: string; onPlanned?: (mode: PlanMode) => void };
 }): Promise<ReconcileOutcome> {
-  const { reporter } = options;
+  const { reporter, planner } = options;
   const takeDrift = (): Drift[] => options.targets.cluster.takeDrift?.() ?? [];
   // Drift found before planning is what this plan may correct; drift after apply is news.
   const early = takeDrift();
+  let input: PlanInput | undefined;
   const planned = await planOnce({
     read: options.read,
     targets: options.targets,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(planner
+      ? {
+          plan: (i: PlanInput) => {
+            input = i;
+            const made = planner.cycle.plan(i, {
+              drift: early,
+              // A replica applies only its shard: the rest of its plan never becomes the clusters' state.
+              ...(planner.full || options.owns
+                ? { full: planner.full ?? 'sharded: this replica applies a part' }
+                : {}),
+            });
+            planner.onPlanned?.(made.mode);
+            return made.plan;
+          },
+        }
+      : {}),
   });
   const finish = async (outcome: ReconcileOutcome, report: Omit<ReconcileReport, 'outcome'>) => {
     if (reporter)
@@ -196,6 +222,7 @@ export async function reconcileOnce(options: {
     return outcome;
   };
   if (!planned.ok) {
+    planner?.cycle.finished(undefined);
     const problems = planned.problems;
     return finish(
       {
@@ -256,6 +283,14 @@ export async function reconcileOnce(options: {
       : applied
         ? 'incomplete'
         : 'failed';
+  const late = takeDrift();
+  if (planner && input)
+    planner.cycle.finished({
+      input,
+      plan,
+      converged: status === 'converged' && !options.owns,
+      driftAfter: late,
+    });
   return finish(
     {
       status,
@@ -268,7 +303,7 @@ export async function reconcileOnce(options: {
       problems,
       terminal: isTerminal(status, counts, leftBehind),
       ...(plan.requeueAfterSeconds !== undefined ? { requeueAfterSeconds: plan.requeueAfterSeconds } : {}),
-      drift: [...early, ...takeDrift()],
+      drift: [...early, ...late],
     },
     { plan, observed: planned.observed },
   );

@@ -79,6 +79,71 @@ type ClusterDraft = {
   desiredCount: number;
 };
 
+/** What planning one desired object in one cluster decides. */
+export type DesiredDraft = {
+  action: KubeAction;
+  /** It stays in (or enters) the cluster's inventory. */
+  keep: boolean;
+  problem?: Problem;
+};
+
+/** What one cluster's desired objects are planned against. */
+export type DraftContext = {
+  observed: ObservedCluster;
+  /** The cluster's inventory as a set (empty when it could not be read). */
+  inInventory: ReadonlySet<string>;
+  federation: string;
+};
+
+/** Why a desired object is skipped when it, or its live copy, turns reconciliation off. */
+export const RECONCILE_DISABLED_REASON = `${ANNOTATION_RECONCILE}: ${DISABLED}`;
+
+/** Plans one desired object against its live copy in one cluster. Pure. */
+export function draftDesired(d: DesiredObject, ctx: DraftContext): DesiredDraft {
+  const live = ctx.observed.objects[d.key];
+  if (isDisabled(d.object, ANNOTATION_RECONCILE) || isDisabled(live, ANNOTATION_RECONCILE)) {
+    return {
+      action: { action: 'skip', ref: d.ref, reason: RECONCILE_DISABLED_REASON },
+      keep: ctx.inInventory.has(d.key),
+    };
+  }
+  if (!live) {
+    const reason = 'in Git, missing in the cluster';
+    return { action: { action: 'create', ref: d.ref, object: d.object, reason }, keep: true };
+  }
+  const labels = live.metadata.labels ?? {};
+  const otherFederation = labels[LABEL_FEDERATION];
+  if (
+    labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE &&
+    otherFederation !== undefined &&
+    otherFederation !== ctx.federation
+  ) {
+    return {
+      action: { action: 'skip', ref: d.ref, reason: `owned by federation ${otherFederation}` },
+      keep: false,
+      problem: {
+        code: 'object.ownedByOtherFederation',
+        severity: 'error',
+        message: `exists and belongs to federation ${otherFederation}; fedsync leaves it alone`,
+        object: subject(d.ref),
+        cluster: ctx.observed.name,
+        source: d.from.source,
+      },
+    };
+  }
+  const changes = maskChanges(d.ref.kind, diffObject(d.object, live));
+  if (!isOwnedBy(live, ctx.federation)) {
+    const reason = "exists without fedsync's labels";
+    return { action: { action: 'adopt', ref: d.ref, object: d.object, changes, reason }, keep: true };
+  }
+  if (changes.length > 0)
+    return {
+      action: { action: 'update', ref: d.ref, object: d.object, changes, reason: 'differs from Git' },
+      keep: true,
+    };
+  return { action: { action: 'unchanged', ref: d.ref, object: d.object }, keep: true };
+}
+
 function draftCluster(options: {
   observed: ObservedCluster;
   desired: DesiredObject[];
@@ -90,64 +155,17 @@ function draftCluster(options: {
   const { observed, federation, problems } = options;
   const forward: KubeAction[] = [];
   const keep: string[] = [];
-  const inInventory = new Set(observed.inventory ?? []);
   const wasAdopted = new Set(observed.adopted ?? []);
   const adopted = new Set<string>();
   const desiredKeys = new Set<string>();
+  const ctx: DraftContext = { observed, inInventory: new Set(observed.inventory ?? []), federation };
   for (const d of options.desired) {
     desiredKeys.add(d.key);
-    const live = observed.objects[d.key];
-    if (isDisabled(d.object, ANNOTATION_RECONCILE) || isDisabled(live, ANNOTATION_RECONCILE)) {
-      forward.push({ action: 'skip', ref: d.ref, reason: `${ANNOTATION_RECONCILE}: ${DISABLED}` });
-      if (inInventory.has(d.key)) keep.push(d.key);
-      continue;
-    }
-    if (!live) {
-      forward.push({
-        action: 'create',
-        ref: d.ref,
-        object: d.object,
-        reason: 'in Git, missing in the cluster',
-      });
-      keep.push(d.key);
-      continue;
-    }
-    const labels = live.metadata.labels ?? {};
-    const otherFederation = labels[LABEL_FEDERATION];
-    if (
-      labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE &&
-      otherFederation !== undefined &&
-      otherFederation !== federation
-    ) {
-      forward.push({ action: 'skip', ref: d.ref, reason: `owned by federation ${otherFederation}` });
-      problems.push({
-        code: 'object.ownedByOtherFederation',
-        severity: 'error',
-        message: `exists and belongs to federation ${otherFederation}; fedsync leaves it alone`,
-        object: subject(d.ref),
-        cluster: observed.name,
-        source: d.from.source,
-      });
-      continue;
-    }
-    const changes = maskChanges(d.ref.kind, diffObject(d.object, live));
-    keep.push(d.key);
-    if (!isOwnedBy(live, federation)) {
-      adopted.add(d.key);
-      forward.push({
-        action: 'adopt',
-        ref: d.ref,
-        object: d.object,
-        changes,
-        reason: "exists without fedsync's labels",
-      });
-    } else if (changes.length > 0) {
-      if (wasAdopted.has(d.key)) adopted.add(d.key);
-      forward.push({ action: 'update', ref: d.ref, object: d.object, changes, reason: 'differs from Git' });
-    } else {
-      if (wasAdopted.has(d.key)) adopted.add(d.key);
-      forward.push({ action: 'unchanged', ref: d.ref, object: d.object });
-    }
+    const one = draftDesired(d, ctx);
+    forward.push(one.action);
+    if (one.keep) keep.push(d.key);
+    if (one.action.action === 'adopt') adopted.add(d.key);
+    if (one.problem) problems.push(one.problem);
   }
 
   const deletes: DeleteCandidate[] = [];

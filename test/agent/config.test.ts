@@ -52,6 +52,7 @@ describe('agent configuration', () => {
     assert.deepEqual(cfg.previews.refs, ['refs/heads/preview/*']);
     assert.deepEqual(cfg.forge, {
       kind: 'github',
+      repository: 'acme/fleet',
       baseUrl: 'https://api.github.com',
       token: { env: 'GITHUB_TOKEN' },
     });
@@ -150,6 +151,58 @@ describe('agent configuration', () => {
       'agent.yaml:9: schedule.jitter: must be a duration such as 500ms, 15s, 10m or 1h',
     ];
     assert.deepEqual(problems(resolve({ file: { path: 'agent.yaml', text } })).sort(), expected.sort());
+  });
+
+  test('forge: the repository comes from the repository URL unless set; a local one must name it', () => {
+    const url =
+      'apiVersion: fedsync.io/v1alpha1\nkind: AgentConfig\nrepository: {url: "https://git.example/gitea/acme/fleet.git"}\n';
+    const gitea = value(
+      resolve({
+        file: { path: 'a.yaml', text: `${url}forge: {kind: gitea, baseUrl: "https://git.example/gitea"}\n` },
+      }),
+    );
+    assert.deepEqual(gitea.forge, {
+      kind: 'gitea',
+      repository: 'acme/fleet',
+      baseUrl: 'https://git.example/gitea',
+    });
+    const gitlab = value(
+      resolve({
+        file: { path: 'a.yaml', text: minimal },
+        env: {
+          FEDSYNC_FORGE: 'gitlab',
+          FEDSYNC_FORGE_REPO: 'group/sub/fleet',
+          FEDSYNC_FORGE_TOKEN_ENV: 'GL',
+        },
+        flags: { 'forge-web-url': 'https://gitlab.example' },
+      }),
+    );
+    assert.deepEqual(gitlab.forge, {
+      kind: 'gitlab',
+      repository: 'group/sub/fleet',
+      baseUrl: 'https://gitlab.com',
+      webUrl: 'https://gitlab.example',
+      token: { env: 'GL' },
+    });
+    assert.deepEqual(
+      problems(resolve({ file: { path: 'a.yaml', text: `${minimal}forge: {kind: github}\n` } })),
+      [
+        'a.yaml:4: a github forge needs forge.repository (owner/name): the repository is not a URL to take it from',
+      ],
+    );
+    assert.deepEqual(
+      problems(
+        resolve({
+          file: { path: 'a.yaml', text: minimal },
+          flags: { forge: 'github', 'forge-repo': 'acme/sub/fleet' },
+        }),
+      ),
+      ['flag --forge-repo: forge.repository "acme/sub/fleet" must be owner/name'],
+    );
+    assert.deepEqual(
+      problems(resolve({ file: { path: 'a.yaml', text: `${minimal}forge: {repository: acme/fleet}\n` } })),
+      ['a.yaml:4: forge.repository is set but forge.kind is not: say github, gitea or gitlab'],
+    );
   });
 
   test('alternatives set in one source name both places; a more specific source replaces the other', () => {

@@ -1,7 +1,8 @@
 // `fedsync apply` and `fedsync plan --preview` report into Git: the demo repository is served by a
 // real Git server (git http-backend), the clusters are the simulated demo world, and commit statuses
 // go to a local server holding the GitHub statuses contract, driven by the real @octokit/rest client.
-// A real `git clone` reads the status branch back; a second apply of the same commit adds no commit
+// A real `git clone` reads the status branch back, with every cluster and the load balancer (its IP,
+// the Compute resources' names, backend health per cluster: Google Cloud is simulated too); a second apply of the same commit adds no commit
 // and posts no status; drift shows up under drift/; a rejected push never fails the apply; no Secret
 // value reaches the branch or a status.
 import { after, afterEach, before, test } from 'node:test';
@@ -9,6 +10,7 @@ import { runClusterCli } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
 import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
 import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
@@ -116,6 +118,17 @@ function assertNoSecret(texts: Record<string, string> | string[], where: string)
   }
 }
 
+/** A member Ingress's annotations, read with @kubernetes/client-node. */
+async function ingressAnnotations(cluster: string): Promise<Record<string, string>> {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(world.files!.kubeconfig);
+  kc.setCurrentContext(cluster);
+  const ing = await kc
+    .makeApiClient(k8s.NetworkingV1Api)
+    .readNamespacedIngress({ name: 'myingress', namespace: 'default' });
+  return ing.metadata?.annotations ?? {};
+}
+
 const statusesOf = (sha: string) => forge.statuses.get(sha) ?? [];
 const latest = (sha: string, context: string) => statusesOf(sha).find((s) => s.context === context);
 
@@ -140,6 +153,30 @@ test('apply writes the status branch and commit statuses; a git clone reads them
     assert.match(files[`inventory/${name}.txt`] ?? '', /^apps\/ReplicaSet\/default\/nginx$/m);
   }
   assert.equal((JSON.parse(files['status.json'] ?? '{}') as { state?: string }).state, 'Synced');
+
+  // The load balancer, as `git show` (the real git) reads it: its row with the IP the apply gave the
+  // Ingress, and the describe page naming the Compute resources the member Ingresses carry.
+  const ip = /^Load balancer default\/myingress: (\d+\.\d+\.\d+\.\d+);/m.exec(applied.out)?.[1];
+  assert.ok(ip, applied.out);
+  const shown = await git(repo.bare, 'show', 'fedsync/status:README.md');
+  assert.match(
+    shown,
+    new RegExp(
+      `^\\| load balancer \`default/myingress\` \\| ✅ Synced \\| \`${sha.slice(0, 12)}\` \\| 0 \\| \`${ip.replace(/\./g, '\\.')}\` \\|`,
+      'm',
+    ),
+  );
+  for (const name of CLUSTERS) assert.match(shown, new RegExp(`^\\| cluster \`${name}\` \\| ✅ Synced`, 'm'));
+  const page = await git(repo.bare, 'show', 'fedsync/status:loadbalancers/default-myingress.md');
+  assert.match(page, new RegExp(`^IP: +${ip.replace(/\./g, '\\.')}$`, 'm'));
+  const annotations = await ingressAnnotations(CLUSTERS[0]!);
+  for (const key of ['forwarding-rule', 'target-proxy', 'url-map', 'https-forwarding-rule', 'ssl-cert']) {
+    const name = annotations[`ingress.kubernetes.io/${key}`];
+    assert.ok(name, `annotation ${key}`);
+    assert.ok(page.includes(`\`${name}\``), `${key} ${name} on the describe page`);
+  }
+  for (const name of CLUSTERS)
+    assert.match(page, new RegExp(`^\\| ${name} \\| (Healthy|Unhealthy|Unknown)[^|]* \\|`, 'm'));
   assert.match(files['.gitattributes'] ?? '', /\*\.json.*linguist-generated/);
   assertNoSecret(files, 'status branch file');
 

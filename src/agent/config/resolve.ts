@@ -47,6 +47,41 @@ export function parseListen(text: string): { host: string; port: number } | unde
   return { host, port };
 }
 
+/**
+ * The forge's name of the followed repository, from its clone URL: the path without `.git` (and
+ * without the server's own path prefix, for a Gitea or GitLab under a subpath).
+ */
+export function repositoryOnForge(repoUrl: string, baseUrl: string | undefined): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(repoUrl);
+  } catch {
+    return undefined;
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(u.pathname);
+  } catch {
+    return undefined;
+  }
+  if (baseUrl) {
+    try {
+      const b = new URL(baseUrl);
+      const prefix = b.pathname.replace(/\/+$/, '');
+      if (b.origin === u.origin && prefix && path.startsWith(`${prefix}/`)) path = path.slice(prefix.length);
+    } catch {
+      // a bad base URL is reported where it is checked
+    }
+  }
+  const name = path.replace(/^\/+|\/+$/g, '').replace(/\.git$/, '');
+  return name === '' ? undefined : name;
+}
+
+function validForgeRepository(kind: ForgeKind, repository: string): boolean {
+  if (kind === 'gitlab') return /^[^/\s]+(\/[^/\s]+)*$/.test(repository);
+  return /^[^/\s]+\/[^/\s]+$/.test(repository);
+}
+
 export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
   const problems: Problem[] = [];
   const merged: Layer = new Map();
@@ -180,12 +215,34 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
   const forgeToken = secret('forge.tokenEnv', 'forge.tokenFile');
   const baseUrl =
     val<string>('forge.baseUrl') ?? (forgeKind ? DEFAULT_FORGE_URLS[forgeKind.value] : undefined);
-  for (const p of ['forge.baseUrl', 'forge.tokenEnv', 'forge.tokenFile']) {
+  for (const p of [
+    'forge.repository',
+    'forge.baseUrl',
+    'forge.webUrl',
+    'forge.tokenEnv',
+    'forge.tokenFile',
+  ]) {
     const d = get(p);
     if (d && !forgeKind) bad(d.origin, `${p} is set but forge.kind is not: say github, gitea or gitlab`);
   }
   if (forgeKind && !baseUrl)
-    bad(forgeKind.origin, `a ${forgeKind.value} forge needs forge.baseUrl (its API address)`);
+    bad(forgeKind.origin, `a ${forgeKind.value} forge needs forge.baseUrl (its server address)`);
+  const forgeRepoSetting = get<string>('forge.repository');
+  const forgeRepository = forgeKind
+    ? (forgeRepoSetting?.value.trim() ?? (url !== undefined ? repositoryOnForge(url, baseUrl) : undefined))
+    : undefined;
+  if (forgeKind && forgeRepository === undefined)
+    bad(
+      forgeKind.origin,
+      `a ${forgeKind.value} forge needs forge.repository (owner/name${forgeKind.value === 'gitlab' ? ', or the project path or id' : ''}): the repository is not a URL to take it from`,
+    );
+  if (forgeKind && forgeRepository !== undefined && !validForgeRepository(forgeKind.value, forgeRepository))
+    bad(
+      forgeRepoSetting?.origin ?? forgeKind.origin,
+      forgeRepoSetting
+        ? `forge.repository "${forgeRepository}" must be ${forgeKind.value === 'gitlab' ? 'a project path (group/name) or id' : 'owner/name'}`
+        : `forge.repository is not set and "${forgeRepository}" (from repository.url) is not owner/name: set forge.repository`,
+    );
   const webhookSecret = secret('webhook.secretEnv', 'webhook.secretFile');
   for (const p of ['webhook.maxBodyBytes', 'webhook.replayWindow']) {
     const d = get(p);
@@ -306,8 +363,16 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
     suspend: val<boolean>('suspend') ?? false,
     report: { enabled: val<boolean>('report.enabled') ?? true },
     previews: { refs },
-    ...(forgeKind && baseUrl
-      ? { forge: { kind: forgeKind.value, baseUrl, ...(forgeToken ? { token: forgeToken } : {}) } }
+    ...(forgeKind && baseUrl && forgeRepository
+      ? {
+          forge: {
+            kind: forgeKind.value,
+            repository: forgeRepository,
+            baseUrl,
+            ...(val('forge.webUrl') !== undefined ? { webUrl: val<string>('forge.webUrl') } : {}),
+            ...(forgeToken ? { token: forgeToken } : {}),
+          },
+        }
       : {}),
     ...(webhookSecret
       ? {

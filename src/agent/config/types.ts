@@ -49,7 +49,11 @@ export type AgentConfig = {
   report: { enabled: boolean };
   /** Full ref globs, e.g. `refs/heads/preview/*`. */
   previews: { refs: string[] };
-  forge?: { kind: ForgeKind; baseUrl: string; token?: SecretRef };
+  /**
+   * Where commit statuses go. `repository` is owner/name (GitLab: the project path or id);
+   * `baseUrl` the GitHub API or the Gitea/GitLab server; `webUrl`, when known, makes status links.
+   */
+  forge?: { kind: ForgeKind; repository: string; baseUrl: string; webUrl?: string; token?: SecretRef };
   webhook?: { secret: SecretRef; maxBodyBytes: number; replayWindowMs: number };
   /** Token a non-local caller of the manual trigger must present; none: local callers only. */
   trigger: { token?: SecretRef };

@@ -27,7 +27,7 @@ export type Connections = {
   inCluster: boolean;
   /** The cluster holding the Lease, and its name for messages. */
   home: { kubeConfig: KubeConfig; cluster: string };
-  /** Compute Engine: the simulator's endpoint, or Application Default Credentials (project later). */
+  /** Compute Engine: the simulator's endpoint, or Application Default Credentials (project later; see computeConnection). */
   gcp:
     | { kind: 'sim'; connection: ComputeConnection }
     | { kind: 'adc'; credentialsFile?: string; project?: string };
@@ -50,6 +50,19 @@ async function readSimJson(dir: string): Promise<SimJson> {
       { cause: err },
     );
   }
+}
+
+/**
+ * The Compute Engine connection for a project: the simulator's endpoint, or Application Default
+ * Credentials — from the configured key file when `gcp.credentialsFile` names one.
+ */
+export function computeConnection(gcp: Connections['gcp'], project: string): ComputeConnection {
+  if (gcp.kind === 'sim') return { ...gcp.connection, project };
+  return {
+    kind: 'applicationDefault',
+    project,
+    ...(gcp.credentialsFile ? { keyFilename: gcp.credentialsFile } : {}),
+  };
 }
 
 export function inClusterKubeConfig(): KubeConfig {

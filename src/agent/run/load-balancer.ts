@@ -3,10 +3,9 @@
 // Credentials otherwise. A federation without a project has no load balancer, and then nothing of
 // Google Cloud is loaded. Its write-back to the member Ingresses goes through the current fleet.
 import type { LoadBalancerTarget } from '../../gcp/compute/load-balancer.js';
-import type { ComputeConnection } from '../../gcp/compute/connection.js';
 import type { FederationRepo, MemberIngressPort } from '../../model/index.js';
 import type { Targets } from '../reconcile-once.js';
-import type { Connections } from './connect.js';
+import { computeConnection, type Connections } from './connect.js';
 
 export type AgentLoadBalancer = { port: NonNullable<Targets['loadBalancer']>; close(): Promise<void> };
 
@@ -31,9 +30,7 @@ export function agentLoadBalancer(options: {
   const targetFor = async (project: string): Promise<LoadBalancerTarget> => {
     if (target?.project === project) return target;
     await target?.close();
-    const g = options.gcp;
-    const connection: ComputeConnection =
-      g.kind === 'sim' ? { ...g.connection, project } : { kind: 'applicationDefault', project };
+    const connection = computeConnection(options.gcp, project);
     // Loaded on first use: @google-cloud/compute is slow to import.
     const { loadBalancerTarget } = await import('../../gcp/compute/load-balancer.js');
     target = loadBalancerTarget({ connection, members });

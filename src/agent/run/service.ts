@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createLeaseLock, clientNodeLeaseApi } from '../../kube/lease.js';
 import { createFleet } from '../../kube/fleet.js';
 import { createParseCache } from '../../manifests/load.js';
-import type { FederationRepo } from '../../model/index.js';
+import type { Drift } from '../../model/index.js';
 import { loadRepo, type LoadedRepo } from '../../source/load-repo.js';
 import type { GitAuth } from '../../source/auth.js';
 import { everySeconds, startAgent, type Agent, type AgentRun } from '../agent.js';
@@ -25,6 +25,7 @@ import { connect, IN_CLUSTER_CONTEXT, type Connections } from './connect.js';
 import { createFleetHolder, type FleetHolder } from './fleet-holder.js';
 import { agentLoadBalancer } from './load-balancer.js';
 import { recordRun, statusOf } from './record.js';
+import { withAgentPolicy } from './policy-overrides.js';
 import { agentReporting } from './reporting.js';
 import { readSecret, type Env } from './secrets.js';
 
@@ -52,6 +53,8 @@ export type ServiceOptions = {
   base?: Parameters<typeof agentClientFactory>[0]['base'];
   /** Member-cluster health probes this often (default 10 s). */
   healthIntervalMs?: number;
+  /** Quiet time that ends a batch of watch drift before it is reported (default 2 s). */
+  driftQuietMs?: number;
 };
 
 const gitAuth = (c: AgentConfig['repository']['credentials']): GitAuth | undefined =>
@@ -62,16 +65,6 @@ const gitAuth = (c: AgentConfig['repository']['credentials']): GitAuth | undefin
   };
 
 /** The agent's own switches applied to the repository it read: off here means off. */
-function withOverrides(loaded: LoadedRepo, config: AgentConfig): LoadedRepo {
-  if (!loaded.ok || (config.selfHeal && config.prune)) return loaded;
-  const federation: FederationRepo['federation'] = {
-    ...loaded.value.federation,
-    ...(config.selfHeal ? {} : { selfHeal: false }),
-    ...(config.prune ? {} : { prune: false }),
-  };
-  return { ...loaded, value: { ...loaded.value, federation } };
-}
-
 export async function startAgentService(options: ServiceOptions): Promise<AgentService> {
   const { config, log } = options;
   const env = options.env ?? process.env;
@@ -85,6 +78,8 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
 
   let elector: LeaderElector | undefined;
   let agentRef: Agent | undefined;
+  // Filled in once the reporter exists; the watch reports no drift before the first run.
+  const driftSink: { report?: (d: Drift) => void } = {};
   const gate = createWriteGate(
     le.enabled
       ? {
@@ -115,7 +110,7 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
       ...(r.fetchTimeouts ? { fetchTimeouts: r.fetchTimeouts } : {}),
       ...(r.policyFile ? { policyFile: r.policyFile } : {}),
     });
-    return withOverrides(loaded, config);
+    return withAgentPolicy(loaded, config);
   };
   const read = async (): Promise<LoadedRepo> => {
     const loaded = await readAt(r.branch);
@@ -140,7 +135,11 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
         createClient: clientFactory,
         live: {
           healthIntervalMs: options.healthIntervalMs ?? 10_000,
-          onDrift: (d) => log.info({ cluster: d.cluster, object: d.ref, fields: d.fields.length }, 'drift'),
+          onDrift: (d) => {
+            log.info({ cluster: d.cluster, object: d.ref, fields: d.fields.length }, 'drift');
+            // Each shard reports the drift of the clusters it applies.
+            if (!owns || owns({ kind: 'cluster', name: d.cluster })) driftSink.report?.(d);
+          },
           onHealthChange: (c) => {
             metrics.setClusterHealth(c.cluster, c.health === 'Ready');
             log.warn({ cluster: c.cluster, health: c.health, previous: c.previous }, 'cluster health');
@@ -168,8 +167,18 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
   const isGit =
     r.kind !== 'path' || existsSync(join(r.location, '.git')) || existsSync(join(r.location, 'HEAD'));
   const reporting = isGit
-    ? agentReporting({ config, auth, log, env, readAt, targets: { cluster: fleet.port } })
+    ? agentReporting({
+        config,
+        auth,
+        log,
+        env,
+        readAt,
+        targets: { cluster: fleet.port },
+        leading: () => (le.enabled ? (elector?.isLeader() ?? false) : true),
+        ...(options.driftQuietMs !== undefined ? { driftBatch: { quietMs: options.driftQuietMs } } : {}),
+      })
     : {};
+  if (reporting.drift) driftSink.report = reporting.drift;
   const agent = (agentRef = await startAgent({
     read,
     targets: { cluster: fleet.port, loadBalancer: lb.port },
@@ -296,6 +305,7 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
     leading: () => (elector ? elector.isLeader() : true),
     async stop(o) {
       await agent.stop(o);
+      await reporting.close?.();
       await elector?.stop();
       await lb.close();
       await fleet.stop();

@@ -12,7 +12,7 @@ import {
   type Json,
 } from '../model/index.js';
 import type { ComputeApi, Operation } from './api.js';
-import type { CallHook, ComputeConnection } from './connection.js';
+import { googleAuthOptions, type CallHook, type ComputeConnection } from './connection.js';
 import { GcpError, GcpErrorCode, noCredentialsError, toGcpError } from './errors.js';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof compute.UrlMapsClient>[0]>;
@@ -32,13 +32,13 @@ async function clientOptions(connection: ComputeConnection): Promise<ClientOptio
       authClient: auth as unknown as ClientOptions['authClient'],
     };
   }
-  const auth = new GoogleAuth({ scopes: ['https://www.googleapis.com/auth/compute'] });
+  const auth = new GoogleAuth(googleAuthOptions(connection));
   try {
     // Resolved here, not inside the client, where a failure is an unhandled rejection.
     const authClient = await auth.getClient();
     return { authClient: authClient as unknown as ClientOptions['authClient'] };
   } catch (err) {
-    throw noCredentialsError(connection.project, err);
+    throw noCredentialsError(connection, err);
   }
 }
 

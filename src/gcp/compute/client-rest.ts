@@ -6,11 +6,10 @@
 // client's.
 import { COLLECTION_OF, canonicalLink, type GcpKind, type GcpRef, type Json } from '../model/index.js';
 import type { ComputeReadApi } from './api.js';
-import type { CallHook, ComputeConnection } from './connection.js';
+import { googleAuthOptions, type CallHook, type ComputeConnection } from './connection.js';
 import { GcpError, GcpErrorCode, noCredentialsError, toGcpError } from './errors.js';
 
 export const COMPUTE_REST_URL = 'https://compute.googleapis.com/compute/v1/';
-const SCOPE = 'https://www.googleapis.com/auth/compute';
 /** One request's bound; a request that takes longer fails as unreachable (and is retried). */
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -23,10 +22,10 @@ function tokenOf(connection: ComputeConnection): Token {
   return async () => {
     // google-auth-library alone is light (tens of milliseconds); it is loaded only for a real project.
     client ??= import('google-auth-library')
-      .then(({ GoogleAuth }) => new GoogleAuth({ scopes: [SCOPE] }).getClient())
+      .then(({ GoogleAuth }) => new GoogleAuth(googleAuthOptions(connection)).getClient())
       .catch((err: unknown) => {
         client = undefined;
-        throw noCredentialsError(connection.project, err);
+        throw noCredentialsError(connection, err);
       });
     const c = await client;
     try {

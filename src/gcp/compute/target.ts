@@ -42,7 +42,12 @@ export type GcpTargetOptions = {
 export function computeTarget(options: GcpTargetOptions): GcpTarget {
   const retry: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
   let api: Promise<ComputeApi> | undefined = options.api ? Promise.resolve(options.api) : undefined;
-  const connect = () => (api ??= connectCompute(options.connection, options.onCall));
+  // A connection that failed (no credentials yet) is tried again on the next call, not cached.
+  const connect = () =>
+    (api ??= connectCompute(options.connection, options.onCall).catch((err: unknown) => {
+      api = undefined;
+      throw err;
+    }));
   const ctx = async () => ({
     api: await connect(),
     retry,
@@ -73,7 +78,7 @@ export function computeTarget(options: GcpTargetOptions): GcpTarget {
       if (!api) return;
       const a = api;
       api = undefined;
-      await (await a).close();
+      await (await a.catch(() => undefined))?.close();
     },
   };
 }

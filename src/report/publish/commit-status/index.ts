@@ -20,4 +20,5 @@ export type { ForgeConfig } from './config.js';
 export { Forge, ForgeError, ForgeErrorCode } from './port.js';
 export type { CommitStatusProvider, PostedStatus, RateLimit, StatusToPost } from './port.js';
 export { createCommitStatusPublisher } from './publisher.js';
+export { createLazyCommitStatusProvider } from './lazy.js';
 export type { CommitStatusPublisher, PublishStatusesResult, StatusEvent } from './publisher.js';
