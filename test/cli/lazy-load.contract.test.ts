@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { COMMANDS, buildProgram, commandOf } from '../../src/cli/main.js';
+import { startWorld } from '../../src/sim/run-world.js';
+import { readWorld } from '../../src/sim/world.js';
 
 let dir: string;
 let hooks: string;
@@ -34,19 +36,26 @@ before(async () => {
 after(() => rm(dir, { recursive: true, force: true }));
 
 /** Runs `fedsync <args>` from the sources; returns every module URL it resolved, and its exit code. */
-async function loaded(name: string, args: string[]): Promise<{ code: number; urls: string[] }> {
+async function loaded(
+  name: string,
+  args: string[],
+): Promise<{ code: number; urls: string[]; stdout: string }> {
   const log = join(dir, `${name}.log`);
   await writeFile(log, '');
   await writeFile(
     hooks,
     `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: { log: ${JSON.stringify(log)} } });\n`,
   );
+  let stdout = '';
   const code = await new Promise<number>((done) => {
     execFile(
       process.execPath,
       ['--import', hooks, 'bin/fedsync.js', ...args],
       { env: { ...process.env, FEDSYNC_ENTRY: 'source' } },
-      (err) => done(err ? Number((err as { code?: number }).code ?? 1) : 0),
+      (err, out) => {
+        stdout = out;
+        done(err ? Number((err as { code?: number }).code ?? 1) : 0);
+      },
     );
   });
   const urls = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
@@ -54,7 +63,7 @@ async function loaded(name: string, args: string[]): Promise<{ code: number; url
     urls.some((u) => u.endsWith('/src/cli/main.ts')),
     `the hook saw the CLI load (${urls.length} urls)`,
   );
-  return { code, urls };
+  return { code, urls, stdout };
 }
 
 const HEAVY = {
@@ -112,6 +121,36 @@ test('`fedsync plan` loads the Kubernetes client, not Google Cloud, the simulato
   assert.equal(uses(urls, 'kubernetes'), true);
   assert.equal(uses(urls, 'compute'), false);
   assert.equal(uses(urls, 'simulator'), false);
+});
+
+test('`fedsync plan` of a world with a load balancer reads Google Cloud without its client library', async () => {
+  const world = await startWorld({
+    world: await readWorld('fixtures/worlds/demo.yaml'),
+    outDir: join(dir, 'sim'),
+    tickMs: 5,
+  });
+  try {
+    const { code, urls, stdout } = await loaded('plan-lb', [
+      'plan',
+      '--repo',
+      'fixtures/repos/demo',
+      '--sim',
+      join(dir, 'sim'),
+      '--cache-dir',
+      join(dir, 'cache'),
+      '-o',
+      'json',
+    ]);
+    assert.equal(code, 2, 'changes to make');
+    const plan = JSON.parse(stdout) as { targets: { kind: string }[] };
+    assert.ok(
+      plan.targets.some((t) => t.kind === 'loadBalancer'),
+      'the plan has the load balancer: it was observed',
+    );
+    assert.equal(uses(urls, 'compute'), false, 'plan loads no @google-cloud/compute');
+  } finally {
+    await world.stop();
+  }
 });
 
 test('which command argv names: the first word, or the word after `help`', () => {

@@ -1,6 +1,8 @@
 // The Compute API as the load-balancer adapter uses it: a handful of role-named calls over the
-// kinds fedsync manages. client-compute.ts implements it with @google-cloud/compute; every error it
-// throws is a GcpError (errors.ts), so nothing above this port knows the client's error shapes.
+// kinds fedsync manages. client-compute.ts implements all of it with @google-cloud/compute;
+// client-rest.ts implements the reads (ComputeReadApi) on the REST API with plain fetch, so reading
+// never loads the client library. Every error either throws is a GcpError (errors.ts), so nothing
+// above this port knows a client's error shapes.
 import type { GcpKind, GcpRef, Json, Quota } from '../model/index.js';
 import type { GcpCall } from '../model/index.js';
 
@@ -33,3 +35,9 @@ export type ComputeApi = {
   getHealth(backendService: string, groupLink: string): Promise<string[]>;
   close(): Promise<void>;
 };
+
+/** The calls that change nothing (getHealth is a POST, but a read). */
+export type ComputeReadApi = Pick<
+  ComputeApi,
+  'project' | 'list' | 'listInstances' | 'instanceTags' | 'get' | 'quotas' | 'getHealth' | 'close'
+>;

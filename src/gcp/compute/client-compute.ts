@@ -13,13 +13,10 @@ import {
 } from '../model/index.js';
 import type { ComputeApi, Operation } from './api.js';
 import { googleAuthOptions, type CallHook, type ComputeConnection } from './connection.js';
-import { GcpError, GcpErrorCode, toGcpError } from './errors.js';
+import { GcpError, GcpErrorCode, noCredentialsError, toGcpError } from './errors.js';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof compute.UrlMapsClient>[0]>;
 type RawOperation = compute.protos.google.cloud.compute.v1.IOperation;
-
-const firstLine = (err: unknown): string =>
-  err instanceof Error ? (err.message.split('\n')[0] ?? '') : 'unknown';
 
 async function clientOptions(connection: ComputeConnection): Promise<ClientOptions> {
   if (connection.kind === 'endpoint') {
@@ -41,12 +38,7 @@ async function clientOptions(connection: ComputeConnection): Promise<ClientOptio
     const authClient = await auth.getClient();
     return { authClient: authClient as unknown as ClientOptions['authClient'] };
   } catch (err) {
-    throw new GcpError({
-      code: GcpErrorCode.noCredentials,
-      message: connection.keyFilename
-        ? `the Google Cloud credentials file ${connection.keyFilename} cannot be used for project ${connection.project} (${firstLine(err)})`
-        : `no Application Default Credentials for project ${connection.project} (${firstLine(err)}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
-    });
+    throw noCredentialsError(connection, err);
   }
 }
 

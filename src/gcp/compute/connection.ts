@@ -1,7 +1,9 @@
 // How the adapter reaches Compute Engine: Application Default Credentials for a real project, or an
-// endpoint and a bearer token (the simulator). The client library is imported here, lazily: it costs
-// about two seconds, so only a cycle that actually calls Google Cloud pays for it.
+// endpoint and a bearer token (the simulator). Reads go over the REST API with fetch (client-rest.ts,
+// light); mutations and operation waits go through @google-cloud/compute, imported on the first
+// mutation only: it costs seconds and hundreds of MiB, so a `plan` or a no-op cycle never pays for it.
 import type { ComputeApi } from './api.js';
+import { createRestReadApi } from './client-rest.js';
 
 export type ComputeConnection =
   /** `keyFilename`: a service-account key file, instead of ADC's own search (GOOGLE_APPLICATION_CREDENTIALS, gcloud). */
@@ -20,10 +22,34 @@ export function googleAuthOptions(connection: Extract<ComputeConnection, { kind:
   };
 }
 
-/** Called before every HTTP request the adapter makes; a test can throw from it to simulate a crash. */
+/** Called before every API call the adapter makes; a test can throw from it to simulate a crash. */
 export type CallHook = (call: { method: string; subject?: string }) => void;
 
-export async function connectCompute(connection: ComputeConnection, onCall?: CallHook): Promise<ComputeApi> {
-  const { createComputeApi } = await import('./client-compute.js');
-  return createComputeApi(connection, onCall);
+export function connectCompute(connection: ComputeConnection, onCall?: CallHook): Promise<ComputeApi> {
+  const reads = createRestReadApi(connection, { ...(onCall ? { onCall } : {}) });
+  let writes: Promise<ComputeApi> | undefined;
+  const writer = () =>
+    (writes ??= import('./client-compute.js')
+      .then(({ createComputeApi }) => createComputeApi(connection, onCall))
+      .catch((err: unknown) => {
+        // Missing credentials now may be there on the next cycle.
+        writes = undefined;
+        throw err;
+      }));
+  return Promise.resolve({
+    ...reads,
+    mutate: async (call, ref, body) => (await writer()).mutate(call, ref, body),
+    wait: async (op) => (await writer()).wait(op),
+    async close() {
+      await reads.close();
+      const w = writes;
+      writes = undefined;
+      // A client that never connected (no credentials) has nothing to close.
+      if (w)
+        await w.then(
+          (c) => c.close(),
+          () => undefined,
+        );
+    },
+  });
 }

@@ -193,6 +193,20 @@ export function toGcpError(err: unknown, what: string): GcpError {
   });
 }
 
+/** The credentials cannot be had: the key file named, or Application Default Credentials at all. */
+export function noCredentialsError(
+  connection: { project: string; keyFilename?: string },
+  err: unknown,
+): GcpError {
+  const why = err instanceof Error ? (err.message.split('\n')[0] ?? '') : 'unknown';
+  return new GcpError({
+    code: GcpErrorCode.noCredentials,
+    message: connection.keyFilename
+      ? `the Google Cloud credentials file ${connection.keyFilename} cannot be used for project ${connection.project} (${why})`
+      : `no Application Default Credentials for project ${connection.project} (${why}); run \`gcloud auth application-default login\` or set GOOGLE_APPLICATION_CREDENTIALS`,
+  });
+}
+
 /** The error of an operation that ended DONE with `error.errors`. */
 export function operationError(
   what: string,
