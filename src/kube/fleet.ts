@@ -6,8 +6,6 @@
 // timeout. A writing fleet takes the federation's writer lock in each cluster before observing it and
 // releases it after applying there. A long-lived fleet also detects drift from the caches' watch
 // events and records its health verdicts for one-shot runs. Built from a kubeconfig file.
-import { readFile } from 'node:fs/promises';
-import { load } from 'js-yaml';
 import pLimit from 'p-limit';
 import { systemClock } from '../clock.js';
 import { ClusterHealth, WRITING_ACTIONS, actionKey, actionSubject, refKey, refOf } from '../model/index.js';
@@ -37,7 +35,6 @@ import { lockCluster } from './cluster-lock.js';
 import type { ClusterLock, WriterLockSettings } from './cluster-lock.js';
 import { createDriftDetector } from './drift.js';
 import type { DriftDetector } from './drift.js';
-import { kubeconfigLoadError } from './errors.js';
 import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from './health.js';
 import type { HealthChange, HealthDetail, HealthMonitor } from './health.js';
 import { newestRecord, readHealthRecord, sameVerdicts, writeHealthRecord } from './health-record.js';
@@ -48,6 +45,7 @@ import { observeCluster } from './observe.js';
 import type { DesiredRef } from './observe.js';
 import type { ClusterClient } from './port.js';
 import { causeOf, probeReachable } from './reachability.js';
+import { refuseDuplicateServers, kubeconfigServers } from './registrations.js';
 import { memberIngressPort } from './write-back.js';
 
 /** The member clusters as the cluster target port, plus what only clusters have. */
@@ -123,17 +121,6 @@ export type FleetOptions = {
   clock?: Clock;
 };
 
-/** Context names in a kubeconfig file (no credentials are read into anything we print). */
-async function contextsOf(path: string): Promise<Set<string>> {
-  let doc: { contexts?: { name?: string }[] } | undefined;
-  try {
-    doc = load(await readFile(path, 'utf8')) as typeof doc;
-  } catch (err) {
-    throw kubeconfigLoadError(path, err);
-  }
-  return new Set((doc?.contexts ?? []).map((c) => c.name ?? '').filter(Boolean));
-}
-
 /** The desired objects placed in `cluster` (GETs for adoption are only made for these). */
 function desiredRefsFor(repo: FederationRepo, cluster: ClusterName): DesiredRef[] {
   return repo.objects
@@ -161,7 +148,11 @@ type Member = {
 };
 
 export async function createFleet(options: FleetOptions): Promise<Fleet> {
-  const contexts = options.kubeconfigPath ? await contextsOf(options.kubeconfigPath) : new Set<string>();
+  const servers = options.kubeconfigPath
+    ? await kubeconfigServers(options.kubeconfigPath)
+    : new Map<string, string>();
+  refuseDuplicateServers(options.registrations, servers);
+  const contexts = new Set<string>(servers.keys());
   for (const c of options.extraContexts ?? []) contexts.add(c);
   const members = new Map<ClusterName, Member>();
   const clients = new Map<ClusterName, ClusterClient>();
