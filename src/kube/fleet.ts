@@ -14,6 +14,7 @@ import type {
   ClusterName,
   ClusterPlan,
   ClusterRegistration,
+  DepartedCluster,
   Drift,
   FederationRepo,
   HealthCause,
@@ -25,6 +26,7 @@ import type {
   TargetResult,
 } from '../model/index.js';
 import { placedClusters } from '../federation/placement.js';
+import { recordedDepartures } from '../plan/membership.js';
 import { applyClusterPlan } from './apply.js';
 import { createClusterBreaker, guardedClient, isNoAnswer } from './breaker.js';
 import type { BreakerOptions, ClusterBreaker } from './breaker.js';
@@ -39,7 +41,7 @@ import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from 
 import type { HealthChange, HealthDetail, HealthMonitor } from './health.js';
 import { newestRecord, readHealthRecord, sameVerdicts, writeHealthRecord } from './health-record.js';
 import type { HealthRecord } from './health-record.js';
-import { writeInventory } from './inventory.js';
+import { readInventoryState, writeInventory } from './inventory.js';
 import { clientNodeLeaseApi } from './lease.js';
 import { observeCluster } from './observe.js';
 import type { DesiredRef } from './observe.js';
@@ -58,6 +60,11 @@ export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
   takeDrift(): Drift[];
   /** Each cluster's health verdict and why (long-lived fleets; empty otherwise). */
   healthDetails(): HealthDetail[];
+  /**
+   * Clusters the records of the last observe remember but the repository no longer registers, with
+   * how many managed objects each still holds (read-only: nothing is written there).
+   */
+  departed(): DepartedCluster[];
   /** The member Ingresses as the load balancer's write-back reaches them. */
   readonly memberIngresses: MemberIngressPort;
   /** Releases every writer lock still held, stops watches and probes. */
@@ -351,6 +358,28 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     );
   };
 
+  /** Counts what each departed cluster still holds, by its own inventory; never writes there. */
+  let departed: DepartedCluster[] = [];
+  const lookAtDeparted = async (repo: FederationRepo, observed: ObservedCluster[]) => {
+    departed = await Promise.all(
+      recordedDepartures(repo, observed).map(async (c): Promise<DepartedCluster> => {
+        if (!contexts.has(c.kubeconfigContext))
+          return { ...c, managed: null, cause: 'the kubeconfig has no such context' };
+        const client = options.createClient({
+          name: c.name,
+          kubeconfigPath: options.kubeconfigPath,
+          context: c.kubeconfigContext,
+        });
+        const reach = await probeReachable(client, { attempts: 1, intervalMs: 0 });
+        if (!reach.ok) return { ...c, managed: null, cause: `${reach.cause.reason}: ${reach.cause.message}` };
+        const state = await readInventoryState(client, options.federation);
+        return state
+          ? { ...c, managed: state.keys.length }
+          : { ...c, managed: null, cause: 'its inventory could not be read' };
+      }),
+    );
+  };
+
   const releaseLock = async (m: Member): Promise<void> => {
     const lock = m.lock;
     m.lock = undefined;
@@ -371,6 +400,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
         throw err;
       }
       const observed = results.map((r) => r.observed);
+      await lookAtDeparted(repo, observed);
       if (monitor) {
         await recordVerdicts(observed);
         return observed;
@@ -402,6 +432,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       }
     },
     takeDrift: () => drift?.takeDrift() ?? [],
+    departed: () => departed,
     healthDetails: () => monitor?.details() ?? [],
     memberIngresses: memberIngressPort({ clients, caches, clock: options.clock ?? systemClock }),
     async stop() {
