@@ -10,6 +10,7 @@ import type {
   Clock,
   ClusterPlan,
   Counts,
+  DepartedCluster,
   Drift,
   FederationRepo,
   LoadBalancerPlan,
@@ -38,6 +39,8 @@ export type Targets = {
   cluster: TargetPort<ObservedCluster, ClusterPlan> & {
     /** Drift the cluster watch found since the last call (long-lived fleets). */
     takeDrift?(): Drift[];
+    /** Unregistered clusters the last observe found still holding managed objects. */
+    departed?(): DepartedCluster[];
   };
   loadBalancer?: TargetPort<ObservedLoadBalancer, LoadBalancerPlan>;
 };
@@ -65,7 +68,7 @@ function failure(code: string, err: unknown): Problem {
 export async function planOnce(options: {
   read: () => Promise<LoadedRepo>;
   targets: {
-    cluster: Pick<Targets['cluster'], 'observe'>;
+    cluster: Pick<Targets['cluster'], 'observe' | 'departed'>;
     loadBalancer?: Pick<NonNullable<Targets['loadBalancer']>, 'observe'>;
   };
   clock?: Clock;
@@ -103,10 +106,12 @@ export async function planOnce(options: {
     }
   }
   const now = (options.clock ?? systemClock).now();
+  const departed = options.targets.cluster.departed?.();
   const plan = (options.plan ?? planRevision)({
     revision,
     repo,
     clusters: observed,
+    ...(departed ? { departed } : {}),
     ...(observedLoadBalancers ? { loadBalancers: observedLoadBalancers } : {}),
     now: now.toISOString(),
   });

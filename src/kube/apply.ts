@@ -178,7 +178,8 @@ async function applyReady(
     out.bookkeepingWrites++;
     recorded = to;
   };
-  const record = plan.record ?? old?.record;
+  // A leaving member keeps no record: once its inventory is empty, nothing of fedsync is left.
+  const record = plan.leaving ? undefined : (plan.record ?? old?.record);
   const planned: InventoryState = {
     keys: plan.inventory,
     adopted: plan.adopted ?? [],

@@ -6,8 +6,6 @@
 // timeout. A writing fleet takes the federation's writer lock in each cluster before observing it and
 // releases it after applying there. A long-lived fleet also detects drift from the caches' watch
 // events and records its health verdicts for one-shot runs. Built from a kubeconfig file.
-import { readFile } from 'node:fs/promises';
-import { load } from 'js-yaml';
 import pLimit from 'p-limit';
 import { systemClock } from '../clock.js';
 import { ClusterHealth, WRITING_ACTIONS, actionKey, actionSubject, refKey, refOf } from '../model/index.js';
@@ -16,6 +14,7 @@ import type {
   ClusterName,
   ClusterPlan,
   ClusterRegistration,
+  DepartedCluster,
   Drift,
   FederationRepo,
   HealthCause,
@@ -27,6 +26,7 @@ import type {
   TargetResult,
 } from '../model/index.js';
 import { placedClusters } from '../federation/placement.js';
+import { recordedDepartures } from '../plan/membership.js';
 import { applyClusterPlan } from './apply.js';
 import { createClusterBreaker, guardedClient, isNoAnswer } from './breaker.js';
 import type { BreakerOptions, ClusterBreaker } from './breaker.js';
@@ -37,17 +37,17 @@ import { lockCluster } from './cluster-lock.js';
 import type { ClusterLock, WriterLockSettings } from './cluster-lock.js';
 import { createDriftDetector } from './drift.js';
 import type { DriftDetector } from './drift.js';
-import { kubeconfigLoadError } from './errors.js';
 import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from './health.js';
 import type { HealthChange, HealthDetail, HealthMonitor } from './health.js';
 import { newestRecord, readHealthRecord, sameVerdicts, writeHealthRecord } from './health-record.js';
 import type { HealthRecord } from './health-record.js';
-import { writeInventory } from './inventory.js';
+import { readInventoryState, writeInventory } from './inventory.js';
 import { clientNodeLeaseApi } from './lease.js';
 import { observeCluster } from './observe.js';
 import type { DesiredRef } from './observe.js';
 import type { ClusterClient } from './port.js';
 import { causeOf, probeReachable } from './reachability.js';
+import { refuseDuplicateServers, kubeconfigServers } from './registrations.js';
 import { memberIngressPort } from './write-back.js';
 
 /** The member clusters as the cluster target port, plus what only clusters have. */
@@ -60,6 +60,11 @@ export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
   takeDrift(): Drift[];
   /** Each cluster's health verdict and why (long-lived fleets; empty otherwise). */
   healthDetails(): HealthDetail[];
+  /**
+   * Clusters the records of the last observe remember but the repository no longer registers, with
+   * how many managed objects each still holds (read-only: nothing is written there).
+   */
+  departed(): DepartedCluster[];
   /** The member Ingresses as the load balancer's write-back reaches them. */
   readonly memberIngresses: MemberIngressPort;
   /** Releases every writer lock still held, stops watches and probes. */
@@ -123,17 +128,6 @@ export type FleetOptions = {
   clock?: Clock;
 };
 
-/** Context names in a kubeconfig file (no credentials are read into anything we print). */
-async function contextsOf(path: string): Promise<Set<string>> {
-  let doc: { contexts?: { name?: string }[] } | undefined;
-  try {
-    doc = load(await readFile(path, 'utf8')) as typeof doc;
-  } catch (err) {
-    throw kubeconfigLoadError(path, err);
-  }
-  return new Set((doc?.contexts ?? []).map((c) => c.name ?? '').filter(Boolean));
-}
-
 /** The desired objects placed in `cluster` (GETs for adoption are only made for these). */
 function desiredRefsFor(repo: FederationRepo, cluster: ClusterName): DesiredRef[] {
   return repo.objects
@@ -161,7 +155,11 @@ type Member = {
 };
 
 export async function createFleet(options: FleetOptions): Promise<Fleet> {
-  const contexts = options.kubeconfigPath ? await contextsOf(options.kubeconfigPath) : new Set<string>();
+  const servers = options.kubeconfigPath
+    ? await kubeconfigServers(options.kubeconfigPath)
+    : new Map<string, string>();
+  refuseDuplicateServers(options.registrations, servers);
+  const contexts = new Set<string>(servers.keys());
   for (const c of options.extraContexts ?? []) contexts.add(c);
   const members = new Map<ClusterName, Member>();
   const clients = new Map<ClusterName, ClusterClient>();
@@ -360,6 +358,28 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     );
   };
 
+  /** Counts what each departed cluster still holds, by its own inventory; never writes there. */
+  let departed: DepartedCluster[] = [];
+  const lookAtDeparted = async (repo: FederationRepo, observed: ObservedCluster[]) => {
+    departed = await Promise.all(
+      recordedDepartures(repo, observed).map(async (c): Promise<DepartedCluster> => {
+        if (!contexts.has(c.kubeconfigContext))
+          return { ...c, managed: null, cause: 'the kubeconfig has no such context' };
+        const client = options.createClient({
+          name: c.name,
+          kubeconfigPath: options.kubeconfigPath,
+          context: c.kubeconfigContext,
+        });
+        const reach = await probeReachable(client, { attempts: 1, intervalMs: 0 });
+        if (!reach.ok) return { ...c, managed: null, cause: `${reach.cause.reason}: ${reach.cause.message}` };
+        const state = await readInventoryState(client, options.federation);
+        return state
+          ? { ...c, managed: state.keys.length }
+          : { ...c, managed: null, cause: 'its inventory could not be read' };
+      }),
+    );
+  };
+
   const releaseLock = async (m: Member): Promise<void> => {
     const lock = m.lock;
     m.lock = undefined;
@@ -380,6 +400,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
         throw err;
       }
       const observed = results.map((r) => r.observed);
+      await lookAtDeparted(repo, observed);
       if (monitor) {
         await recordVerdicts(observed);
         return observed;
@@ -411,6 +432,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       }
     },
     takeDrift: () => drift?.takeDrift() ?? [],
+    departed: () => departed,
     healthDetails: () => monitor?.details() ?? [],
     memberIngresses: memberIngressPort({ clients, caches, clock: options.clock ?? systemClock }),
     async stop() {

@@ -132,7 +132,9 @@ export function mergeInventory(
   };
   const keys = applyDelta(current.keys, from.keys, to.keys);
   const adopted = [...applyDelta(current.adopted, from.adopted, to.adopted)].filter((k) => keys.has(k));
-  const record = to.record ?? current.record;
+  // The record follows the writer's own change too: one it had and no longer wants goes (a leaving
+  // member forgets the federation); one it never saw, another writer's, stays.
+  const record = to.record ?? (from.record ? undefined : current.record);
   return { keys: [...keys].sort(), adopted: adopted.sort(), ...(record ? { record } : {}) };
 }
 

@@ -44,6 +44,7 @@ export function readCluster(d: ObjectDoc, problems: Problem[]): ReadCluster | un
       if (c.spec.gcp.zones) gcp.zones = c.spec.gcp.zones;
       reg.gcp = gcp;
     }
+    if (c.spec.leaving) reg.leaving = true;
     const contextPath = c.spec.kubeconfigContext ? ['spec', 'kubeconfigContext'] : ['metadata', 'name'];
     return { registration: reg, doc: d, contextPath, servers: [] };
   }

@@ -39,6 +39,7 @@ export const APPROVABLE_GUARDS = [
   'guard.lbForwardingRuleDelete',
   'guard.lbForwardingRuleReplace',
   'guard.lbAddressRelease',
+  'guard.memberLeaving',
 ] as const;
 
 const approvalSchema = z
@@ -140,6 +141,8 @@ export const fedsyncClusterSchema = z.strictObject({
           zones: z.array(z.string().min(1)).optional(),
         })
         .optional(),
+      /** Leaving the federation: no replicas here, its managed objects deleted, then forgotten. */
+      leaving: z.boolean().optional(),
     })
     .prefault({}),
 });

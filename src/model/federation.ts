@@ -62,6 +62,12 @@ export type ClusterRegistration = {
   /** Context name in the agent's kubeconfig; credentials never live in Git. */
   kubeconfigContext: string;
   gcp?: { project?: string; network?: string; zones?: string[] };
+  /**
+   * `spec.leaving: true`: the cluster is being decommissioned. Nothing is scheduled there, its
+   * backends leave the load balancer, its managed objects are deleted (guarded), and once none is
+   * left it is forgotten, so its registration can be removed.
+   */
+  leaving?: true;
   source: SourceLocation;
 };
 

@@ -21,6 +21,13 @@ export type FederationRecord = {
   held?: { commit: string; digest: string };
 };
 
+/**
+ * A cluster a record remembers that the repository no longer registers, as this run found it: how
+ * many objects fedsync manages there by its own inventory (null: it could not be read, `cause` says
+ * why). 0 means it is empty and can be forgotten.
+ */
+export type DepartedCluster = RecordedCluster & { managed: number | null; cause?: string };
+
 /** One cluster's inventory as a value: what the adapter reads and writes. */
 export type InventoryState = {
   /** refKeys of every object fedsync manages there, sorted. */

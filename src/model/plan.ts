@@ -49,6 +49,11 @@ export type ClusterPlan = {
   adopted?: string[];
   /** The federation record apply leaves in the cluster (absent: keep what is there). */
   record?: FederationRecord;
+  /**
+   * The cluster is leaving the federation (spec.leaving): apply drops its record, so once the
+   * inventory is empty nothing of fedsync is left there.
+   */
+  leaving?: true;
   /** Drift found later by the watch: corrected at once (true) or only reported. */
   selfHeal: boolean;
 };

@@ -13,6 +13,8 @@ export const GuardCode = {
   lbForwardingRuleReplace: 'guard.lbForwardingRuleReplace',
   /** Google Cloud: releasing an address fedsync reserved (the IP is gone for good). */
   lbAddressRelease: 'guard.lbAddressRelease',
+  /** A member marked leaving: everything fedsync manages there is deleted. */
+  memberLeaving: 'guard.memberLeaving',
 } as const;
 export type GuardCode = (typeof GuardCode)[keyof typeof GuardCode];
 
@@ -48,6 +50,8 @@ const GUARD_TEXT: Record<GuardCode, string> = {
   [GuardCode.lbForwardingRuleReplace]:
     'a forwarding rule is deleted and created again (its IP does not answer on that port meanwhile)',
   [GuardCode.lbAddressRelease]: 'releasing an address fedsync reserved: the IP users know is gone for good',
+  [GuardCode.memberLeaving]:
+    'the cluster is leaving the federation (spec.leaving: true): every object fedsync manages there is deleted',
 };
 
 /** The revision being planned, as far as approvals by commit need it. */

@@ -16,6 +16,7 @@ import {
 } from '../model/index.js';
 import type {
   ClusterPlan,
+  DepartedCluster,
   FederatedObject,
   FederationRepo,
   KubeAction,
@@ -37,6 +38,7 @@ import { draftLoadBalancer, releaseHeld } from './load-balancer.js';
 import { maskChanges } from './mask.js';
 import { orderForApply, orderForDelete } from './order.js';
 import { planDigest } from './plan-digest.js';
+import { departedClusters, departureProblems, leavingProblem, nextRecord } from './membership.js';
 
 export type PlanInput = {
   /** `parent` and `changedPaths` let an approval name a commit (guards.ts). */
@@ -50,6 +52,11 @@ export type PlanInput = {
   loadBalancers?: ObservedLoadBalancer[];
   /** ISO-8601; the only notion of time the planner has. */
   now: string;
+  /**
+   * What the cluster adapter found in clusters the observed records remember but the repository no
+   * longer registers (absent: not looked at; the plan still names them).
+   */
+  departed?: DepartedCluster[];
 };
 
 function isDisabled(obj: KubeObject | undefined, annotation: string): boolean {
@@ -226,13 +233,15 @@ function draftCluster(options: {
   return { observed, forward, deletes, keep, adopted, desiredCount: options.desired.length };
 }
 
-function guardsFor(draft: ClusterDraft, desiredAnywhere: Set<string>): GuardedDelete[] {
+function guardsFor(draft: ClusterDraft, desiredAnywhere: Set<string>, leaving: boolean): GuardedDelete[] {
   const held: GuardedDelete[] = [];
   const managed = draft.observed.inventory?.length ?? 0;
-  const empty = draft.desiredCount === 0 && draft.deletes.length > 0;
-  const mass = draft.deletes.length > massPruneLimit(managed);
+  // A leaving member's deletes are held by one guard that says why, not as an empty render.
+  const empty = !leaving && draft.desiredCount === 0 && draft.deletes.length > 0;
+  const mass = !leaving && draft.deletes.length > massPruneLimit(managed);
   for (const d of draft.deletes) {
     const guards: GuardCode[] = [];
+    if (leaving) guards.push(GuardCode.memberLeaving);
     if (empty) guards.push(GuardCode.emptyRender);
     if (mass) guards.push(GuardCode.massPrune);
     if (d.ref.kind === 'Namespace' && d.ref.group === '') guards.push(GuardCode.namespaceDelete);
@@ -268,14 +277,29 @@ export function planRevision(input: PlanInput): Plan {
   const problems: Problem[] = [];
   const observedByName = new Map(input.clusters.map((c) => [c.name, c]));
   const names = repo.clusters.map((c) => c.name).sort();
+  // A leaving member is planned (its objects are deleted) but nothing is placed there: the rest of
+  // the federation renders and load-balances as if it were gone.
+  const leaving = new Set(repo.clusters.filter((c) => c.leaving).map((c) => c.name));
+  const members: FederationRepo =
+    leaving.size > 0 ? { ...repo, clusters: repo.clusters.filter((c) => !leaving.has(c.name)) } : repo;
   // An Unreachable cluster keeps its share of replicas (no failover on a partial view); only an
   // Offline one (seen failing by the agent, or assumed by the user) gives its replicas away.
   const ready = names.filter((n) => {
     const health = observedByName.get(n)?.health;
-    return health === 'Ready' || health === 'Unreachable';
+    return !leaving.has(n) && (health === 'Ready' || health === 'Unreachable');
   });
 
-  const desired = renderDesired({ repo, sha: revision.sha, ready, observed: input.clusters, now: input.now });
+  const departed = departedClusters(repo, input.clusters, input.departed);
+  problems.push(...departureProblems(departed));
+  const record = nextRecord(repo, input.clusters, departed);
+
+  const desired = renderDesired({
+    repo: members,
+    sha: revision.sha,
+    ready,
+    observed: input.clusters,
+    now: input.now,
+  });
   problems.push(...desired.problems);
   const repoObjects = new Map(repo.objects.map((o) => [refKey(refOf(o.template)), o]));
   const desiredAnywhere = new Set<string>();
@@ -307,12 +331,14 @@ export function planRevision(input: PlanInput): Plan {
       problems,
     });
     drafts.set(name, draft);
-    held.push(...guardsFor(draft, desiredAnywhere));
+    held.push(...guardsFor(draft, desiredAnywhere, leaving.has(name)));
+    if (leaving.has(name))
+      problems.push(leavingProblem(name, observed.inventory?.length ?? null, draft.deletes.length));
   }
 
   const lb = input.loadBalancers
     ? draftLoadBalancer({
-        repo,
+        repo: members,
         clusters: input.clusters,
         observed: input.loadBalancers,
         desired: new Map([...desired.byCluster].map(([c, list]) => [c, list.map((d) => d.object)])),
@@ -340,6 +366,7 @@ export function planRevision(input: PlanInput): Plan {
         actions: [],
         inventory: [...(observed?.inventory ?? [])].sort(),
         ...(observed?.adopted?.length ? { adopted: [...observed.adopted].sort() } : {}),
+        ...(leaving.has(name) ? { leaving: true as const } : {}),
         selfHeal: repo.federation.policy.selfHeal,
       };
     }
@@ -365,6 +392,7 @@ export function planRevision(input: PlanInput): Plan {
       ],
       inventory: [...inventory].sort(),
       ...(adopted.length > 0 ? { adopted } : {}),
+      ...(leaving.has(name) ? { leaving: true as const } : { record }),
       selfHeal: repo.federation.policy.selfHeal,
     };
   });

@@ -65,6 +65,7 @@ export function createFleetHolder(options: {
       return fleet.apply(plan, opts);
     },
     takeDrift: () => fleet?.takeDrift() ?? [],
+    departed: () => fleet?.departed() ?? [],
   };
 
   return {

@@ -13,6 +13,7 @@ import { addLoadBalancerOptions, loadBalancerFor } from '../load-balancer-option
 import { formatLoadBalancersText } from '../../report/format/load-balancer-text.js';
 import { checkOutput, readRepo } from '../cluster-command.js';
 import { ExitCode } from '../exit-codes.js';
+import { departureProblems } from '../../plan/membership.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
 
 export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
@@ -40,6 +41,8 @@ export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCo
       const lbText = formatLoadBalancersText(loadBalancers);
       deps.stdout(`${formatFederatedViewText(objects)}${lbText ? `\n${lbText}` : ''}`);
     }
+    // A cluster removed from clusters/ that still runs managed objects is not part of the view.
+    for (const p of departureProblems(fleet.departed())) deps.stderr(`fedsync status: ${formatProblem(p)}\n`);
     const unread = observed.filter((o) => o.health !== 'Ready');
     for (const o of unread)
       deps.stderr(
