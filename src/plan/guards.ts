@@ -28,9 +28,34 @@ export type GuardedDelete = {
   guards: GuardCode[];
 };
 
-/** The mass-prune threshold: more deletes than this in one cluster need approval. */
+/** The mass-prune threshold of a large inventory: more deletes than this in one cluster need approval. */
 export function massPruneLimit(managedObjects: number): number {
   return Math.max(10, Math.floor(managedObjects / 10));
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);
+
+/** A kind that runs the application (a refKey's group and kind). */
+export const isWorkloadKind = (group: string, kind: string): boolean =>
+  group === 'apps' && WORKLOAD_KINDS.has(kind);
+
+/**
+ * Whether the prune of one cluster is a mass prune: more than max(10, 10 %) of what fedsync manages
+ * there, more than half of it (so a small federation is guarded too), or every workload it runs.
+ */
+export function isMassPrune(options: {
+  managed: number;
+  deletes: number;
+  workloadsManaged: number;
+  workloadsDeleted: number;
+}): boolean {
+  const { managed, deletes, workloadsManaged, workloadsDeleted } = options;
+  if (deletes === 0) return false;
+  return (
+    deletes > massPruneLimit(managed) ||
+    deletes * 2 > managed ||
+    (workloadsManaged > 0 && workloadsDeleted === workloadsManaged)
+  );
 }
 
 /** Digest over exactly what the guards hold, independent of the revision and of approvals. */
@@ -43,7 +68,7 @@ const GUARD_TEXT: Record<GuardCode, string> = {
   [GuardCode.emptyRender]:
     'the repository renders nothing for this cluster while it still holds objects fedsync manages',
   [GuardCode.massPrune]:
-    'this would delete more than max(10 objects, 10 %) of the objects fedsync manages here',
+    'this would delete every workload fedsync runs here, more than half of the objects it manages here, or more than max(10 objects, 10 %) of them',
   [GuardCode.namespaceDelete]: 'deleting a Namespace deletes everything in it',
   [GuardCode.lbFrontendDelete]: 'this deletes a load-balancer frontend (its address stops serving)',
   [GuardCode.lbForwardingRuleDelete]: 'deleting a forwarding rule takes its IP off the Internet',

@@ -32,7 +32,7 @@ import type {
 import { renderDesired } from '../federation/desired.js';
 import type { DesiredObject } from '../federation/desired.js';
 import { diffObject } from './diff.js';
-import { GuardCode, evaluateGuards, massPruneLimit } from './guards.js';
+import { GuardCode, evaluateGuards, isMassPrune, isWorkloadKind } from './guards.js';
 import type { GuardedDelete } from './guards.js';
 import { draftLoadBalancer, releaseHeld } from './load-balancer.js';
 import { maskChanges } from './mask.js';
@@ -238,7 +238,21 @@ function guardsFor(draft: ClusterDraft, desiredAnywhere: Set<string>, leaving: b
   const managed = draft.observed.inventory?.length ?? 0;
   // A leaving member's deletes are held by one guard that says why, not as an empty render.
   const empty = !leaving && draft.desiredCount === 0 && draft.deletes.length > 0;
-  const mass = !leaving && draft.deletes.length > massPruneLimit(managed);
+  const workload = (key: string): boolean => {
+    const r = parseRefKey(key);
+    return isWorkloadKind(r.group, r.kind);
+  };
+  const inventory = draft.observed.inventory ?? [];
+  // Only what is still there counts: an inventory entry whose object is gone is deleted by nobody.
+  const live = inventory.filter((k) => draft.observed.objects[k] !== undefined);
+  const mass =
+    !leaving &&
+    isMassPrune({
+      managed,
+      deletes: draft.deletes.length,
+      workloadsManaged: live.filter(workload).length,
+      workloadsDeleted: draft.deletes.filter((d) => workload(d.key)).length,
+    });
   for (const d of draft.deletes) {
     const guards: GuardCode[] = [];
     if (leaving) guards.push(GuardCode.memberLeaving);

@@ -75,6 +75,12 @@ const removes = (a: KubeAction): boolean => a.action === 'delete' || a.action ==
 
 const key = (o: KubeObject) => refKey(refOf(o));
 
+/** Objects kept in Git and live, so a guard test's deletes stay under half of what is managed. */
+const keptLive = (n: number): KubeObject[] =>
+  Array.from({ length: n }, (_, i) => owned(configMap('shop', `kept${i}`)));
+const keptInGit = (n: number): FederatedObject[] =>
+  Array.from({ length: n }, (_, i) => fedObject(configMap('shop', `kept${i}`)));
+
 test('actions: create, unchanged, adopt (no fedsync labels), delete (in inventory and labelled)', () => {
   const foreign = asApplied(configMap('shop', 'adopt-me'));
   const gone = owned(configMap('shop', 'gone'));
@@ -277,11 +283,13 @@ test('order: Namespaces, config, Services, workloads, Ingresses, the rest; delet
 test('guard: any Namespace deletion is held until approved by digest', () => {
   const ns = owned(namespace('old'));
   const cfg = owned(configMap('old', 'c'));
-  const clusters = [observed('a', { objects: [ns, cfg, owned(configMap('shop', 'keep'))] })];
-  const objects = [fedObject(configMap('shop', 'keep'))];
+  const clusters = [observed('a', { objects: [ns, cfg, owned(configMap('shop', 'keep')), ...keptLive(2)] })];
+  const objects = [fedObject(configMap('shop', 'keep')), ...keptInGit(2)];
   const held = plan({ objects, clusters });
   assert.deepEqual(summary(clusterPlans(held)[0]!.actions), [
     'unchanged ConfigMap/keep',
+    'unchanged ConfigMap/kept0',
+    'unchanged ConfigMap/kept1',
     'delete ConfigMap/c',
     `delete Namespace/old [${GuardCode.namespaceDelete}]`,
   ]);
@@ -306,6 +314,8 @@ test('guard: any Namespace deletion is held until approved by digest', () => {
   });
   assert.deepEqual(summary(clusterPlans(approved)[0]!.actions), [
     'unchanged ConfigMap/keep',
+    'unchanged ConfigMap/kept0',
+    'unchanged ConfigMap/kept1',
     'delete ConfigMap/c',
     'delete Namespace/old',
   ]);
@@ -321,7 +331,9 @@ test('guard: any Namespace deletion is held until approved by digest', () => {
 });
 
 test('guard: an approval for a different set of deletes releases nothing', () => {
-  const clusters = [observed('a', { objects: [owned(namespace('old')), owned(namespace('older'))] })];
+  const clusters = [
+    observed('a', { objects: [owned(namespace('old')), owned(namespace('older')), ...keptLive(2)] }),
+  ];
   const onlyOne = guardDigest([
     {
       target: 'a',
@@ -331,7 +343,7 @@ test('guard: an approval for a different set of deletes releases nothing', () =>
     },
   ]);
   const p = plan({
-    objects: [fedObject(configMap('shop', 'x'))],
+    objects: [fedObject(configMap('shop', 'x')), ...keptInGit(2)],
     clusters,
     approvals: [{ digest: onlyOne, reason: 'only old' }],
   });
@@ -339,6 +351,7 @@ test('guard: an approval for a different set of deletes releases nothing', () =>
     clusterPlans(p)[0]!
       .actions.filter(removes)
       .every((a) => a.action === 'held' && a.heldBy.length === 1),
+    'both Namespace deletes held by one guard',
   );
   assert.match(p.problems.find((q) => q.code === GuardCode.namespaceDelete)!.message, /no longer matches/);
 });
@@ -364,18 +377,21 @@ test('guard: an approval limited to some guards releases only those', () => {
 test('guard: mass prune over max(10, 10%) of a cluster holds every delete there', () => {
   const eleven = Array.from({ length: 11 }, (_, i) => owned(configMap('shop', `c${i}`)));
   const ten = eleven.slice(0, 10);
-  const keep = fedObject(configMap('shop', 'x'));
-  const over = plan({ objects: [keep], clusters: [observed('a', { objects: eleven })] });
+  // 11 kept objects: 11 deletes of 22 is not more than half, so only the max(10, 10 %) rule decides.
+  const keep = [fedObject(configMap('shop', 'x')), ...keptInGit(11)];
+  const over = plan({ objects: keep, clusters: [observed('a', { objects: [...eleven, ...keptLive(11)] })] });
   assert.ok(
     clusterPlans(over)[0]!
       .actions.filter(removes)
       .every((a) => a.action === 'held' && a.heldBy.includes(GuardCode.massPrune)),
+    'every delete held by massPrune',
   );
-  const at = plan({ objects: [keep], clusters: [observed('a', { objects: ten })] });
+  const at = plan({ objects: keep, clusters: [observed('a', { objects: [...ten, ...keptLive(11)] })] });
   assert.ok(
     clusterPlans(at)[0]!
       .actions.filter(removes)
       .every((a) => a.action === 'delete'),
+    '10 deletes run',
   );
   assert.equal(at.guards, undefined);
 });
@@ -399,26 +415,28 @@ test('guard: mass prune uses 10 % of the managed objects once that is more than 
 test('guard: an empty render for a cluster that still holds managed objects holds the deletes', () => {
   const p = plan({ objects: [], clusters: [observed('a', { objects: [owned(configMap('shop', 'c'))] })] });
   const del = clusterPlans(p)[0]!.actions[0]!;
-  assert.ok(del.action === 'held');
-  assert.deepEqual(del.heldBy, [GuardCode.emptyRender]);
+  assert.ok(del.action === 'held', 'held');
+  // Deleting everything is also more than half of what fedsync manages there.
+  assert.deepEqual(del.heldBy, [GuardCode.emptyRender, GuardCode.massPrune]);
 });
 
 test('guard: deleting an Ingress that is desired nowhere deletes its load-balancer frontend', () => {
   const ing = owned(ingress('shop', 'front', 'web'));
   const p = plan({
-    objects: [fedObject(configMap('shop', 'x'))],
-    clusters: [observed('a', { objects: [ing] })],
+    objects: [fedObject(configMap('shop', 'x')), ...keptInGit(2)],
+    clusters: [observed('a', { objects: [ing, ...keptLive(2)] })],
   });
   const del = clusterPlans(p)[0]!.actions.find(removes)!;
-  assert.ok(del.action === 'held');
+  assert.ok(del.action === 'held', 'held');
   assert.deepEqual(del.heldBy, [GuardCode.lbFrontendDelete]);
   // Moving it off one cluster while it stays elsewhere is not a frontend deletion.
   const moved = plan({
     objects: [
       fedObject(ingress('shop', 'front', 'web'), { placement: { clusters: ['b'] } }),
       fedObject(configMap('shop', 'x')),
+      ...keptInGit(2),
     ],
-    clusters: [observed('a', { objects: [ing] }), observed('b', { inventory: [] })],
+    clusters: [observed('a', { objects: [ing, ...keptLive(2)] }), observed('b', { inventory: [] })],
   });
   const d2 = clusterPlans(moved)[0]!.actions.find(removes)!;
   assert.equal(d2.action, 'delete', 'not held');
@@ -555,8 +573,19 @@ test('a cluster without a replica preference gets no copy of the scheduled workl
   assert.deepEqual(clusterPlans(p)[1]!.actions, []);
 });
 
-const guardCases: { guard: string; objects: () => FederatedObject[]; live: () => KubeObject[] }[] = [
-  { guard: GuardCode.emptyRender, objects: () => [], live: () => [owned(configMap('shop', 'c'))] },
+const guardCases: {
+  guard: string;
+  also?: string[];
+  objects: () => FederatedObject[];
+  live: () => KubeObject[];
+}[] = [
+  // An empty render deletes everything: more than half, so massPrune holds it too.
+  {
+    guard: GuardCode.emptyRender,
+    also: [GuardCode.massPrune],
+    objects: () => [],
+    live: () => [owned(configMap('shop', 'c'))],
+  },
   {
     guard: GuardCode.massPrune,
     objects: () => [fedObject(configMap('shop', 'x'))],
@@ -564,13 +593,13 @@ const guardCases: { guard: string; objects: () => FederatedObject[]; live: () =>
   },
   {
     guard: GuardCode.namespaceDelete,
-    objects: () => [fedObject(configMap('shop', 'x'))],
-    live: () => [owned(namespace('old'))],
+    objects: () => [fedObject(configMap('shop', 'x')), ...keptInGit(2)],
+    live: () => [owned(namespace('old')), ...keptLive(2)],
   },
   {
     guard: GuardCode.lbFrontendDelete,
-    objects: () => [fedObject(configMap('shop', 'x'))],
-    live: () => [owned(ingress('shop', 'front', 'web'))],
+    objects: () => [fedObject(configMap('shop', 'x')), ...keptInGit(2)],
+    live: () => [owned(ingress('shop', 'front', 'web')), ...keptLive(2)],
   },
 ];
 
@@ -593,12 +622,14 @@ for (const row of guardCases) {
     const approved = plan({
       objects: row.objects(),
       clusters: clusters(),
-      approvals: [{ digest: held.guards!.digest, guards: [row.guard], reason: 'intended' }],
+      approvals: [
+        { digest: held.guards!.digest, guards: [row.guard, ...(row.also ?? [])], reason: 'intended' },
+      ],
     });
     assert.ok(
       deletes(approved).every((a) => a.action === 'delete'),
       'every delete released',
     );
-    assert.deepEqual(approved.guards?.released, [row.guard]);
+    assert.deepEqual(approved.guards?.released, [row.guard, ...(row.also ?? [])].sort());
   });
 }

@@ -37,16 +37,22 @@ const fedsyncYaml = `apiVersion: fedsync.io/v1alpha1\nkind: Federation\nmetadata
 const configMap = (name: string): string =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: default\ndata:\n  v: "1"\n`;
 
+// Both repositories share two ConfigMaps, so the second run's prune of from-a is one delete of
+// three managed objects: a routine prune, not one the small-federation guard holds.
+const shared = { 'shared.yaml': `${configMap('shared-1')}---\n${configMap('shared-2')}` };
+
 before(async () => {
   s = await startScenario();
   await writeFiles(join(s.dir, 'repo-a'), {
     ...clusterFiles(),
     'fedsync.yaml': fedsyncYaml,
+    ...shared,
     'a.yaml': configMap('from-a'),
   });
   await writeFiles(join(s.dir, 'repo-b'), {
     ...clusterFiles(),
     'fedsync.yaml': fedsyncYaml,
+    ...shared,
     'b.yaml': configMap('from-b'),
   });
 });
