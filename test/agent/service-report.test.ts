@@ -169,7 +169,14 @@ test('drift between reconciles reaches drift/<cluster>.md at once, then shows co
     },
     { timeoutMs: 30_000, intervalMs: 50 },
   );
-  assert.equal(runs.length, before, 'no reconcile ran: the watch reported it');
+  // A requeue (the load balancer settling) or a health flip under load may start a run on its own;
+  // what must not have happened is a run this test or a Git change asked for.
+  const asked = runs.slice(before).filter((r) => !r.reasons.every((x) => x === 'requeue' || x === 'health'));
+  assert.deepEqual(
+    asked.map((r) => r.reasons),
+    [],
+    'no reconcile was asked for: the watch reported the drift',
+  );
   assert.match(drift, /spec\.replicas/);
   assert.match(drift, /only reported/);
   assert.match(drift, /kubectl/);
