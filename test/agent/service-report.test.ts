@@ -7,8 +7,8 @@
 // reaches the branch or a status.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { AgentRun } from '../../src/agent/agent.js';
 import { resolveAgentConfig } from '../../src/agent/config/resolve.js';
 import { createLogger } from '../../src/agent/observe/logger.js';
@@ -19,6 +19,7 @@ import { createRepo, git, tempDir } from '../helpers/git.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startGitHubServer } from '../report/helpers/forge-server.js';
 import type { ForgeServer } from '../report/helpers/forge-server.js';
+import { repoFileMap } from '../helpers/repo-files.js';
 
 const TOKEN = 'service-forge-token-0003';
 const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
@@ -32,22 +33,9 @@ let work: string;
 let service: AgentService;
 const runs: AgentRun[] = [];
 
-async function repoFiles(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out[relative(dir, p)] = await readFile(p, 'utf8');
-    }
-  };
-  await walk(dir);
-  return out;
-}
-
 before(async () => {
   tmp = await tempDir('fedsync-service-report-');
-  const files = await repoFiles('fixtures/repos/demo');
+  const files = await repoFileMap('fixtures/repos/demo');
   files['fedsync.yaml'] = (files['fedsync.yaml'] ?? '').replace('selfHeal: true', 'selfHeal: false');
   assert.match(files['fedsync.yaml'] ?? '', /selfHeal: false/);
   work = (await createRepo(tmp.path, 'demo', files)).work;

@@ -8,8 +8,8 @@
 import { after, afterEach, before, test } from 'node:test';
 import { runClusterCli } from '../helpers/cli.js';
 import assert from 'node:assert/strict';
-import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
@@ -19,6 +19,7 @@ import type { GitServer } from '../helpers/git-server.js';
 import { createRepo, git, tempDir } from '../helpers/git.js';
 import { startGitHubServer } from '../report/helpers/forge-server.js';
 import type { ForgeServer } from '../report/helpers/forge-server.js';
+import { repoFileMap } from '../helpers/repo-files.js';
 
 const TOKEN = 'forge-token-for-the-test-0001';
 const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
@@ -33,22 +34,9 @@ let forge: ForgeServer;
 let repo: Awaited<ReturnType<typeof createRepo>>;
 let url: string;
 
-async function repoFiles(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) await walk(p);
-      else out[relative(dir, p)] = await readFile(p, 'utf8');
-    }
-  };
-  await walk(dir);
-  return out;
-}
-
 before(async () => {
   tmp = await tempDir('fedsync-apply-report-');
-  const files = await repoFiles('fixtures/repos/demo');
+  const files = await repoFileMap('fixtures/repos/demo');
   const key = /-----BEGIN PRIVATE KEY-----\n([\s\S]*?)-----END PRIVATE KEY-----/.exec(
     files['myingress.yaml'] ?? '',
   )?.[1];
@@ -104,7 +92,7 @@ async function cloneStatus(): Promise<{ dir: string; files: Record<string, strin
   const dir = await tempDir('fedsync-status-clone-');
   await git(dir.path, 'clone', '-q', '--branch', 'fedsync/status', url, 'status');
   const work = join(dir.path, 'status');
-  const files = await repoFiles(work);
+  const files = await repoFileMap(work);
   delete files['.git'];
   for (const k of Object.keys(files)) if (k.startsWith('.git/')) delete files[k];
   return { dir: work, files };

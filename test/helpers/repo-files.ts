@@ -16,3 +16,8 @@ export async function repoFiles(root: string): Promise<RepoFile[]> {
   await walk(root);
   return out;
 }
+
+/** The same files as a path → text map (what createRepo takes). */
+export async function repoFileMap(root: string): Promise<Record<string, string>> {
+  return Object.fromEntries((await repoFiles(root)).map((f) => [f.path, f.text]));
+}
