@@ -39,6 +39,7 @@ import { maskChanges } from './mask.js';
 import { orderForApply, orderForDelete } from './order.js';
 import { planDigest } from './plan-digest.js';
 import { departedClusters, departureProblems, leavingProblem, nextRecord } from './membership.js';
+import { nextHeld, recordedHeld } from './held-record.js';
 
 export type PlanInput = {
   /** `parent` and `changedPaths` let an approval name a commit (guards.ts). */
@@ -305,7 +306,7 @@ export function planRevision(input: PlanInput): Plan {
 
   const departed = departedClusters(repo, input.clusters, input.departed);
   problems.push(...departureProblems(departed));
-  const record = nextRecord(repo, input.clusters, departed);
+  const membership = nextRecord(repo, input.clusters, departed);
 
   const desired = renderDesired({
     repo: members,
@@ -364,8 +365,21 @@ export function planRevision(input: PlanInput): Plan {
     held.push(...lb.held);
   }
 
-  const outcome = evaluateGuards({ held, approvals: repo.federation.policy.approvals, revision });
+  const recorded = recordedHeld(input.clusters);
+  const outcome = evaluateGuards({
+    held,
+    approvals: repo.federation.policy.approvals,
+    revision,
+    recorded,
+  });
   problems.push(...outcome.problems);
+  // Every Ready member remembers what the guards held at this commit: an approval naming it binds
+  // to exactly that set.
+  const heldNow = outcome.summary
+    ? { commit: revision.sha, digest: outcome.summary.digest, count: held.length }
+    : undefined;
+  const heldList = nextHeld(recorded, heldNow);
+  const record = { ...membership, ...(heldList.length > 0 ? { held: heldList } : {}) };
   const holds = new Map(held.map((h) => [`${h.target}\u0000${h.key}`, h.guards]));
 
   const clusterTargets: ClusterPlan[] = names.map((name) => {
