@@ -25,8 +25,18 @@ export type KubeAction =
   | { action: 'delete'; ref: ObjectRef; apiVersion: string; reason: string }
   /** Adopted, no longer desired: fedsync's labels and field ownership are removed, the object stays. */
   | { action: 'orphan'; ref: ObjectRef; apiVersion: string; reason: string }
-  /** A delete the guards in `heldBy` hold; apply never runs it. */
-  | { action: 'held'; ref: ObjectRef; apiVersion: string; reason: string; heldBy: string[] }
+  /**
+   * A delete the guards in `heldBy` hold; apply never runs it. `heldWith`: held objects that use
+   * this one (their TLS Secret, backend Service, mounted ConfigMap…), whose guards it shares.
+   */
+  | {
+      action: 'held';
+      ref: ObjectRef;
+      apiVersion: string;
+      reason: string;
+      heldBy: string[];
+      heldWith?: string[];
+    }
   /** `object` is the desired copy: later watch events are compared with it (drift). */
   | { action: 'unchanged'; ref: ObjectRef; object: KubeObject }
   | { action: 'skip'; ref: ObjectRef; reason: string };

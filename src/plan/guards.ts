@@ -27,6 +27,10 @@ export type GuardedDelete = {
   key: string;
   subject: string;
   guards: GuardCode[];
+  /** Held because these held objects (subjects) use it: it keeps them working. */
+  heldWith?: string[];
+  /** The part of `guards` it has only from the objects in `heldWith`. */
+  inherited?: GuardCode[];
 };
 
 /** The mass-prune threshold of a large inventory: more deletes than this in one cluster need approval. */
@@ -200,8 +204,16 @@ export function evaluateGuards(options: {
     const targets = [...new Set(mine.map((h) => h.target))].sort();
     const one = targets.length === 1 ? targets[0] : undefined;
     const name = (h: GuardedDelete) => (one === undefined ? `${h.subject}@${h.target}` : h.subject);
-    const sample =
-      mine.slice(0, 5).map(name).join(', ') + (mine.length > 5 ? `, … (${mine.length} in all)` : '');
+    const listed = (list: GuardedDelete[]): string =>
+      list.slice(0, 5).map(name).join(', ') + (list.length > 5 ? `, … (${list.length} in all)` : '');
+    // Objects held only because held ones use them are named apart: the guard's reason is not theirs.
+    const withThem = mine.filter((h) => h.inherited?.includes(guard));
+    const direct = mine.filter((h) => !h.inherited?.includes(guard));
+    const sample = (verb: string): string =>
+      listed(direct) +
+      (withThem.length > 0
+        ? `; and ${withThem.length} object(s) they use, ${verb} with them: ${listed(withThem)}`
+        : '');
     const inLoadBalancer = mine.every((h) => h.targetKind === 'loadBalancer');
     const where = inLoadBalancer
       ? ` in the load balancer of project ${targets.join(', ')}`
@@ -215,7 +227,7 @@ export function evaluateGuards(options: {
       problems.push({
         code: guard,
         severity: 'warning',
-        message: `${mine.length} delete(s)${where} approved in the repository (${by ? approvedBy(by) : digest}${reason ? `: ${reason}` : ''}): ${sample}`,
+        message: `${direct.length} delete(s)${where} approved in the repository (${by ? approvedBy(by) : digest}${reason ? `: ${reason}` : ''}): ${sample('released')}`,
         ...scope,
       });
     } else {
@@ -229,7 +241,7 @@ export function evaluateGuards(options: {
       problems.push({
         code: guard,
         severity: 'error',
-        message: `${mine.length} delete(s)${where} held: ${GUARD_TEXT[guard]}: ${sample}. To allow them, add to fedsync.yaml spec.policy.approvals ${approvalEntries(digest, guard, revision?.sha)}${staleNote}`,
+        message: `${direct.length} delete(s)${where} held: ${GUARD_TEXT[guard]}: ${sample('held')}. To allow them, add to fedsync.yaml spec.policy.approvals ${approvalEntries(digest, guard, revision?.sha)}${staleNote}`,
         ...scope,
       });
     }

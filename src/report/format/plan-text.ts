@@ -34,7 +34,8 @@ function actionLine(a: KubeAction | LoadBalancerAction): string[] {
       return [`${sym} ${who} (orphan: ${a.reason ?? 'released, kept running'})`];
     case 'held': {
       const what = 'replaceOrder' in a && a.replaceOrder ? 'replace' : 'delete';
-      return [`${sym} ${who} (${what} held by ${(a.heldBy ?? []).join(', ')})`];
+      const using = 'heldWith' in a && a.heldWith?.length ? `; held with ${a.heldWith.join(', ')}` : '';
+      return [`${sym} ${who} (${what} held by ${(a.heldBy ?? []).join(', ')}${using})`];
     }
     case 'skip':
       return [`${sym} ${who} skipped: ${a.reason ?? ''}`, ...('drift' in a && a.drift ? changes : [])];
