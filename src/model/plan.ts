@@ -6,7 +6,7 @@ import type { ClusterName, KubeObject, ObjectRef } from './kube.js';
 import type { FederationRecord } from './inventory.js';
 import type { ClusterHealth, HealthCause } from './observed.js';
 import type { Problem } from './problem.js';
-import type { Revision } from './federation.js';
+import type { FederationPolicy, Revision } from './federation.js';
 import { countOutcomes } from './outcome.js';
 import type { Action, Counts } from './outcome.js';
 import type { IngressDesign, LoadBalancerAction, Orphan } from './load-balancer.js';
@@ -116,6 +116,11 @@ export type Plan = {
   schemaVersion: typeof PLAN_SCHEMA_VERSION;
   federation: string;
   revision: Revision;
+  /**
+   * The policy the plan was made under: self-heal, prune, the approvals in fedsync.yaml and the
+   * tenancy policy in force with where it came from (absent in plans made before it was recorded).
+   */
+  policy?: FederationPolicy;
   /** `sha256:<hex>` over the plan's decisions; approvals in the repo may name it. */
   digest: string;
   /** Member clusters first (sorted by name), then load balancers (sorted by name). */

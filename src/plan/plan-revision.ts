@@ -37,6 +37,7 @@ import type { GuardedDelete } from './guards.js';
 import { draftLoadBalancer, releaseHeld } from './load-balancer.js';
 import { maskChanges } from './mask.js';
 import { orderForApply, orderForDelete } from './order.js';
+import { planPolicy } from './plan-policy.js';
 import { planDigest } from './plan-digest.js';
 import { departedClusters, departureProblems, leavingProblem, nextRecord } from './membership.js';
 import { nextHeld, recordedHeld } from './held-record.js';
@@ -451,6 +452,7 @@ export function planRevision(input: PlanInput): Plan {
     schemaVersion: PLAN_SCHEMA_VERSION,
     federation,
     revision: planned,
+    policy: planPolicy(repo.federation.policy),
     digest: '',
     targets,
     problems,
