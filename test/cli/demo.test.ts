@@ -9,7 +9,6 @@ import { join, resolve } from 'node:path';
 import git from 'isomorphic-git';
 import { demoCommand } from '../../src/cli/commands/demo.js';
 import type { DemoDeps } from '../../src/cli/commands/demo.js';
-import { createClient } from '../../src/cli/kube-client.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 function optionsIn(dir: string, once: boolean) {
@@ -27,7 +26,6 @@ function capture(untilInterrupted: DemoDeps['untilInterrupted'] = () => Promise.
   const out: string[] = [];
   const err: string[] = [];
   const deps: DemoDeps = {
-    createClient,
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     untilInterrupted,
