@@ -4,7 +4,7 @@
 // health lines), and once it returns its port is refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -78,6 +78,14 @@ test('demo --once converges the three clusters from a repository it creates, the
       ),
     );
     assert.doesNotMatch(first.text() + first.err.join(''), /BEGIN (RSA |EC )?PRIVATE KEY/);
+    // Each cluster's state and the report on the status branch, then it stops without the guide.
+    for (const c of CLUSTERS) assert.match(first.text(), new RegExp(`^  ${c} +Ready +4 applied · `, 'm'));
+    assert.ok(
+      first
+        .text()
+        .includes(`Status branch: git -C ${optionsIn(dir, true).repoDir} show fedsync/status:README.md`),
+    );
+    assert.doesNotMatch(first.text(), /Where to look/);
 
     const second = capture();
     assert.equal(await demoCommand(optionsIn(dir, true), second.deps), 0, second.err.join(''));
@@ -200,6 +208,26 @@ test('the demo runs the fedsync run service: /status, /metrics, the status branc
     const servers = [...kubeconfig.matchAll(/server: (\S+)/g)].map((m) => m[1] ?? '');
     assert.equal(servers.length, CLUSTERS.length, kubeconfig);
     for (const server of servers) assert.equal(await refused(server), 'ECONNREFUSED', server);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('demo --once on a repository with a broken file prints the problem at file:line and exits 1', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'fedsync-demo-'));
+  try {
+    const template = join(dir, 'template');
+    await cp(resolve('fixtures/repos/demo'), template, { recursive: true });
+    await writeFile(
+      join(template, 'myreplicaset.yaml'),
+      'apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: [\n',
+    );
+    const run = capture();
+    assert.equal(await demoCommand({ ...optionsIn(dir, true), template }, run.deps), 1, run.text());
+    assert.match(run.err.join(''), /^ {2}myreplicaset\.yaml:\d+: /m);
+    assert.match(run.text(), /\] Apply [0-9a-f]{12}: failed before anything was applied/);
+    // Nothing was reported for a commit that could not be read, so the demo does not point there.
+    assert.doesNotMatch(run.text(), /Status branch:/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -185,10 +185,11 @@ async function withService(
       await Promise.all(world.clusters.map((c) => c.settle()));
       await printWorkloads();
     }
-    deps.stdout(
-      ['', 'Clusters:', ...clusterLines(service.fleet.healthDetails(), lastApplied), ''].join('\n'),
-    );
-    deps.stdout(`Status branch: git -C ${opts.repoDir} show fedsync/status:README.md\n`);
+    const clusters = clusterLines(service.fleet.healthDetails(), lastApplied);
+    if (clusters.length > 0) deps.stdout(['', 'Clusters:', ...clusters, ''].join('\n'));
+    // A commit that could not be read has no report on the status branch.
+    if (lastApplied?.counts)
+      deps.stdout(`Status branch: git -C ${opts.repoDir} show fedsync/status:README.md\n`);
     if (opts.once) return lastApplied?.status === 'converged' ? 0 : 1;
     deps.stdout(
       guideText({
