@@ -20,6 +20,7 @@ import { waitFor } from '../helpers/wait-for.js';
 import { startGitHubServer } from '../report/helpers/forge-server.js';
 import type { ForgeServer } from '../report/helpers/forge-server.js';
 import { repoFileMap } from '../helpers/repo-files.js';
+import { driftDemoCluster } from '../helpers/demo-drift.js';
 
 const TOKEN = 'service-forge-token-0003';
 const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
@@ -134,21 +135,7 @@ test('fedsync run posts pending then success per target; a tick that changes not
 test('drift between reconciles reaches drift/<cluster>.md at once, then shows corrected', async () => {
   const sha = await git(work, 'rev-parse', 'HEAD');
   const before = runs.length;
-  const sim = world.cluster(US)!;
-  sim.api.patch(
-    sim.resource('apps/v1', 'ReplicaSet'),
-    'default',
-    'nginx',
-    { type: 'application/merge-patch+json', body: JSON.stringify({ spec: { replicas: 1 } }) },
-    { fieldManager: 'kubectl' },
-  );
-  sim.api.patch(
-    sim.resource('v1', 'Secret'),
-    'default',
-    'myingress-tls',
-    { type: 'application/merge-patch+json', body: JSON.stringify({ data: { 'tls.key': LIVE_SECRET } }) },
-    { fieldManager: 'kubectl-edit' },
-  );
+  driftDemoCluster(world.cluster(US)!, { tlsKey: LIVE_SECRET });
   const drift = await waitFor(
     'both drifts on the status branch',
     async () => {
