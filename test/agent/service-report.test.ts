@@ -13,14 +13,14 @@ import type { AgentRun } from '../../src/agent/agent.js';
 import { resolveAgentConfig } from '../../src/agent/config/resolve.js';
 import { createLogger } from '../../src/agent/observe/logger.js';
 import { startAgentService, type AgentService } from '../../src/agent/run/service.js';
-import { startWorld, type RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import type { RunningWorld } from '../../src/sim/run-world.js';
 import { createRepo, git, tempDir } from '../helpers/git.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startGitHubServer } from '../report/helpers/forge-server.js';
 import type { ForgeServer } from '../report/helpers/forge-server.js';
 import { repoFileMap } from '../helpers/repo-files.js';
 import { driftDemoCluster } from '../helpers/demo-drift.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 const TOKEN = 'service-forge-token-0003';
 const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
@@ -41,11 +41,7 @@ before(async () => {
   assert.match(files['fedsync.yaml'] ?? '', /selfHeal: false/);
   work = (await createRepo(tmp.path, 'demo', files)).work;
   forge = await startGitHubServer({ token: TOKEN, owner: 'acme', repo: 'demo' });
-  world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(tmp.path, 'sim'),
-    tickMs: 5,
-  });
+  world = await startDemoWorld(join(tmp.path, 'sim'));
   const resolved = resolveAgentConfig({
     env: { FEDSYNC_FORGE_TOKEN_ENV: 'DEMO_FORGE_TOKEN' },
     host: { hostname: 'test', instanceId: 'report' },

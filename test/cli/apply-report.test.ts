@@ -11,9 +11,7 @@ import assert from 'node:assert/strict';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
 import { startGitServer } from '../helpers/git-server.js';
 import type { GitServer } from '../helpers/git-server.js';
 import { createRepo, git, tempDir } from '../helpers/git.js';
@@ -21,6 +19,7 @@ import { startGitHubServer } from '../report/helpers/forge-server.js';
 import type { ForgeServer } from '../report/helpers/forge-server.js';
 import { repoFileMap } from '../helpers/repo-files.js';
 import { driftDemoCluster } from '../helpers/demo-drift.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 const TOKEN = 'forge-token-for-the-test-0001';
 const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
@@ -51,11 +50,7 @@ before(async () => {
   url = `${server.url}/demo.git`;
   forge = await startGitHubServer({ token: TOKEN, owner: 'acme', repo: 'demo' });
   await writeFile(join(tmp.path, 'forge-token'), `${TOKEN}\n`);
-  world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(tmp.path, 'sim'),
-    tickMs: 5,
-  });
+  world = await startDemoWorld(join(tmp.path, 'sim'));
 });
 after(async () => {
   await world?.stop();
