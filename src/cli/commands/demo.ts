@@ -8,13 +8,14 @@ import type { Command } from 'commander';
 import { dirname, join, resolve } from 'node:path';
 import type { AgentRun } from '../../agent/agent.js';
 import { resolveAgentConfig } from '../../agent/config/resolve.js';
+import type { AgentConfig } from '../../agent/config/types.js';
 import { createLogger } from '../../agent/observe/logger.js';
 import { everySeconds, startAgentService, type AgentService } from '../../agent/run/service.js';
 import { formatProblem } from '../../model/index.js';
 import type { ReconcileOutcome } from '../../model/index.js';
 import { loadBalancerLine } from '../../report/format/load-balancer-text.js';
 import { driftLine, outcomeLine } from '../../report/format/outcome-text.js';
-import { startWorld } from '../../sim/run-world.js';
+import { startWorld, type RunningWorld } from '../../sim/run-world.js';
 import { readWorld } from '../../sim/world.js';
 import { ensureDemoRepo } from '../demo/demo-repo.js';
 import { SIM_OUT, clusterLines, guideText, ipLines } from '../demo/guide.js';
@@ -87,20 +88,15 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       for (const p of config.problems) deps.stderr(`${formatProblem(p)}\n`);
       return 2;
     }
-    return await withService(config.value, { opts, deps, repoDir: repo.dir, world });
+    return await withService(config.value, { opts, deps, world });
   } finally {
     await world.stop();
   }
 }
 
 async function withService(
-  config: Parameters<typeof startAgentService>[0]['config'],
-  ctx: {
-    opts: DemoOptions;
-    deps: DemoDeps;
-    repoDir: string;
-    world: Awaited<ReturnType<typeof startWorld>>;
-  },
+  config: AgentConfig,
+  ctx: { opts: DemoOptions; deps: DemoDeps; world: RunningWorld },
 ): Promise<number> {
   const { opts, deps, world } = ctx;
   let chain = Promise.resolve();
@@ -108,8 +104,9 @@ async function withService(
   let lastApplied: ReconcileOutcome | undefined;
   let ip: string | undefined;
   const announced = new Set<string>();
-  let firstRun: (run: AgentRun) => void = () => undefined;
-  const first = new Promise<AgentRun>((r) => (firstRun = r));
+  // The first run the agent will not retry on its own: the guide follows it, not a transient failure.
+  let settledRun: (run: AgentRun) => void = () => undefined;
+  const settled = new Promise<AgentRun>((r) => (settledRun = r));
   let service: AgentService | undefined;
 
   const printWorkloads = async (): Promise<void> => {
@@ -164,7 +161,10 @@ async function withService(
           await report(run);
         })
         .catch((err: unknown) => deps.stderr(`${String(err)}\n`))
-        .finally(() => firstRun(run));
+        .finally(() => {
+          if (run.mode !== 'applied' || run.outcome.status !== 'failed' || run.outcome.terminal)
+            settledRun(run);
+        });
     },
     onDrift: (d) => deps.stdout(`${driftLine(d, new Date())}\n`),
     onHealthChange: (c) => deps.stdout(`${clock()} cluster ${c.cluster} is ${c.health}\n`),
@@ -175,9 +175,9 @@ async function withService(
       `Agent (the service \`fedsync run\` runs) on ${service.url}: /status, /metrics, /healthz, /readyz; reconciling…\n`,
     );
     // With --once nothing waits for a signal (Ctrl-C ends the process as usual); otherwise an
-    // interruption before the first run ends the demo as well as one after it.
+    // interruption before the first settled run ends the demo as well as one after it.
     const interrupted = opts.once ? undefined : deps.untilInterrupted().then(() => 'interrupted' as const);
-    const run = await (interrupted ? Promise.race([first, interrupted]) : first);
+    const run = await (interrupted ? Promise.race([settled, interrupted]) : settled);
     if (run === 'interrupted') return 0;
     await chain;
     if (opts.once) {
