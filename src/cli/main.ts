@@ -81,7 +81,6 @@ export const COMMANDS: readonly CommandEntry[] = [
       const [{ registerDemo }, deps] = await Promise.all([import('./commands/demo.js'), clusterDeps()]);
       return (program) =>
         registerDemo(program, {
-          createClient: deps.createClient,
           stdout: deps.stdout,
           stderr: deps.stderr,
           untilInterrupted: () =>
