@@ -75,6 +75,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     },
   },
   {
+    name: 'clusters',
+    summary:
+      'each registered cluster: Ready, Unreachable or Offline, last probe, region, zones and why it is not Ready',
+    load: async () => {
+      const [{ registerClusters }, deps] = await Promise.all([
+        import('./commands/clusters.js'),
+        clusterDeps(),
+      ]);
+      return (program) => registerClusters(program, deps);
+    },
+  },
+  {
     name: 'demo',
     summary: 'run fedsync on the embedded simulated federation (what `npm start` runs)',
     load: async () => {
