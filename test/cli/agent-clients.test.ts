@@ -23,8 +23,8 @@ import { registerResume } from '../../src/cli/commands/resume.js';
 import { registerStatus } from '../../src/cli/commands/status.js';
 import { registerSuspend } from '../../src/cli/commands/suspend.js';
 import { createClient } from '../../src/cli/kube-client.js';
-import { startWorld, type RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import type { RunningWorld } from '../../src/sim/run-world.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = 'trigger-token-5f1c9a';
@@ -54,7 +54,7 @@ before(async () => {
   await git.add({ fs, dir: repoDir, filepath: '.' });
   await commit('the demo federation');
   await writeFile(join(dir, 'token'), `${TOKEN}\n`, { mode: 0o600 });
-  world = await startWorld({ world: await readWorld('fixtures/worlds/demo.yaml'), outDir: join(dir, 'sim') });
+  world = await startDemoWorld(join(dir, 'sim'));
   const resolved = resolveAgentConfig({
     env: {},
     host: { hostname: 'test', instanceId: 'agent-cli' },

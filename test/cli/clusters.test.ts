@@ -13,8 +13,8 @@ import { createClient } from '../../src/cli/kube-client.js';
 import { createFleet } from '../../src/kube/fleet.js';
 import { loadRepo } from '../../src/source/load-repo.js';
 import type { ClustersView } from '../../src/report/format/clusters-view.js';
-import { startWorld, type RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import type { RunningWorld } from '../../src/sim/run-world.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -24,7 +24,7 @@ let world: RunningWorld;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fedsync-clusters-'));
-  world = await startWorld({ world: await readWorld('fixtures/worlds/demo.yaml'), outDir: join(dir, 'sim') });
+  world = await startDemoWorld(join(dir, 'sim'));
 });
 after(async () => {
   await world.stop();
