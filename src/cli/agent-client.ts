@@ -111,8 +111,11 @@ export async function agentToken(opts: AgentCliOptions, env: Env): Promise<strin
 
 export type AgentAnswer = { status: number; body: unknown };
 
-/** The URL as people should see it: no path, query or trailing slash. */
-const shown = (base: URL): string => base.origin;
+/** The agent's address as people should see it: no query or trailing slash (a path prefix stays). */
+const shown = (base: URL): string => `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
+
+/** `--agent` as printed in messages. */
+export const agentAddress = (opts: AgentCliOptions): string => shown(agentUrl(opts.agent));
 
 /**
  * One request to the agent. Answers other than 401/403 are returned as they are (the caller knows
@@ -125,7 +128,8 @@ export async function callAgent(
 ): Promise<AgentAnswer> {
   const base = agentUrl(opts.agent);
   const token = await agentToken(opts, env);
-  const url = new URL(req.path, base);
+  // Below the path the URL names (an agent behind a proxy at `/fedsync/`), not at the host's root.
+  const url = new URL(`${base.pathname.replace(/\/+$/, '')}${req.path}`, base.origin);
   for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
@@ -184,7 +188,7 @@ export function badAnswer(opts: AgentCliOptions, path: string, answer: AgentAnsw
   const said = errorText(answer.body);
   return new AgentClientError(
     AgentClientErrorCode.badAnswer,
-    `${path} at ${shown(agentUrl(opts.agent))} answered ${answer.status}${said ? `: ${said}` : ''}`,
+    `${path} at ${agentAddress(opts)} answered ${answer.status}${said ? `: ${said}` : ''}`,
   );
 }
 

@@ -143,6 +143,13 @@ describe('the CLI against a running agent', () => {
     assert.equal(json.identity, 'agent-cli');
     assert.equal(json.leading, true);
     assert.deepEqual(json.clusters.map((c) => c.cluster).sort(), world.clusters.map((c) => c.name).sort());
+    // A path in --agent is a prefix (an agent behind a proxy): here nothing answers below it.
+    const prefixed = await cli(['status', '--agent', `${url()}/behind-proxy/`]);
+    assert.equal(prefixed.code, 1);
+    assert.equal(
+      prefixed.err,
+      `fedsync status: /status at ${url()}/behind-proxy answered 404: no /behind-proxy/status here\n`,
+    );
     const both = await cli(['status', '--agent', url(), '--sim', join(dir, 'sim')]).catch((e: Error) => e);
     assert.match(String(both instanceof Error ? both.message : both.err), /give --agent .* not both/);
   });

@@ -10,7 +10,7 @@ import { agentRunLine, type AgentRunView } from '../../report/format/agent-statu
 import {
   addAgentOptions,
   agentCommand,
-  agentUrl,
+  agentAddress,
   badAnswer,
   callAgent,
   checkAgentOutput,
@@ -41,7 +41,7 @@ const isRun = (v: unknown): v is AgentRunView =>
 export async function reconcileCommand(opts: ReconcileCliOptions, deps: AgentCommandDeps): Promise<number> {
   checkAgentOutput(opts.output);
   return agentCommand('reconcile', deps, async () => {
-    const at = agentUrl(opts.agent).origin;
+    const at = agentAddress(opts);
     const answer = await callAgent(opts, deps.env, {
       method: 'POST',
       path: '/reconcile',

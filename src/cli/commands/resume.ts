@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import {
   addAgentOptions,
   agentCommand,
-  agentUrl,
+  agentAddress,
   callAgent,
   suspensionsIn,
   type AgentCliOptions,
@@ -15,7 +15,7 @@ import { ExitCode } from '../exit-codes.js';
 
 export async function resumeCommand(opts: AgentCliOptions, deps: AgentCommandDeps): Promise<number> {
   return agentCommand('resume', deps, async () => {
-    const at = agentUrl(opts.agent).origin;
+    const at = agentAddress(opts);
     const answer = await callAgent(opts, deps.env, { method: 'POST', path: '/resume', timeoutMs: 10_000 });
     const still = suspensionsIn(opts, '/resume', answer);
     if (still.length === 0) deps.stdout(`The agent at ${at} writes again; it reconciles now.\n`);

@@ -20,7 +20,7 @@ import { formatAgentStatusText, type AgentStatusView } from '../../report/format
 import {
   addAgentOptions,
   agentCommand,
-  agentUrl,
+  agentAddress,
   badAnswer,
   callAgent,
   type AgentCliOptions,
@@ -93,7 +93,7 @@ export async function agentStatusCommand(
       throw badAnswer(opts, '/status', answer);
     const status = body as AgentStatusView;
     if (opts.output === 'json') deps.stdout(`${JSON.stringify(status, null, 2)}\n`);
-    else deps.stdout(formatAgentStatusText(status, agentUrl(opts.agent).origin));
+    else deps.stdout(formatAgentStatusText(status, agentAddress(opts)));
     return ExitCode.ok;
   });
 }

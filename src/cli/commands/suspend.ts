@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import {
   addAgentOptions,
   agentCommand,
-  agentUrl,
+  agentAddress,
   callAgent,
   suspensionsIn,
   type AgentCliOptions,
@@ -17,7 +17,7 @@ export type SuspendCliOptions = AgentCliOptions & { reason?: string };
 
 export async function suspendCommand(opts: SuspendCliOptions, deps: AgentCommandDeps): Promise<number> {
   return agentCommand('suspend', deps, async () => {
-    const at = agentUrl(opts.agent).origin;
+    const at = agentAddress(opts);
     const answer = await callAgent(opts, deps.env, {
       method: 'POST',
       path: '/suspend',
