@@ -243,7 +243,9 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
 
   const trigger = async (reason: string): Promise<TriggerResult> => {
     const out = await agent.trigger(reason);
-    return out.ok ? { ok: true } : { ok: false, message: String(out.error) };
+    // The newest finished run is this one: the next can only finish after more I/O.
+    const run = agent.state().last;
+    return out.ok ? { ok: true, ...(run ? { run } : {}) } : { ok: false, message: String(out.error) };
   };
   const followed = r.branch ? `refs/heads/${r.branch}` : undefined;
   const wh = config.webhook;
