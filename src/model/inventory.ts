@@ -17,9 +17,18 @@ export type FederationRecord = {
    * fedsync manages (so a later plan can still say so). Sorted by name.
    */
   clusters: RecordedCluster[];
-  /** The deletes that plan held, as their guard digest: what an approval of `commit` approves. */
-  held?: { commit: string; digest: string };
+  /**
+   * What the guards held at each recent commit a plan was applied for (oldest first, at most
+   * HELD_RECORD_LIMIT): what an approval naming that commit approves, and nothing else.
+   */
+  held?: HeldRecord[];
 };
+
+/** The deletes one plan's guards held (before approvals), as their guard digest and how many. */
+export type HeldRecord = { commit: string; digest: string; count: number };
+
+/** How many commits' held sets a record remembers. */
+export const HELD_RECORD_LIMIT = 20;
 
 /**
  * A cluster a record remembers that the repository no longer registers, as this run found it: how

@@ -6,7 +6,7 @@ import type { ClusterName, KubeObject, ObjectRef } from './kube.js';
 import type { FederationRecord } from './inventory.js';
 import type { ClusterHealth, HealthCause } from './observed.js';
 import type { Problem } from './problem.js';
-import type { Revision } from './federation.js';
+import type { FederationPolicy, Revision } from './federation.js';
 import { countOutcomes } from './outcome.js';
 import type { Action, Counts } from './outcome.js';
 import type { IngressDesign, LoadBalancerAction, Orphan } from './load-balancer.js';
@@ -25,8 +25,18 @@ export type KubeAction =
   | { action: 'delete'; ref: ObjectRef; apiVersion: string; reason: string }
   /** Adopted, no longer desired: fedsync's labels and field ownership are removed, the object stays. */
   | { action: 'orphan'; ref: ObjectRef; apiVersion: string; reason: string }
-  /** A delete the guards in `heldBy` hold; apply never runs it. */
-  | { action: 'held'; ref: ObjectRef; apiVersion: string; reason: string; heldBy: string[] }
+  /**
+   * A delete the guards in `heldBy` hold; apply never runs it. `heldWith`: held objects that use
+   * this one (their TLS Secret, backend Service, mounted ConfigMap…), whose guards it shares.
+   */
+  | {
+      action: 'held';
+      ref: ObjectRef;
+      apiVersion: string;
+      reason: string;
+      heldBy: string[];
+      heldWith?: string[];
+    }
   /** `object` is the desired copy: later watch events are compared with it (drift). */
   | { action: 'unchanged'; ref: ObjectRef; object: KubeObject }
   | { action: 'skip'; ref: ObjectRef; reason: string };
@@ -106,6 +116,11 @@ export type Plan = {
   schemaVersion: typeof PLAN_SCHEMA_VERSION;
   federation: string;
   revision: Revision;
+  /**
+   * The policy the plan was made under: self-heal, prune, the approvals in fedsync.yaml and the
+   * tenancy policy in force with where it came from (absent in plans made before it was recorded).
+   */
+  policy?: FederationPolicy;
   /** `sha256:<hex>` over the plan's decisions; approvals in the repo may name it. */
   digest: string;
   /** Member clusters first (sorted by name), then load balancers (sorted by name). */

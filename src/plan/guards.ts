@@ -1,6 +1,7 @@
 // Safety guards: deletes that need a person's approval in the repository before they run.
-import type { Approval, GuardSummary, Problem, Revision, TargetKind } from '../model/index.js';
+import type { Approval, GuardSummary, HeldRecord, Problem, Revision, TargetKind } from '../model/index.js';
 import { sha256 } from './digest.js';
+import { heldAt } from './held-record.js';
 
 export const GuardCode = {
   emptyRender: 'guard.emptyRender',
@@ -26,6 +27,10 @@ export type GuardedDelete = {
   key: string;
   subject: string;
   guards: GuardCode[];
+  /** Held because these held objects (subjects) use it: it keeps them working. */
+  heldWith?: string[];
+  /** The part of `guards` it has only from the objects in `heldWith`. */
+  inherited?: GuardCode[];
 };
 
 /** The mass-prune threshold of a large inventory: more deletes than this in one cluster need approval. */
@@ -127,16 +132,36 @@ function normaliseDigest(d: string): string {
 }
 
 /**
+ * Why an approval of `commit` does not bind to the deletes held now, or undefined when it does: the
+ * records must remember what the guards held at that commit, and it must be exactly this set.
+ */
+function commitBindingGap(
+  commit: string,
+  recorded: readonly HeldRecord[],
+  now: { digest: string; count: number },
+): string | undefined {
+  const then = heldAt(recorded, commit);
+  if (then.length === 0)
+    return `no member's record says what the guards held at ${short(commit)} (only an applied plan records it)`;
+  const other = then.find((e) => e.digest !== now.digest);
+  if (other === undefined) return undefined;
+  return `it approved what was held at ${short(commit)}, ${other.count} delete(s) (${other.digest}), but ${now.count} are held now (${now.digest})`;
+}
+
+/**
  * Decides which guards the approvals in the repository release. An approval releases the guards
  * it lists (all when it lists none) when its digest equals the digest of the held deletes, or when
- * it names a commit and this revision is where that approval applies (see commitApprovalGap).
+ * it names a commit, this revision is where that approval applies (see commitApprovalGap), and
+ * what is held now is what the records say was held at that commit (see commitBindingGap).
  */
 export function evaluateGuards(options: {
   held: GuardedDelete[];
   approvals: Approval[];
   revision?: GuardRevision;
+  /** What earlier applied plans held, by commit (from the members' records). */
+  recorded?: readonly HeldRecord[];
 }): GuardOutcome {
-  const { held, approvals, revision } = options;
+  const { held, approvals, revision, recorded = [] } = options;
   const problems: Problem[] = [];
   if (held.length === 0) {
     for (const a of approvals) {
@@ -151,14 +176,18 @@ export function evaluateGuards(options: {
   const digest = guardDigest(held);
   const fired = [...new Set(held.flatMap((h) => h.guards))].sort();
   const released = new Set<string>();
+  const unbound: string[] = [];
   const commitApplies = (a: Approval): boolean => {
     if (a.commit === undefined) return false;
     const gap = commitApprovalGap(a.commit, revision);
-    if (gap === undefined) return true;
+    const binding =
+      gap === undefined ? commitBindingGap(a.commit, recorded, { digest, count: held.length }) : undefined;
+    if (gap === undefined && binding === undefined) return true;
+    if (binding !== undefined) unbound.push(`the approval of commit ${a.commit} does not apply: ${binding}`);
     problems.push({
-      code: 'approval.commitNotApplicable',
+      code: gap === undefined ? 'approval.commitHeldChanged' : 'approval.commitNotApplicable',
       severity: 'warning',
-      message: `approval of commit ${a.commit} releases nothing here: ${gap}; approve by the digest instead`,
+      message: `approval of commit ${a.commit} releases nothing here: ${gap ?? binding}; approve by the digest instead`,
     });
     return false;
   };
@@ -175,8 +204,16 @@ export function evaluateGuards(options: {
     const targets = [...new Set(mine.map((h) => h.target))].sort();
     const one = targets.length === 1 ? targets[0] : undefined;
     const name = (h: GuardedDelete) => (one === undefined ? `${h.subject}@${h.target}` : h.subject);
-    const sample =
-      mine.slice(0, 5).map(name).join(', ') + (mine.length > 5 ? `, … (${mine.length} in all)` : '');
+    const listed = (list: GuardedDelete[]): string =>
+      list.slice(0, 5).map(name).join(', ') + (list.length > 5 ? `, … (${list.length} in all)` : '');
+    // Objects held only because held ones use them are named apart: the guard's reason is not theirs.
+    const withThem = mine.filter((h) => h.inherited?.includes(guard));
+    const direct = mine.filter((h) => !h.inherited?.includes(guard));
+    const sample = (verb: string): string =>
+      listed(direct) +
+      (withThem.length > 0
+        ? `; and ${withThem.length} object(s) they use, ${verb} with them: ${listed(withThem)}`
+        : '');
     const inLoadBalancer = mine.every((h) => h.targetKind === 'loadBalancer');
     const where = inLoadBalancer
       ? ` in the load balancer of project ${targets.join(', ')}`
@@ -190,18 +227,21 @@ export function evaluateGuards(options: {
       problems.push({
         code: guard,
         severity: 'warning',
-        message: `${mine.length} delete(s)${where} approved in the repository (${by ? approvedBy(by) : digest}${reason ? `: ${reason}` : ''}): ${sample}`,
+        message: `${direct.length} delete(s)${where} approved in the repository (${by ? approvedBy(by) : digest}${reason ? `: ${reason}` : ''}): ${sample('released')}`,
         ...scope,
       });
     } else {
-      const staleNote =
-        stale.length > 0
-          ? ` (the approval naming ${stale[0]!.digest} no longer matches: the held deletes changed)`
-          : '';
+      const notes = [
+        ...(stale.length > 0
+          ? [`the approval naming ${stale[0]!.digest} no longer matches: the held deletes changed`]
+          : []),
+        ...unbound.slice(0, 1),
+      ];
+      const staleNote = notes.length > 0 ? ` (${notes.join('; ')})` : '';
       problems.push({
         code: guard,
         severity: 'error',
-        message: `${mine.length} delete(s)${where} held: ${GUARD_TEXT[guard]}: ${sample}. To allow them, add to fedsync.yaml spec.policy.approvals ${approvalEntries(digest, guard, revision?.sha)}${staleNote}`,
+        message: `${direct.length} delete(s)${where} held: ${GUARD_TEXT[guard]}: ${sample('held')}. To allow them, add to fedsync.yaml spec.policy.approvals ${approvalEntries(digest, guard, revision?.sha)}${staleNote}`,
         ...scope,
       });
     }

@@ -17,6 +17,7 @@ import type {
 import { renderDesired } from '../federation/desired.js';
 import { repoChanges } from './incremental-changes.js';
 import { phaseOf } from './order.js';
+import { planPolicy } from './plan-policy.js';
 import { planDigest } from './plan-digest.js';
 import { RECONCILE_DISABLED_REASON, draftDesired } from './plan-revision.js';
 import type { PlanInput } from './plan-revision.js';
@@ -229,6 +230,7 @@ export function planIncremental(options: {
     schemaVersion: PLAN_SCHEMA_VERSION,
     federation: input.repo.federation.name,
     revision,
+    policy: planPolicy(input.repo.federation.policy),
     digest: '',
     targets,
     problems: [...basis.plan.problems],

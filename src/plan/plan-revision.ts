@@ -37,8 +37,11 @@ import type { GuardedDelete } from './guards.js';
 import { draftLoadBalancer, releaseHeld } from './load-balancer.js';
 import { maskChanges } from './mask.js';
 import { orderForApply, orderForDelete } from './order.js';
+import { planPolicy } from './plan-policy.js';
 import { planDigest } from './plan-digest.js';
 import { departedClusters, departureProblems, leavingProblem, nextRecord } from './membership.js';
+import { nextHeld, recordedHeld } from './held-record.js';
+import { holdDependencies } from './guard-dependencies.js';
 
 export type PlanInput = {
   /** `parent` and `changedPaths` let an approval name a commit (guards.ts). */
@@ -305,7 +308,7 @@ export function planRevision(input: PlanInput): Plan {
 
   const departed = departedClusters(repo, input.clusters, input.departed);
   problems.push(...departureProblems(departed));
-  const record = nextRecord(repo, input.clusters, departed);
+  const membership = nextRecord(repo, input.clusters, departed);
 
   const desired = renderDesired({
     repo: members,
@@ -345,7 +348,14 @@ export function planRevision(input: PlanInput): Plan {
       problems,
     });
     drafts.set(name, draft);
-    held.push(...guardsFor(draft, desiredAnywhere, leaving.has(name)));
+    held.push(
+      ...holdDependencies({
+        target: name,
+        held: guardsFor(draft, desiredAnywhere, leaving.has(name)),
+        deletes: draft.deletes.map((d) => d.key),
+        objects: observed.objects,
+      }),
+    );
     if (leaving.has(name))
       problems.push(leavingProblem(name, observed.inventory?.length ?? null, draft.deletes.length));
   }
@@ -364,9 +374,22 @@ export function planRevision(input: PlanInput): Plan {
     held.push(...lb.held);
   }
 
-  const outcome = evaluateGuards({ held, approvals: repo.federation.policy.approvals, revision });
+  const recorded = recordedHeld(input.clusters);
+  const outcome = evaluateGuards({
+    held,
+    approvals: repo.federation.policy.approvals,
+    revision,
+    recorded,
+  });
   problems.push(...outcome.problems);
-  const holds = new Map(held.map((h) => [`${h.target}\u0000${h.key}`, h.guards]));
+  // Every Ready member remembers what the guards held at this commit: an approval naming it binds
+  // to exactly that set.
+  const heldNow = outcome.summary
+    ? { commit: revision.sha, digest: outcome.summary.digest, count: held.length }
+    : undefined;
+  const heldList = nextHeld(recorded, heldNow);
+  const record = { ...membership, ...(heldList.length > 0 ? { held: heldList } : {}) };
+  const holds = new Map(held.map((h) => [`${h.target}\u0000${h.key}`, h]));
 
   const clusterTargets: ClusterPlan[] = names.map((name) => {
     const draft = drafts.get(name);
@@ -386,12 +409,21 @@ export function planRevision(input: PlanInput): Plan {
     }
     const inventory = new Set(draft.keep);
     const deletes: KubeAction[] = draft.deletes.map((d): KubeAction => {
-      const heldBy = (holds.get(`${name}\u0000${d.key}`) ?? []).filter((g) => !outcome.released.has(g));
+      const hold = holds.get(`${name}\u0000${d.key}`);
+      const heldBy = (hold?.guards ?? []).filter((g) => !outcome.released.has(g));
       const reason = 'removed from Git (in the inventory, carries fedsync labels)';
       if (heldBy.length === 0) return { action: 'delete', ref: d.ref, apiVersion: d.apiVersion, reason };
       // Held: it stays in the inventory, so a later approved plan can still delete it.
       inventory.add(d.key);
-      return { action: 'held', ref: d.ref, apiVersion: d.apiVersion, reason, heldBy };
+      const heldWith = hold?.heldWith;
+      return {
+        action: 'held',
+        ref: d.ref,
+        apiVersion: d.apiVersion,
+        reason,
+        heldBy,
+        ...(heldWith && heldWith.length > 0 ? { heldWith } : {}),
+      };
     });
     const orphans = draft.forward.filter((a) => a.action === 'orphan');
     const wasAdopted = new Set(draft.observed.adopted ?? []);
@@ -420,6 +452,7 @@ export function planRevision(input: PlanInput): Plan {
     schemaVersion: PLAN_SCHEMA_VERSION,
     federation,
     revision: planned,
+    policy: planPolicy(repo.federation.policy),
     digest: '',
     targets,
     problems,

@@ -55,7 +55,7 @@ test('no inventory yet reads as []; writing creates the namespace; the same stat
 test('adopted keys and the federation record round-trip; an older inventory reads as all created', async () => {
   const record = {
     clusters: [{ name: 'eu', kubeconfigContext: 'ctx-eu' }],
-    held: { commit: 'c0ffee', digest: 'sha256:aa' },
+    held: [{ commit: 'c0ffee', digest: 'sha256:aa', count: 3 }],
   };
   await writeInventory(client, 'fed2', {
     to: { keys: ['/ConfigMap/default/a', '/ConfigMap/default/b'], adopted: ['/ConfigMap/default/b'], record },

@@ -7,7 +7,7 @@ import { toMemberObject } from '../../src/federation/member-object.js';
 import { loadFederation } from '../../src/manifests/index.js';
 import { APPROVABLE_GUARDS } from '../../src/manifests/schemas.js';
 import { formatProblem } from '../../src/model/index.js';
-import type { Approval, KubeObject, Plan } from '../../src/model/index.js';
+import type { Approval, FederationRecord, KubeObject, Plan } from '../../src/model/index.js';
 import { GuardCode } from '../../src/plan/guards.js';
 import { planRevision } from '../../src/plan/plan-revision.js';
 import type { PlanInput } from '../../src/plan/plan-revision.js';
@@ -22,15 +22,22 @@ const ELSEWHERE = 'dead00'.padEnd(40, '3');
 const owned = (obj: KubeObject): KubeObject =>
   asApplied(toMemberObject(obj, { federation: 'demo', source: 'old.yaml@x' }));
 
-/** A cluster still running Namespace `old`, which the repository no longer has. */
-function plan(revision: PlanInput['revision'], approvals: Approval[] = []): Plan {
+/**
+ * A cluster still running Namespace `old`, which the repository no longer has; `record` is what the
+ * last apply there left (what its guards held at which commit).
+ */
+function plan(revision: PlanInput['revision'], approvals: Approval[] = [], record?: FederationRecord): Plan {
+  const cluster = observed('a', { objects: [owned(namespace('old')), owned(configMap('shop', 'keep'))] });
   return planRevision({
     revision,
     repo: repo({ clusters: [registration('a')], objects: [fedObject(configMap('shop', 'keep'))], approvals }),
-    clusters: [observed('a', { objects: [owned(namespace('old')), owned(configMap('shop', 'keep'))] })],
+    clusters: [record ? { ...cluster, record } : cluster],
     now: '2026-01-01T00:00:00Z',
   });
 }
+
+/** The record an apply of the plan at HELD_AT leaves in the cluster. */
+const recordAtHeld = (): FederationRecord => clusterPlans(plan({ sha: HELD_AT }))[0]!.record!;
 
 const deleteOf = (p: Plan) =>
   clusterPlans(p)[0]!.actions.find((a) => a.action === 'delete' || a.action === 'held');
@@ -58,9 +65,11 @@ test('the held problem names both ways to approve, each as the exact entry for f
 
 test('approval by commit releases the deletes in the commit on top of it that changes only fedsync.yaml', () => {
   for (const commit of [HELD_AT, HELD_AT.slice(0, 7)]) {
-    const approved = plan({ sha: ON_TOP, parent: HELD_AT, changedPaths: ['fedsync.yaml'] }, [
-      { commit, guards: [GuardCode.namespaceDelete], reason: 'retire old' },
-    ]);
+    const approved = plan(
+      { sha: ON_TOP, parent: HELD_AT, changedPaths: ['fedsync.yaml'] },
+      [{ commit, guards: [GuardCode.namespaceDelete], reason: 'retire old' }],
+      recordAtHeld(),
+    );
     assert.ok(!isHeld(approved), commit);
     assert.deepEqual(approved.guards?.released, [GuardCode.namespaceDelete]);
     const note = approved.problems.find((q) => q.code === GuardCode.namespaceDelete)!;
@@ -84,7 +93,7 @@ test('approval by commit releases nothing anywhere else, and says why', () => {
     [{ sha: HELD_AT, parent: ELSEWHERE, changedPaths: ['fedsync.yaml'] }, /a commit cannot approve itself/],
   ];
   for (const [revision, why] of cases) {
-    const p = plan(revision, approvals);
+    const p = plan(revision, approvals, recordAtHeld());
     assert.ok(isHeld(p), JSON.stringify(revision));
     const warning = p.problems.find((q) => q.code === 'approval.commitNotApplicable');
     assert.ok(warning, JSON.stringify(p.problems));

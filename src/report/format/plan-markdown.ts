@@ -3,6 +3,7 @@
 import type { Plan, Problem } from '../../model/index.js';
 import { changeSummary, formatProblem, planCounts } from '../../model/index.js';
 import { actionLines, changeWords, targetTitle } from './plan-text.js';
+import { policyText } from './plan-policy-text.js';
 
 function escapeCell(text: string): string {
   return text.replaceAll('|', '\\|');
@@ -14,6 +15,13 @@ export function formatPlanMarkdown(plan: Plan): string {
     `### fedsync plan: federation \`${plan.federation}\` at \`${plan.revision.sha.slice(0, 12)}\``,
     '',
   );
+  if (plan.policy) {
+    // Rules hold `*` patterns: code spans keep Markdown from reading them as emphasis.
+    const p = policyText(plan.policy);
+    out.push(`**Policy:** ${p.summary}.`, '');
+    if (p.tenancy)
+      out.push(`**Tenancy** (${p.tenancy.from}): ${p.tenancy.rules.map((r) => `\`${r}\``).join(' · ')}`, '');
+  }
   out.push(`**${changeWords(plan)}.**`, '');
   out.push('| Target | State | Add | Change | Destroy | Held | Unchanged |', '|---|---|--:|--:|--:|--:|--:|');
   for (const t of plan.targets) {

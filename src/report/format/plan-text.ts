@@ -2,6 +2,7 @@
 // changed fields, then problems and a summary line.
 import { ACTION_SYMBOL, actionSubject, changeSummary, formatProblem, planCounts } from '../../model/index.js';
 import type { FieldChange, KubeAction, LoadBalancerAction, Plan, TargetPlan } from '../../model/index.js';
+import { policyLines } from './plan-policy-text.js';
 
 const MAX_VALUE = 120;
 
@@ -34,7 +35,8 @@ function actionLine(a: KubeAction | LoadBalancerAction): string[] {
       return [`${sym} ${who} (orphan: ${a.reason ?? 'released, kept running'})`];
     case 'held': {
       const what = 'replaceOrder' in a && a.replaceOrder ? 'replace' : 'delete';
-      return [`${sym} ${who} (${what} held by ${(a.heldBy ?? []).join(', ')})`];
+      const using = 'heldWith' in a && a.heldWith?.length ? `; held with ${a.heldWith.join(', ')}` : '';
+      return [`${sym} ${who} (${what} held by ${(a.heldBy ?? []).join(', ')}${using})`];
     }
     case 'skip':
       return [`${sym} ${who} skipped: ${a.reason ?? ''}`, ...('drift' in a && a.drift ? changes : [])];
@@ -77,7 +79,8 @@ function requeueWhy(plan: Plan): string {
 
 export function formatPlanText(plan: Plan): string {
   const out: string[] = [];
-  out.push(`fedsync plan for federation ${plan.federation} at ${plan.revision.sha.slice(0, 12)}`, '');
+  out.push(`fedsync plan for federation ${plan.federation} at ${plan.revision.sha.slice(0, 12)}`);
+  out.push(...policyLines(plan.policy), '');
   for (const t of plan.targets) {
     if (t.kind === 'cluster' && t.health !== 'Ready') {
       const cause = t.cause ? `, ${t.cause.reason}: ${t.cause.message}` : '';
