@@ -82,7 +82,9 @@ const sameList = (
 
 /** Why the live state rules out an incremental plan (health, clusters, inventories), if it does. */
 function liveStateGap(basis: PlanBasis, input: PlanInput): string | undefined {
-  if (input.loadBalancers) return 'a load balancer is planned (it depends on every member object)';
+  // An empty list is what the agent observes for a federation without a Google Cloud project.
+  if (input.loadBalancers && input.loadBalancers.length > 0)
+    return 'a load balancer is planned (it depends on every member object)';
   const names = input.repo.clusters.map((c) => c.name).sort();
   const planned = basis.plan.targets.filter((t): t is ClusterPlan => t.kind === 'cluster');
   if (planned.length !== names.length || planned.some((t, i) => t.name !== names[i]))

@@ -73,6 +73,7 @@ describe('agent configuration', () => {
     });
     assert.deepEqual(cfg.sharding, { replicas: 1, index: 0 });
     assert.deepEqual(cfg.log, { level: 'info', format: 'auto' });
+    assert.deepEqual(cfg.reconcile, { incremental: { resync: { everyMs: 600_000, everyCycles: 100 } } });
   });
 
   test('defaults for a minimal file', () => {
@@ -287,6 +288,55 @@ describe('agent configuration', () => {
         'flag --git-timeout: must be longer than 0',
         'flag --retry-max: retry.maxDelay (1000 ms) must be at least retry.initialDelay (5000 ms), which must be above 0',
       ],
+    );
+  });
+
+  test('incremental reconcile: on by default, its full resync from file, environment or flags', () => {
+    const defaults = value(resolve({ file: { path: 'a.yaml', text: minimal } }));
+    assert.deepEqual(defaults.reconcile, {
+      incremental: { resync: { everyMs: 600_000, everyCycles: 100 } },
+    });
+    const file = { path: 'a.yaml', text: `${minimal}reconcile: {resyncInterval: 90s, resyncCycles: 7}\n` };
+    assert.deepEqual(value(resolve({ file })).reconcile, {
+      incremental: { resync: { everyMs: 90_000, everyCycles: 7 } },
+    });
+    assert.deepEqual(value(resolve({ file, env: { FEDSYNC_RESYNC_INTERVAL: '1h' } })).reconcile, {
+      incremental: { resync: { everyMs: 3_600_000, everyCycles: 7 } },
+    });
+    const off = { path: 'a.yaml', text: `${minimal}reconcile: {incremental: false}\n` };
+    assert.deepEqual(value(resolve({ file: off })).reconcile, { incremental: false });
+    assert.deepEqual(value(resolve({ file: off, flags: { incremental: true } })).reconcile, {
+      incremental: { resync: { everyMs: 600_000, everyCycles: 100 } },
+    });
+    assert.deepEqual(
+      value(resolve({ file: { path: 'a.yaml', text: minimal }, env: { FEDSYNC_INCREMENTAL: 'false' } }))
+        .reconcile,
+      { incremental: false },
+    );
+  });
+
+  test('broken incremental settings are reported at their file:line or source', () => {
+    const text = [
+      minimal.trimEnd(),
+      'reconcile:',
+      '  incremental: no',
+      '  resyncInterval: 10 minutes',
+      '  resyncCycles: 0',
+      '  resyncEvery: 5m',
+    ].join('\n');
+    assert.deepEqual(problems(resolve({ file: { path: 'agent.yaml', text } })).sort(), [
+      'agent.yaml:5: reconcile.incremental: must be true or false (unquoted)',
+      'agent.yaml:6: reconcile.resyncInterval: must be a duration such as 500ms, 15s, 10m or 1h',
+      'agent.yaml:7: reconcile.resyncCycles: must be a whole number ≥ 1',
+      'agent.yaml:8: unknown field reconcile.resyncEvery: AgentConfig has no such field (check the spelling)',
+    ]);
+    const contradicts = `${minimal}reconcile:\n  incremental: false\n  resyncCycles: 3\n`;
+    assert.deepEqual(problems(resolve({ file: { path: 'agent.yaml', text: contradicts } })), [
+      'agent.yaml:6: reconcile.resyncCycles is set but reconcile.incremental is false: every cycle is a full plan already',
+    ]);
+    assert.deepEqual(
+      problems(resolve({ file: { path: 'a.yaml', text: minimal }, flags: { 'resync-interval': '0s' } })),
+      ['flag --resync-interval: reconcile.resyncInterval must be longer than 0'],
     );
   });
 

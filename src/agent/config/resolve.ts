@@ -17,6 +17,7 @@ import {
 } from './layers.js';
 import { durationMs, type ForgeKind } from './settings.js';
 import type { FetchTimeouts } from '../../source/port.js';
+import { defaultFullResync } from '../plan-mode.js';
 import type { AgentConfig, HostFacts, SecretRef } from './types.js';
 
 export type ResolveInput = {
@@ -328,6 +329,27 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
   if (driftInterval && durationMs(driftInterval.value) < 1000)
     bad(driftInterval.origin, 'schedule.driftInterval must be at least 1s');
 
+  // Incremental reconcile and its periodic full resync.
+  const incremental = val<boolean>('reconcile.incremental') ?? true;
+  const resyncInterval = get<string>('reconcile.resyncInterval');
+  const resyncCycles = get<number>('reconcile.resyncCycles');
+  if (resyncInterval && durationMs(resyncInterval.value) === 0)
+    bad(resyncInterval.origin, 'reconcile.resyncInterval must be longer than 0');
+  for (const [p, d] of [
+    ['reconcile.resyncInterval', resyncInterval],
+    ['reconcile.resyncCycles', resyncCycles],
+  ] as const)
+    if (d && !incremental)
+      bad(d.origin, `${p} is set but reconcile.incremental is false: every cycle is a full plan already`);
+  const reconcile: AgentConfig['reconcile'] = {
+    incremental: incremental && {
+      resync: {
+        everyMs: resyncInterval ? durationMs(resyncInterval.value) : defaultFullResync.everyMs,
+        everyCycles: resyncCycles?.value ?? defaultFullResync.everyCycles,
+      },
+    },
+  };
+
   if (problems.length > 0) return failed(problems);
   const cfg: AgentConfig = {
     repository: {
@@ -360,6 +382,7 @@ export function resolveAgentConfig(input: ResolveInput): Result<AgentConfig> {
       driftIntervalMs: durationMs(val<string>('schedule.driftInterval') ?? '5m'),
     },
     retry,
+    reconcile,
     suspend: val<boolean>('suspend') ?? false,
     report: { enabled: val<boolean>('report.enabled') ?? true },
     previews: { refs },

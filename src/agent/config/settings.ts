@@ -132,6 +132,27 @@ export const SETTINGS: readonly Setting[] = [
     'drift-interval',
   ),
   s(
+    'reconcile.incremental',
+    'bool',
+    'plan only what changed or drifted since the last converged plan (default true; false: every cycle in full)',
+    'INCREMENTAL',
+    'incremental',
+  ),
+  s(
+    'reconcile.resyncInterval',
+    'duration',
+    'with incremental plans, a full plan at least this often (default 10m)',
+    'RESYNC_INTERVAL',
+    'resync-interval',
+  ),
+  s(
+    'reconcile.resyncCycles',
+    'count',
+    'with incremental plans, a full plan after this many incremental ones in a row (default 100)',
+    'RESYNC_CYCLES',
+    'resync-cycles',
+  ),
+  s(
     'retry.initialDelay',
     'duration',
     'first retry after a transient failure (default 2s; doubles, with jitter)',

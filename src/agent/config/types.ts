@@ -2,6 +2,7 @@
 // it came from. Secrets appear only as references (an environment variable or a file to read them
 // from when needed), never as values.
 import type { FetchTimeouts } from '../../source/port.js';
+import type { FullResync } from '../plan-mode.js';
 import type { ForgeKind } from './settings.js';
 
 /** Where a secret is read from, at the moment it is needed (so rotation needs no restart). */
@@ -41,6 +42,11 @@ export type AgentConfig = {
   };
   /** `driftIntervalMs`: a full reconcile at least this often, even when Git has not changed. */
   schedule: { cron: string; jitterMs: number; driftIntervalMs: number };
+  /**
+   * Incremental planning: each cycle plans from the last converged plan, with a full plan at least
+   * every `resync.everyMs` and after `resync.everyCycles` incremental ones. false: always in full.
+   */
+  reconcile: { incremental: { resync: FullResync } | false };
   /** Backoff after a transient failure: initialMs, doubled per failure up to maxMs, with jitter. */
   retry: { initialMs: number; maxMs: number };
   /** Start suspended: read and plan, but write nothing until resumed. */

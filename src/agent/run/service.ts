@@ -199,6 +199,7 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
       ? { watchDir: r.location, watchIgnoredRefs: [`refs/heads/${DEFAULT_STATUS_BRANCH}`] }
       : {}),
     retry: config.retry,
+    incremental: config.reconcile.incremental,
     ...(owns ? { owns } : {}),
     onRun: (run) => {
       recordRun(run, { metrics, log, branch: r.branch });
