@@ -9,6 +9,8 @@ import { everySeconds, startAgent } from '../../agent/agent.js';
 import { createWriteGate } from '../../agent/write-gate.js';
 import type { Agent } from '../../agent/agent.js';
 import { createFleet } from '../../kube/fleet.js';
+import { agentWriterLeaseTiming } from '../../kube/writer-lock.js';
+import { writerIdentity } from '../fleet-options.js';
 import type { ClientFactory } from '../../kube/fleet.js';
 import { createParseCache } from '../../manifests/load.js';
 import { formatProblem } from '../../model/index.js';
@@ -116,6 +118,8 @@ export async function demoCommand(opts: DemoOptions, deps: DemoDeps): Promise<nu
       registrations: first.value.clusters,
       federation: first.value.federation.name,
       createClient: deps.createClient,
+      // The demo is a running agent: a `fedsync apply` beside it waits for its writes, and it for those.
+      writerLock: { identity: writerIdentity('demo'), timing: agentWriterLeaseTiming },
       live: {
         healthIntervalMs: 2000,
         onDrift: (d) => deps.stdout(`${driftLine(d, new Date())}\n`),
