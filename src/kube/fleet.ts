@@ -4,9 +4,8 @@
 // cluster has a deadline (each request its timeout, an apply its own), and a cluster that stops
 // answering is cut off by its breaker, so it never holds the others back for longer than one request
 // timeout. A writing fleet shares one writer lock per cluster (member-lock.ts) between its writers: a
-// reconcile takes it before observing a cluster and keeps it to the end of its run (so the load
-// balancer's write-back is covered too); a drift correction or write-back outside a reconcile takes
-// it for that write. A long-lived fleet also detects drift from the caches' watch events and records
+// reconcile takes it before observing a cluster and keeps it until it has applied there; a drift
+// correction or a load-balancer write-back joins it, or takes it for its own writes. A long-lived fleet also detects drift from the caches' watch events and records
 // its health verdicts for one-shot runs. Built from a kubeconfig file.
 import pLimit from 'p-limit';
 import { systemClock } from '../clock.js';
@@ -72,11 +71,11 @@ export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
   /** The member Ingresses as the load balancer's write-back reaches them. */
   readonly memberIngresses: MemberIngressPort;
   /**
-   * A reconcile that may write begins: the writer locks its observe takes are kept until
-   * endWriting (its apply and write-back run under them). Observing outside it takes no lock.
+   * A reconcile that may write begins: its observe takes the writer lock in each cluster, kept until
+   * that cluster is applied. Observing outside it (a replica that does not lead, a preview) takes none.
    */
   beginWriting(): void;
-  /** The reconcile ended: the writer locks kept for it are let go (unless a drift correction still writes). */
+  /** The reconcile ended: a lock it took but did not apply under (sharding, a failed plan) is let go. */
   endWriting(): Promise<void>;
   /** Releases every writer lock still held, stops watches and probes. */
   stop(): Promise<void>;
@@ -476,8 +475,10 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
         drift?.setDesired(plan.name, inLine(plan, result.results), { selfHeal: plan.selfHeal });
         return result;
       } finally {
-        // Inside a reconcile the lock stays until its end (the write-back comes later).
-        if (m && writing === 0) await releaseLock(m);
+        // Not kept for the load balancer's apply (minutes of Compute operations, and the first one
+        // loads its client library, which blocks the process for seconds): each write-back takes the
+        // lock again for its own writes.
+        if (m) await releaseLock(m);
       }
     },
     beginWriting() {
