@@ -10,8 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { COMMANDS, buildProgram, commandOf } from '../../src/cli/main.js';
-import { startWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 let dir: string;
 let hooks: string;
@@ -124,11 +123,7 @@ test('`fedsync plan` loads the Kubernetes client, not Google Cloud, the simulato
 });
 
 test('`fedsync plan` of a world with a load balancer reads Google Cloud without its client library', async () => {
-  const world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(dir, 'sim'),
-    tickMs: 5,
-  });
+  const world = await startDemoWorld(join(dir, 'sim'));
   try {
     const { code, urls, stdout } = await loaded('plan-lb', [
       'plan',
