@@ -307,17 +307,25 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   const observeOne = async (
     m: Member,
     repo: FederationRepo,
+    turn: LockTurn,
   ): Promise<{ observed: ObservedCluster; record?: HealthRecord }> => {
-    const skipped = notContacted(m);
-    if (skipped) return { observed: skipped };
-    if (!monitor) {
-      const reach = await probeReachable(m.client, {
-        attempts: 3,
-        intervalMs: options.probeIntervalMs ?? 200,
-      });
-      if (!reach.ok) return { observed: notReady(m, ClusterHealth.Unreachable, reach.cause) };
+    try {
+      const skipped = notContacted(m);
+      if (skipped) return { observed: skipped };
+      if (!monitor) {
+        const reach = await probeReachable(m.client, {
+          attempts: 3,
+          intervalMs: options.probeIntervalMs ?? 200,
+        });
+        if (!reach.ok) return { observed: notReady(m, ClusterHealth.Unreachable, reach.cause) };
+      }
+      if (writing > 0) {
+        await turn.wait;
+        await locking(m);
+      }
+    } finally {
+      turn.pass();
     }
-    if (writing > 0) await locking(m);
     const cutOff = untilCutOff(m.breaker);
     try {
       const [observed, record] = await Promise.race([
@@ -437,7 +445,13 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     async observe({ repo }) {
       let results: Awaited<ReturnType<typeof observeOne>>[];
       try {
-        results = await Promise.all([...members.values()].map((m) => limit(() => observeOne(m, repo))));
+        // The locks are taken in one order (by cluster name), each after the ones before it: two
+        // writers that each hold some clusters and wait for the others' can never happen.
+        const order = [...members.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const turns = lockTurns(order.length);
+        results = await Promise.all(order.map((m, i) => limit(() => observeOne(m, repo, turns[i]!))));
+        const byName = new Map(order.map((m, i) => [m.name, results[i]!]));
+        results = [...members.keys()].map((name) => byName.get(name)!);
       } catch (err) {
         // No plan will be applied: a lock kept now would hold every other writer back.
         await Promise.all([...members.values()].map(releaseLock));
@@ -506,6 +520,21 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
       await Promise.all([...members.values()].map(async (m) => m.lock?.stop()));
     },
   };
+}
+
+/** One cluster's place in the order writer locks are taken in: wait for the one before, then pass. */
+type LockTurn = { wait: Promise<void>; pass: () => void };
+
+function lockTurns(n: number): LockTurn[] {
+  const turns: LockTurn[] = [];
+  let previous = Promise.resolve();
+  for (let i = 0; i < n; i++) {
+    let pass!: () => void;
+    const mine = new Promise<void>((r) => (pass = r));
+    turns.push({ wait: previous, pass });
+    previous = mine;
+  }
+  return turns;
 }
 
 /** Another writer kept the lock (or the Lease could not be reached): nothing is written here. */
