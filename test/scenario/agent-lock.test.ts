@@ -179,6 +179,8 @@ test('a running agent and a `fedsync apply` beside it never write one cluster at
         if (line.includes(`waiting for the writer lock held by ${AGENT}`)) open();
       },
     );
+    // (An apply that did not wait for the agent ends here while the agent is still blocked.)
+    open();
     assert.deepEqual(await running, { ok: true });
     assert.equal(beside.code, 0, beside.err);
     assert.match(
