@@ -41,6 +41,9 @@ export type Targets = {
     takeDrift?(): Drift[];
     /** Unregistered clusters the last observe found still holding managed objects. */
     departed?(): DepartedCluster[];
+    /** A reconcile that writes begins and ends: the writer locks taken for it are held in between. */
+    beginWriting?(): void;
+    endWriting?(): Promise<void>;
   };
   loadBalancer?: TargetPort<ObservedLoadBalancer, LoadBalancerPlan>;
 };
@@ -171,7 +174,7 @@ async function tell(call: () => Promise<void> | undefined): Promise<void> {
   }
 }
 
-export async function reconcileOnce(options: {
+type ReconcileOptions = {
   read: () => Promise<LoadedRepo>;
   targets: Targets;
   clock?: Clock;
@@ -194,7 +197,20 @@ export async function reconcileOnce(options: {
    * incremental (`full` names why this run wants a full plan) and hears how the cycle ended.
    */
   planner?: { cycle: CyclePlanner; full?: string; onPlanned?: (mode: PlanMode) => void };
-}): Promise<ReconcileOutcome> {
+};
+
+/** One reconcile as a writer: the cluster writer locks it takes are let go when it ends, however. */
+export async function reconcileOnce(options: ReconcileOptions): Promise<ReconcileOutcome> {
+  const cluster = options.targets.cluster;
+  cluster.beginWriting?.();
+  try {
+    return await reconcileWriting(options);
+  } finally {
+    await cluster.endWriting?.();
+  }
+}
+
+async function reconcileWriting(options: ReconcileOptions): Promise<ReconcileOutcome> {
   const { reporter, planner } = options;
   const takeDrift = (): Drift[] => options.targets.cluster.takeDrift?.() ?? [];
   // Drift found before planning is what this plan may correct; drift after apply is news.

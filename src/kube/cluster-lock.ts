@@ -1,7 +1,7 @@
 // The writer lock of one federation in one member cluster, as the fleet takes it: a Lease
-// `fedsync-writer-<federation>` in fedsync-system (the namespace is created on first use), taken
-// before the cluster is observed and held until its plan is applied, so a second writer observes
-// only after the first has finished. A second writer waits a bounded time, then fails naming the
+// `fedsync-writer-<federation>` in fedsync-system (the namespace is created on first use). A
+// reconcile takes it before the cluster is observed and holds it to its end, so a second writer
+// observes only after the first has finished. A second writer waits a bounded time, then fails naming the
 // holder; a cluster that does not answer fails at once (the other clusters go on).
 import { LeaseError, LeaseErrorCode } from './lease.js';
 import type { LeaseApi, LeaseSpec } from './lease.js';
@@ -17,9 +17,14 @@ export type WriterLockSettings = {
   waitMs?: number;
   timing?: LeaseTiming;
   /** The Lease in one cluster (default: client-node on the cluster's kubeconfig context). */
-  leaseApi?: (cluster: ClusterName, lease: { namespace: string; name: string }) => LeaseApi;
+  leaseApi?: (cluster: ClusterName, lease: { namespace: string; name: string }, context: string) => LeaseApi;
   /** Another writer holds the lock in `cluster`: this one waits (say so). */
   onWait?: (cluster: ClusterName, holder: string) => void;
+  /**
+   * False while this process may not write at all (an agent replica that does not lead, or is
+   * suspended): a drift correction or write-back then takes no lock (its write is refused anyway).
+   */
+  mayWrite?: () => boolean;
 };
 
 export type ClusterLock =
@@ -68,13 +73,17 @@ export async function lockCluster(options: {
   cluster: ClusterName;
   federation: string;
   client: ClusterClient;
+  /** The cluster's kubeconfig context. */
+  context: string;
   settings: WriterLockSettings;
+  /** Ends the wait early (the fleet stops): the lock is then not taken. */
+  signal?: AbortSignal;
   defaultLeaseApi: (lease: { namespace: string; name: string }) => LeaseApi;
 }): Promise<ClusterLock> {
   const { cluster, settings } = options;
   const lease = { namespace: FEDSYNC_NAMESPACE, name: writerLeaseName(options.federation) };
   let api = creatingNamespace(
-    settings.leaseApi ? settings.leaseApi(cluster, lease) : options.defaultLeaseApi(lease),
+    settings.leaseApi ? settings.leaseApi(cluster, lease, options.context) : options.defaultLeaseApi(lease),
     options.client,
   );
   if (settings.onWait) {
@@ -87,6 +96,7 @@ export async function lockCluster(options: {
       identity: settings.identity,
       waitMs: settings.waitMs ?? 30_000,
       failWhenUnavailable: true,
+      ...(options.signal ? { signal: options.signal } : {}),
       ...(settings.timing ? { timing: settings.timing } : {}),
     });
     return { held: true, lease: held };

@@ -1,6 +1,7 @@
 // Drift detection in a live fleet: the caches' watch events go to the pure judge (src/plan/drift.ts)
 // with what fedsync wants in each cluster; a drift it decides to correct is re-applied here, one
-// correction per object at a time, and every drift is recorded with what became of it.
+// correction per object at a time, under the cluster's writer lock (waiting while another writer
+// holds it), and every drift is recorded with what became of it.
 //
 // While fedsync applies a new revision to a cluster, the watch delivers fedsync's own writes, which
 // differ from the OLD desired objects. So a cluster is paused from the start of an apply there until
@@ -12,6 +13,8 @@ import type { Clock, ClusterName, Drift, KubeObject } from '../model/index.js';
 import { judgeWatchEvent, rememberWrite } from '../plan/drift.js';
 import type { CorrectionBudget, DriftMemory } from '../plan/drift.js';
 import type { WriteListener } from './apply.js';
+import { writesUnder } from './member-lock.js';
+import type { LockGrant } from './member-lock.js';
 import type { ClusterClient, WatchEvent } from './port.js';
 
 type ClusterState = {
@@ -44,6 +47,11 @@ export type DriftDetectorOptions = {
   /** Default: 5 corrections of one object in 10 minutes, then only reported. */
   correctionBudget?: CorrectionBudget;
   onDrift?: (drift: Drift) => void;
+  /**
+   * The writer lock a correction is made under (a bounded wait for another writer; undefined:
+   * none). A correction that cannot get it is not made, and the drift says who holds the lock.
+   */
+  lock?: (cluster: ClusterName) => Promise<LockGrant> | undefined;
 };
 
 export function createDriftDetector(options: DriftDetectorOptions): DriftDetector {
@@ -83,12 +91,21 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
     const desired = s.desired.get(key);
     if (!client || !desired) return;
     s.correcting.add(key);
-    const run = client
-      .apply(desired)
-      .then((live) => {
+    const once = async (): Promise<void> => {
+      const grant = await options.lock?.(cluster);
+      if (grant && !grant.held) {
+        record({ ...base, correction: 'notRun', reason: `not corrected: ${grant.message}` });
+        return;
+      }
+      try {
+        const live = await (grant ? writesUnder(client, grant.use) : client).apply(desired);
         s.memory.set(key, rememberWrite(s.memory.get(key), live));
         record({ ...base, correction: 'done' });
-      })
+      } finally {
+        await grant?.use.done();
+      }
+    };
+    const run = once()
       .catch((err: unknown) => {
         record({ ...base, correction: 'failed', error: err instanceof Error ? err.message : String(err) });
       })

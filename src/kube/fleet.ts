@@ -3,9 +3,10 @@
 // context); observe reads every cluster, apply executes one cluster's plan. Every operation on a
 // cluster has a deadline (each request its timeout, an apply its own), and a cluster that stops
 // answering is cut off by its breaker, so it never holds the others back for longer than one request
-// timeout. A writing fleet takes the federation's writer lock in each cluster before observing it and
-// releases it after applying there. A long-lived fleet also detects drift from the caches' watch
-// events and records its health verdicts for one-shot runs. Built from a kubeconfig file.
+// timeout. A writing fleet shares one writer lock per cluster (member-lock.ts) between its writers: a
+// reconcile takes it before observing a cluster and keeps it until it has applied there; a drift
+// correction or a load-balancer write-back joins it, or takes it for its own writes. A long-lived fleet also detects drift from the caches' watch events and records
+// its health verdicts for one-shot runs. Built from a kubeconfig file.
 import pLimit from 'p-limit';
 import { systemClock } from '../clock.js';
 import { ClusterHealth, WRITING_ACTIONS, actionKey, actionSubject, refKey, refOf } from '../model/index.js';
@@ -34,7 +35,9 @@ import { createClusterCache, podsAndNodes } from './cache.js';
 import type { ClusterCache } from './cache.js';
 import { loadKubeConfig } from './client-node.js';
 import { lockCluster } from './cluster-lock.js';
-import type { ClusterLock, WriterLockSettings } from './cluster-lock.js';
+import type { WriterLockSettings } from './cluster-lock.js';
+import { createMemberLock, writesUnder } from './member-lock.js';
+import type { LockGrant, LockRefusal, MemberLock } from './member-lock.js';
 import { createDriftDetector } from './drift.js';
 import type { DriftDetector } from './drift.js';
 import { createHealthMonitor, defaultHealthIntervalMs, failuresToOffline } from './health.js';
@@ -67,6 +70,13 @@ export type Fleet = TargetPort<ObservedCluster, ClusterPlan> & {
   departed(): DepartedCluster[];
   /** The member Ingresses as the load balancer's write-back reaches them. */
   readonly memberIngresses: MemberIngressPort;
+  /**
+   * A reconcile that may write begins: its observe takes the writer lock in each cluster, kept until
+   * that cluster is applied. Observing outside it (a replica that does not lead, a preview) takes none.
+   */
+  beginWriting(): void;
+  /** The reconcile ended: a lock it took but did not apply under (sharding, a failed plan) is let go. */
+  endWriting(): Promise<void>;
   /** Releases every writer lock still held, stops watches and probes. */
   stop(): Promise<void>;
 };
@@ -105,7 +115,10 @@ export type FleetOptions = {
     /** Who observes, in the health record (default `fedsync agent`). */
     identity?: string;
   };
-  /** Take the federation's writer lock in each cluster before observing it (every writer does). */
+  /**
+   * Write only under the federation's writer lock in each cluster (every writer does): a reconcile
+   * between beginWriting and endWriting, each drift correction and each write-back.
+   */
   writerLock?: WriterLockSettings;
   /** Clusters the user says are Offline: not contacted, their replicas move to the others. */
   assumeOffline?: readonly ClusterName[];
@@ -151,7 +164,10 @@ type Member = {
   client: ClusterClient;
   breaker: ClusterBreaker;
   cache?: ClusterCache;
-  lock?: ClusterLock;
+  /** The writer lock, when the fleet writes under one. */
+  lock?: MemberLock;
+  /** The running reconcile's share of the lock (or why it could not have one). */
+  reconcile?: LockGrant;
 };
 
 export async function createFleet(options: FleetOptions): Promise<Fleet> {
@@ -163,6 +179,32 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   for (const c of options.extraContexts ?? []) contexts.add(c);
   const members = new Map<ClusterName, Member>();
   const clients = new Map<ClusterName, ClusterClient>();
+  // Ends the waits for a writer lock when the fleet stops.
+  const stopping = new AbortController();
+  const takeLock = (m: Member) =>
+    lockCluster({
+      cluster: m.name,
+      federation: options.federation,
+      client: m.client,
+      context: m.context,
+      settings: options.writerLock!,
+      signal: stopping.signal,
+      defaultLeaseApi: ({ namespace, name }) =>
+        clientNodeLeaseApi({
+          kubeConfig: loadKubeConfig(options.kubeconfigPath, m.context),
+          namespace,
+          name,
+          cluster: m.name,
+          timeoutMs: options.leaseTimeoutMs ?? 10_000,
+        }),
+    });
+  /** A writer's share of `cluster`'s lock; undefined when it writes without one. */
+  const lockFor = (cluster: ClusterName): Promise<LockGrant> | undefined => {
+    const lock = members.get(cluster)?.lock;
+    const mayWrite = options.writerLock?.mayWrite;
+    if (!lock || (mayWrite && !mayWrite())) return undefined;
+    return lock.use();
+  };
   const missingContexts: string[] = [];
   for (const reg of options.registrations) {
     if (!contexts.has(reg.kubeconfigContext)) {
@@ -177,7 +219,9 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     const breaker = createClusterBreaker(reg.name, options.breaker);
     const client = guardedClient(raw, breaker);
     clients.set(reg.name, client);
-    members.set(reg.name, { name: reg.name, context: reg.kubeconfigContext, client, breaker });
+    const member: Member = { name: reg.name, context: reg.kubeconfigContext, client, breaker };
+    if (options.writerLock) member.lock = createMemberLock(() => takeLock(member));
+    members.set(reg.name, member);
   }
   const assumed = new Set(options.assumeOffline ?? []);
   const unknown = [...assumed].filter((n) => !options.registrations.some((r) => r.name === n));
@@ -188,7 +232,11 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   const drift =
     options.drift ??
     (options.live
-      ? createDriftDetector({ clients, ...(options.live.onDrift ? { onDrift: options.live.onDrift } : {}) })
+      ? createDriftDetector({
+          clients,
+          lock: lockFor,
+          ...(options.live.onDrift ? { onDrift: options.live.onDrift } : {}),
+        })
       : undefined);
   if (options.live) {
     monitor = createHealthMonitor({
@@ -248,38 +296,36 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     return undefined;
   };
 
+  // Reconciles that may write now (one at a time in practice: the agent runs them in turn).
+  let writing = 0;
+  /** The reconcile's share of the lock, taken once per reconcile, before the cluster is observed. */
   const locking = async (m: Member): Promise<void> => {
-    if (!options.writerLock || m.lock?.held) return;
-    m.lock = await lockCluster({
-      cluster: m.name,
-      federation: options.federation,
-      client: m.client,
-      settings: options.writerLock,
-      defaultLeaseApi: ({ namespace, name }) =>
-        clientNodeLeaseApi({
-          kubeConfig: loadKubeConfig(options.kubeconfigPath, m.context),
-          namespace,
-          name,
-          cluster: m.name,
-          timeoutMs: options.leaseTimeoutMs ?? 10_000,
-        }),
-    });
+    if (!m.lock || m.reconcile) return;
+    m.reconcile = await m.lock.use();
   };
 
   const observeOne = async (
     m: Member,
     repo: FederationRepo,
+    turn: LockTurn,
   ): Promise<{ observed: ObservedCluster; record?: HealthRecord }> => {
-    const skipped = notContacted(m);
-    if (skipped) return { observed: skipped };
-    if (!monitor) {
-      const reach = await probeReachable(m.client, {
-        attempts: 3,
-        intervalMs: options.probeIntervalMs ?? 200,
-      });
-      if (!reach.ok) return { observed: notReady(m, ClusterHealth.Unreachable, reach.cause) };
+    try {
+      const skipped = notContacted(m);
+      if (skipped) return { observed: skipped };
+      if (!monitor) {
+        const reach = await probeReachable(m.client, {
+          attempts: 3,
+          intervalMs: options.probeIntervalMs ?? 200,
+        });
+        if (!reach.ok) return { observed: notReady(m, ClusterHealth.Unreachable, reach.cause) };
+      }
+      if (writing > 0) {
+        await turn.wait;
+        await locking(m);
+      }
+    } finally {
+      turn.pass();
     }
-    await locking(m);
     const cutOff = untilCutOff(m.breaker);
     try {
       const [observed, record] = await Promise.race([
@@ -345,11 +391,17 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
         }),
       ),
     };
+    // With a writer lock, only where this reconcile holds it (elsewhere: on a later cycle).
+    const writerOf = (name: ClusterName): ClusterClient | undefined => {
+      const m = members.get(name)!;
+      if (!m.lock) return m.client;
+      return m.reconcile?.held ? writesUnder(m.client, m.reconcile.use) : undefined;
+    };
     await Promise.all(
       observed
-        .filter((o) => o.health === ClusterHealth.Ready)
+        .filter((o) => o.health === ClusterHealth.Ready && writerOf(o.name))
         .map(async (o) => {
-          const client = clients.get(o.name)!;
+          const client = writerOf(o.name)!;
           const current = await readHealthRecord(client, options.federation);
           if (current && sameVerdicts(current, record)) return;
           // Best effort: a record that could not be written is written on a later cycle.
@@ -381,9 +433,9 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   };
 
   const releaseLock = async (m: Member): Promise<void> => {
-    const lock = m.lock;
-    m.lock = undefined;
-    if (lock?.held) await lock.lease.release();
+    const share = m.reconcile;
+    m.reconcile = undefined;
+    if (share?.held) await share.use.done();
   };
 
   const limit = pLimit(8);
@@ -393,7 +445,13 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     async observe({ repo }) {
       let results: Awaited<ReturnType<typeof observeOne>>[];
       try {
-        results = await Promise.all([...members.values()].map((m) => limit(() => observeOne(m, repo))));
+        // The locks are taken in one order (by cluster name), each after the ones before it: two
+        // writers that each hold some clusters and wait for the others' can never happen.
+        const order = [...members.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const turns = lockTurns(order.length);
+        results = await Promise.all(order.map((m, i) => limit(() => observeOne(m, repo, turns[i]!))));
+        const byName = new Map(order.map((m, i) => [m.name, results[i]!]));
+        results = [...members.keys()].map((name) => byName.get(name)!);
       } catch (err) {
         // No plan will be applied: a lock kept now would hold every other writer back.
         await Promise.all([...members.values()].map(releaseLock));
@@ -410,13 +468,16 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
     async apply(plan, { observed, observer }) {
       const m = members.get(plan.name);
       try {
-        const lock = m?.lock;
-        if (plan.health === ClusterHealth.Ready && lock && !lock.held) return lockFailure(plan, lock);
+        // Applied outside a reconcile that observed under the lock: take it for this apply.
+        if (m && plan.health === ClusterHealth.Ready) await locking(m);
+        const share = m?.reconcile;
+        if (plan.health === ClusterHealth.Ready && share && !share.held) return lockFailure(plan, share);
         const deadline = AbortSignal.timeout(options.applyTimeoutMs ?? defaultApplyTimeoutMs);
-        const signal = lock?.held ? AbortSignal.any([lock.lease.signal, deadline]) : deadline;
+        const use = share?.held ? share.use : undefined;
+        const signal = use ? AbortSignal.any([use.signal, deadline]) : deadline;
         const result = await applyClusterPlan({
           plan,
-          client: m?.client,
+          client: m && use ? writesUnder(m.client, use) : m?.client,
           federation: options.federation,
           inventory: inventoryStateOf(observed),
           writeInventory: (client, change) =>
@@ -428,24 +489,56 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
         drift?.setDesired(plan.name, inLine(plan, result.results), { selfHeal: plan.selfHeal });
         return result;
       } finally {
+        // Not kept for the load balancer's apply (minutes of Compute operations, and the first one
+        // loads its client library, which blocks the process for seconds): each write-back takes the
+        // lock again for its own writes.
         if (m) await releaseLock(m);
       }
+    },
+    beginWriting() {
+      writing++;
+    },
+    async endWriting() {
+      writing = Math.max(0, writing - 1);
+      if (writing === 0) await Promise.all([...members.values()].map(releaseLock));
     },
     takeDrift: () => drift?.takeDrift() ?? [],
     departed: () => departed,
     healthDetails: () => monitor?.details() ?? [],
-    memberIngresses: memberIngressPort({ clients, caches, clock: options.clock ?? systemClock }),
+    memberIngresses: memberIngressPort({
+      clients,
+      caches,
+      clock: options.clock ?? systemClock,
+      lock: lockFor,
+    }),
     async stop() {
       monitor?.stop();
+      stopping.abort();
       await Promise.all([...members.values()].map(releaseLock));
       for (const m of members.values()) m.cache?.stop();
       await drift?.idle();
+      await Promise.all([...members.values()].map(async (m) => m.lock?.stop()));
     },
   };
 }
 
+/** One cluster's place in the order writer locks are taken in: wait for the one before, then pass. */
+type LockTurn = { wait: Promise<void>; pass: () => void };
+
+function lockTurns(n: number): LockTurn[] {
+  const turns: LockTurn[] = [];
+  let previous = Promise.resolve();
+  for (let i = 0; i < n; i++) {
+    let pass!: () => void;
+    const mine = new Promise<void>((r) => (pass = r));
+    turns.push({ wait: previous, pass });
+    previous = mine;
+  }
+  return turns;
+}
+
 /** Another writer kept the lock (or the Lease could not be reached): nothing is written here. */
-function lockFailure(plan: ClusterPlan, lock: Extract<ClusterLock, { held: false }>): TargetResult {
+function lockFailure(plan: ClusterPlan, lock: LockRefusal): TargetResult {
   const writes = plan.actions.some((a) => WRITING_ACTIONS.has(a.action));
   return {
     kind: 'cluster',

@@ -83,6 +83,8 @@ export function holdLease(options: HoldOptions): HeldLease {
   const trust = new AbortController();
   let validUntil = options.acquiredAtMs + timing.renewDeadlineMs;
   let end: LeaseEnd | undefined;
+  // Lost to its own deadline (not to another holder): the record in the API may still name us.
+  let lapsed = false;
   let settle!: (e: LeaseEnd) => void;
   const ended = new Promise<LeaseEnd>((r) => (settle = r));
   const finish = (e: LeaseEnd): void => {
@@ -92,14 +94,17 @@ export function holdLease(options: HoldOptions): HeldLease {
     settle(e);
   };
 
+  const lapse = (): void => {
+    lapsed = true;
+    finish({ reason: 'lost', message: `${lock.description}: not renewed within the deadline` });
+  };
+
   const loop = async (): Promise<void> => {
     for (;;) {
       await pause(Math.min(timing.retryPeriodMs, validUntil - now()), stop.signal);
-      if (stop.signal.aborted) return;
+      if (stop.signal.aborted || end) return;
       const start = now();
-      if (start >= validUntil) {
-        return finish({ reason: 'lost', message: `${lock.description}: not renewed within the deadline` });
-      }
+      if (start >= validUntil) return lapse();
       const attemptStop = new AbortController();
       const signal = AbortSignal.any([attemptStop.signal, stop.signal]);
       const outcome = await Promise.race([
@@ -110,8 +115,9 @@ export function holdLease(options: HoldOptions): HeldLease {
         pause(validUntil - start, signal).then(() => 'deadline' as const),
       ]);
       attemptStop.abort();
-      if (stop.signal.aborted) return;
+      if (stop.signal.aborted || end) return;
       if (outcome === 'deadline') {
+        lapsed = true;
         return finish({
           reason: 'lost',
           message: `${lock.description}: renewal got no answer before the deadline`,
@@ -131,10 +137,16 @@ export function holdLease(options: HoldOptions): HeldLease {
 
   return {
     signal: trust.signal,
-    held: () => end === undefined && now() < validUntil,
+    held() {
+      if (end !== undefined) return false;
+      if (now() < validUntil) return true;
+      // The deadline passed while the renewal loop could not run (a busy process): stop at once.
+      lapse();
+      return false;
+    },
     ended,
     async release() {
-      const wasHeld = end === undefined;
+      const wasHeld = end === undefined || lapsed;
       stop.abort();
       await running;
       finish({ reason: 'released' });

@@ -3,8 +3,17 @@
 // the status subresource, and the Events, all as their own field manager — so the plan's
 // server-side apply (field manager `fedsync`) never owns, compares or removes any of it.
 import { refKey, refOf } from '../model/index.js';
-import type { Clock, ClusterName, KubeObject, MemberIngressPort } from '../model/index.js';
+import type {
+  Clock,
+  ClusterName,
+  KubeObject,
+  MemberIngressPort,
+  MemberWriteBack,
+  ObjectRef,
+} from '../model/index.js';
 import type { ClusterCache } from './cache.js';
+import { writesUnder } from './member-lock.js';
+import type { LockGrant } from './member-lock.js';
 import { KubeError, KubeErrorCode, type ClusterClient } from './port.js';
 
 export const WRITE_BACK_MANAGER = 'fedsync-loadbalancer';
@@ -19,6 +28,8 @@ export function memberIngressPort(options: {
   clients: ReadonlyMap<ClusterName, ClusterClient>;
   caches: ReadonlyMap<ClusterName, ClusterCache>;
   clock: Clock;
+  /** The writer lock of the cluster written to (joined when a reconcile holds it; undefined: none). */
+  lock?: (cluster: ClusterName) => Promise<LockGrant> | undefined;
 }): MemberIngressPort {
   return {
     current(cluster, ref) {
@@ -26,59 +37,74 @@ export function memberIngressPort(options: {
       return cache?.objectsOf(INGRESS_API, 'Ingress').find((o) => refKey(refOf(o)) === refKey(ref));
     },
     async write(cluster, ref, wb) {
-      const client = options.clients.get(cluster);
-      if (!client)
+      const raw = options.clients.get(cluster);
+      if (!raw)
         throw new KubeError({
           code: KubeErrorCode.unreachable,
           cluster,
           message: `no client for cluster ${cluster}`,
         });
-      const target = { ...ref, apiVersion: INGRESS_API };
-      let writes = 0;
-      let live: KubeObject | undefined;
-      if (Object.keys(wb.annotations).length > 0) {
-        live = await client.patch(
-          target,
-          { metadata: { annotations: wb.annotations } },
-          { fieldManager: WRITE_BACK_MANAGER },
-        );
-        writes++;
+      const grant = await options.lock?.(cluster);
+      if (grant && !grant.held) throw new Error(`not written: ${grant.message}`);
+      try {
+        return await writeBack(grant ? writesUnder(raw, grant.use) : raw, ref, wb, options.clock);
+      } finally {
+        await grant?.use.done();
       }
-      if (wb.status) {
-        live = await client.patch(
-          target,
-          { status: wb.status },
-          { fieldManager: WRITE_BACK_MANAGER, subresource: 'status' },
-        );
-        writes++;
-      }
-      const now = options.clock.now();
-      const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
-      for (const [i, e] of wb.events.entries()) {
-        await client.create({
-          apiVersion: 'v1',
-          kind: 'Event',
-          metadata: { name: eventName(ref.name, now.getTime(), i), namespace: ref.namespace },
-          involvedObject: {
-            apiVersion: INGRESS_API,
-            kind: 'Ingress',
-            name: ref.name,
-            namespace: ref.namespace,
-            ...(typeof live?.metadata.uid === 'string' ? { uid: live.metadata.uid } : {}),
-          },
-          type: e.type,
-          reason: e.reason,
-          message: e.message,
-          source: { component: WRITE_BACK_MANAGER },
-          reportingComponent: WRITE_BACK_MANAGER,
-          reportingInstance: WRITE_BACK_MANAGER,
-          firstTimestamp: stamp,
-          lastTimestamp: stamp,
-          count: 1,
-        });
-        writes++;
-      }
-      return writes;
     },
   };
+}
+
+async function writeBack(
+  client: ClusterClient,
+  ref: ObjectRef,
+  wb: MemberWriteBack,
+  clock: Clock,
+): Promise<number> {
+  const target = { ...ref, apiVersion: INGRESS_API };
+  let writes = 0;
+  let live: KubeObject | undefined;
+  if (Object.keys(wb.annotations).length > 0) {
+    live = await client.patch(
+      target,
+      { metadata: { annotations: wb.annotations } },
+      { fieldManager: WRITE_BACK_MANAGER },
+    );
+    writes++;
+  }
+  if (wb.status) {
+    live = await client.patch(
+      target,
+      { status: wb.status },
+      { fieldManager: WRITE_BACK_MANAGER, subresource: 'status' },
+    );
+    writes++;
+  }
+  const now = clock.now();
+  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
+  for (const [i, e] of wb.events.entries()) {
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: eventName(ref.name, now.getTime(), i), namespace: ref.namespace },
+      involvedObject: {
+        apiVersion: INGRESS_API,
+        kind: 'Ingress',
+        name: ref.name,
+        namespace: ref.namespace,
+        ...(typeof live?.metadata.uid === 'string' ? { uid: live.metadata.uid } : {}),
+      },
+      type: e.type,
+      reason: e.reason,
+      message: e.message,
+      source: { component: WRITE_BACK_MANAGER },
+      reportingComponent: WRITE_BACK_MANAGER,
+      reportingInstance: WRITE_BACK_MANAGER,
+      firstTimestamp: stamp,
+      lastTimestamp: stamp,
+      count: 1,
+    });
+    writes++;
+  }
+  return writes;
 }

@@ -14,6 +14,17 @@ import type { Clock } from '../model/clock.js';
 /** The namespace fedsync keeps its own objects in, in every cluster it manages. */
 export const FEDSYNC_NAMESPACE = 'fedsync-system';
 
+/**
+ * The long-lived agent's writer lock: a longer duration than a one-shot apply's, so a process that
+ * is busy for a while (a large plan, a loaded machine) does not lose it between two renewals. An
+ * agent that dies holding it keeps other writers waiting at most this long.
+ */
+export const agentWriterLeaseTiming: LeaseTiming = {
+  leaseDurationSeconds: 40,
+  renewDeadlineMs: 30_000,
+  retryPeriodMs: 4_000,
+};
+
 /** `fedsync-writer-<federation>`: one writer Lease per federation and cluster. */
 export function writerLeaseName(federation: string): string {
   return `fedsync-writer-${federation}`;

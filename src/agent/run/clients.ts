@@ -1,7 +1,9 @@
 // The agent's member-cluster clients: client-node's adapter naming this replica in its User-Agent,
 // the pod's own cluster for the `in-cluster` context, every request counted in the metrics, and
 // every write passing the write gate.
-import { createClusterClient } from '../../kube/client-node.js';
+import { createClusterClient, loadKubeConfig } from '../../kube/client-node.js';
+import type { WriterLockSettings } from '../../kube/cluster-lock.js';
+import { clientNodeLeaseApi } from '../../kube/lease.js';
 import type { ClientFactory } from '../../kube/fleet.js';
 import { KubeError, type ClusterClient } from '../../kube/port.js';
 import type { AgentMetrics } from '../observe/metrics.js';
@@ -42,6 +44,23 @@ export function instrumentClient(client: ClusterClient, metrics: AgentMetrics): 
     watch: (options, onEvent, done) => counted('watch', () => client.watch(options, onEvent, done)),
     probe: () => client.probe(),
   };
+}
+
+/** The member clusters' writer Leases as this replica reaches them (its own cluster in a pod too). */
+export function agentLeaseApi(options: {
+  kubeconfigPath: string;
+  userAgent: string;
+}): NonNullable<WriterLockSettings['leaseApi']> {
+  return (cluster, lease, context) =>
+    clientNodeLeaseApi({
+      kubeConfig:
+        context === IN_CLUSTER_CONTEXT
+          ? inClusterKubeConfig()
+          : loadKubeConfig(options.kubeconfigPath, context),
+      ...lease,
+      cluster,
+      userAgent: options.userAgent,
+    });
 }
 
 export function agentClientFactory(options: {

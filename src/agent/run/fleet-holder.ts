@@ -33,6 +33,8 @@ export function createFleetHolder(options: {
   let key = '';
   let building: Promise<Fleet> | undefined;
   let observed: ReturnType<FleetHolder['lastObserved']>;
+  // Reconciles writing now: a fleet built meanwhile takes its writer locks for them too.
+  let writing = 0;
 
   const fleetFor = async (repo: FederationRepo): Promise<Fleet> => {
     const wanted = keyOf(repo.clusters, repo.federation.name);
@@ -41,6 +43,7 @@ export function createFleetHolder(options: {
     building ??= (async () => {
       const previous = fleet;
       const next = await options.build(repo);
+      for (let i = 0; i < writing; i++) next.beginWriting();
       fleet = next;
       key = wanted;
       if (previous) {
@@ -66,6 +69,15 @@ export function createFleetHolder(options: {
     },
     takeDrift: () => fleet?.takeDrift() ?? [],
     departed: () => fleet?.departed() ?? [],
+    // The fleet is built at the first observe: a reconcile that begins before then is counted there.
+    beginWriting: () => {
+      writing++;
+      fleet?.beginWriting();
+    },
+    endWriting: async () => {
+      writing--;
+      await fleet?.endWriting();
+    },
   };
 
   return {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { createLeaseLock, clientNodeLeaseApi } from '../../kube/lease.js';
 import { createFleet } from '../../kube/fleet.js';
 import type { HealthChange } from '../../kube/health.js';
+import type { LeaseTiming } from '../../kube/lease-hold.js';
+import { agentWriterLeaseTiming } from '../../kube/writer-lock.js';
 import { createParseCache } from '../../manifests/load.js';
 import type { Drift } from '../../model/index.js';
 import { loadRepo, type LoadedRepo } from '../../source/load-repo.js';
@@ -21,7 +23,7 @@ import { startAgentServer, type AgentServer, type TriggerResult } from '../obser
 import { clustersOfShard, shardLeaseName } from '../sharding/assign.js';
 import { createWebhookHandler } from '../webhook/handler.js';
 import { createWriteGate } from '../write-gate.js';
-import { agentClientFactory, agentUserAgent } from './clients.js';
+import { agentClientFactory, agentLeaseApi, agentUserAgent } from './clients.js';
 import { connect, IN_CLUSTER_CONTEXT, type Connections } from './connect.js';
 import { createFleetHolder, type FleetHolder } from './fleet-holder.js';
 import { agentLoadBalancer } from './load-balancer.js';
@@ -61,6 +63,8 @@ export type ServiceOptions = {
   healthIntervalMs?: number;
   /** Quiet time that ends a batch of watch drift before it is reported (default 2 s). */
   driftQuietMs?: number;
+  /** The member clusters' writer lock: its timing (default agentWriterLeaseTiming) and bounded wait. */
+  writerLock?: { timing?: LeaseTiming; waitMs?: number };
 };
 
 const gitAuth = (c: AgentConfig['repository']['credentials']): GitAuth | undefined =>
@@ -139,6 +143,14 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
         registrations: repo.clusters,
         federation: repo.federation.name,
         createClient: clientFactory,
+        // Every write to a member (reconcile, drift correction, write-back) under its writer lock.
+        writerLock: {
+          identity,
+          timing: options.writerLock?.timing ?? agentWriterLeaseTiming,
+          ...(options.writerLock?.waitMs !== undefined ? { waitMs: options.writerLock.waitMs } : {}),
+          leaseApi: agentLeaseApi({ kubeconfigPath: connections.kubeconfigPath, userAgent }),
+          mayWrite: () => gate.check().ok,
+        },
         live: {
           healthIntervalMs: options.healthIntervalMs ?? 10_000,
           onDrift: (d) => {
