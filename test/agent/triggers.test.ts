@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import {
   createReconcileQueue,
+  isGitDirectoryEvent,
   isIgnoredRepoPath,
   scheduleTrigger,
   startTriggers,
@@ -160,6 +161,13 @@ describe('watch trigger', () => {
     assert.equal(isIgnoredRepoPath(root, '/repo/.git/refs/heads/main', ignored), false);
   });
 
+  test('a directory appearing inside .git is no change; one in the working tree is', () => {
+    assert.equal(isGitDirectoryEvent('/repo', 'addDir', '/repo/.git/refs/heads/fedsync'), true);
+    assert.equal(isGitDirectoryEvent('/repo', 'unlinkDir', '/repo/.git/refs/heads/fedsync'), true);
+    assert.equal(isGitDirectoryEvent('/repo', 'add', '/repo/.git/refs/heads/fedsync/x'), false);
+    assert.equal(isGitDirectoryEvent('/repo', 'addDir', '/repo/apps'), false);
+  });
+
   test('a burst of writes is one trigger; .git objects trigger nothing; a ref update triggers', async () => {
     // The debounce runs on injected timers, so the test decides when "quiet" has come: it waits for
     // the watcher to report the events, then lets the debounce fire. No outcome depends on how fast
@@ -197,18 +205,19 @@ describe('watch trigger', () => {
       },
     });
     try {
+      // First, while nothing else is pending: fedsync's first status commit creates
+      // refs/heads/fedsync/ beside its ignored ref, which is no trigger.
+      await mkdir(join(tmp.path, '.git', 'refs', 'heads', 'fedsync'), { recursive: true });
+      await writeFile(join(tmp.path, '.git', 'refs', 'heads', 'fedsync', 'status'), 'b'.repeat(40));
+      await waitFor('the new ref directory', () => seen.includes('.git/refs/heads/fedsync'));
+      assert.equal(pending.size, 0, 'a new directory inside .git is no trigger');
+
       await writeFile(join(tmp.path, '.git', 'objects', 'ab', 'cdef'), 'x');
       await writeFile(join(tmp.path, '.git', 'index'), 'x');
       for (let i = 0; i < 5; i++) await writeFile(join(tmp.path, 'apps', `f${i}.yaml`), `n: ${i}\n`);
       await waitFor('the burst', () => [0, 1, 2, 3, 4].every((i) => seen.includes(`apps/f${i}.yaml`)));
       await fireDebounce();
       assert.equal(runs, 1, 'a burst of five writes is one reconcile');
-
-      // fedsync's first status commit creates refs/heads/fedsync/ beside its ignored ref.
-      await mkdir(join(tmp.path, '.git', 'refs', 'heads', 'fedsync'), { recursive: true });
-      await writeFile(join(tmp.path, '.git', 'refs', 'heads', 'fedsync', 'status'), 'b'.repeat(40));
-      await waitFor('the new ref directory', () => seen.includes('.git/refs/heads/fedsync'));
-      assert.equal(pending.size, 0, 'a new directory inside .git is no trigger');
 
       await writeFile(join(tmp.path, '.git', 'refs', 'heads', 'main'), 'a'.repeat(40));
       await waitFor('the ref update', () => seen.includes('.git/refs/heads/main'));
