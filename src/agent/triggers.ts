@@ -153,6 +153,16 @@ export function isIgnoredRepoPath(root: string, path: string, ignoredRefs: reado
   return !(inside === 'refs/heads' || inside.startsWith('refs/heads/'));
 }
 
+/**
+ * A directory appearing or going inside `.git` (e.g. `refs/heads/fedsync/` when fedsync's own status
+ * branch is first written) is no change to reconcile: a branch that matters shows up as its own ref
+ * file, which is an event of its own.
+ */
+export function isGitDirectoryEvent(root: string, event: string, path: string): boolean {
+  if (event !== 'addDir' && event !== 'unlinkDir') return false;
+  return relative(root, path).split(sep).includes('.git');
+}
+
 export type WatchOptions = {
   path: string;
   /** A burst of writes closer together than this is one trigger. */
@@ -178,7 +188,8 @@ export async function watchTrigger(queue: ReconcileQueue, options: WatchOptions)
     ignoreInitial: true,
     ignored: (p: string) => isIgnoredRepoPath(options.path, p, options.ignoredRefs),
   });
-  const fire = (): void => {
+  const fire = (event: string, path: string): void => {
+    if (isGitDirectoryEvent(options.path, event, path)) return;
     if (timer !== undefined) timers.clearTimeout(timer);
     timer = timers.setTimeout(() => {
       timer = undefined;

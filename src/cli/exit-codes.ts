@@ -16,6 +16,8 @@ export const ExitCode = {
   unreadable: 4,
   /** `sim route`: the simulated load balancer has no route for the request. */
   noRoute: 5,
+  /** `status --agent`, `reconcile`, `suspend`, `resume`: no agent answers at the `--agent` URL. */
+  noAgent: 6,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

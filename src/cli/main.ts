@@ -68,10 +68,55 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'status',
     summary:
-      'the federated view: each object of the repository in every cluster, replicas summed, and each load balancer',
+      'the federated view: each object of the repository in every cluster, replicas summed, and each load balancer; with --agent, what a running agent reports',
     load: async () => {
       const [{ registerStatus }, deps] = await Promise.all([import('./commands/status.js'), clusterDeps()]);
       return (program) => registerStatus(program, deps);
+    },
+  },
+  {
+    name: 'clusters',
+    summary:
+      'each registered cluster: Ready, Unreachable or Offline, last probe, region, zones and why it is not Ready',
+    load: async () => {
+      const [{ registerClusters }, deps] = await Promise.all([
+        import('./commands/clusters.js'),
+        clusterDeps(),
+      ]);
+      return (program) => registerClusters(program, deps);
+    },
+  },
+  {
+    name: 'reconcile',
+    summary: 'ask a running agent to reconcile now; with --wait, exit by how the run ended (as apply does)',
+    load: async () => {
+      const [{ registerReconcile }, { processAgentDeps }] = await Promise.all([
+        import('./commands/reconcile.js'),
+        import('./agent-client.js'),
+      ]);
+      return (program) => registerReconcile(program, processAgentDeps());
+    },
+  },
+  {
+    name: 'suspend',
+    summary: 'stop a running agent writing until resume (it still plans and says why)',
+    load: async () => {
+      const [{ registerSuspend }, { processAgentDeps }] = await Promise.all([
+        import('./commands/suspend.js'),
+        import('./agent-client.js'),
+      ]);
+      return (program) => registerSuspend(program, processAgentDeps());
+    },
+  },
+  {
+    name: 'resume',
+    summary: 'let a suspended agent write again; it reconciles at once',
+    load: async () => {
+      const [{ registerResume }, { processAgentDeps }] = await Promise.all([
+        import('./commands/resume.js'),
+        import('./agent-client.js'),
+      ]);
+      return (program) => registerResume(program, processAgentDeps());
     },
   },
   {
@@ -81,7 +126,6 @@ export const COMMANDS: readonly CommandEntry[] = [
       const [{ registerDemo }, deps] = await Promise.all([import('./commands/demo.js'), clusterDeps()]);
       return (program) =>
         registerDemo(program, {
-          createClient: deps.createClient,
           stdout: deps.stdout,
           stderr: deps.stderr,
           untilInterrupted: () =>

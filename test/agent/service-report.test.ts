@@ -13,13 +13,14 @@ import type { AgentRun } from '../../src/agent/agent.js';
 import { resolveAgentConfig } from '../../src/agent/config/resolve.js';
 import { createLogger } from '../../src/agent/observe/logger.js';
 import { startAgentService, type AgentService } from '../../src/agent/run/service.js';
-import { startWorld, type RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import type { RunningWorld } from '../../src/sim/run-world.js';
 import { createRepo, git, tempDir } from '../helpers/git.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startGitHubServer } from '../report/helpers/forge-server.js';
 import type { ForgeServer } from '../report/helpers/forge-server.js';
 import { repoFileMap } from '../helpers/repo-files.js';
+import { driftDemoCluster } from '../helpers/demo-drift.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 const TOKEN = 'service-forge-token-0003';
 const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
@@ -40,11 +41,7 @@ before(async () => {
   assert.match(files['fedsync.yaml'] ?? '', /selfHeal: false/);
   work = (await createRepo(tmp.path, 'demo', files)).work;
   forge = await startGitHubServer({ token: TOKEN, owner: 'acme', repo: 'demo' });
-  world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(tmp.path, 'sim'),
-    tickMs: 5,
-  });
+  world = await startDemoWorld(join(tmp.path, 'sim'));
   const resolved = resolveAgentConfig({
     env: { FEDSYNC_FORGE_TOKEN_ENV: 'DEMO_FORGE_TOKEN' },
     host: { hostname: 'test', instanceId: 'report' },
@@ -134,21 +131,7 @@ test('fedsync run posts pending then success per target; a tick that changes not
 test('drift between reconciles reaches drift/<cluster>.md at once, then shows corrected', async () => {
   const sha = await git(work, 'rev-parse', 'HEAD');
   const before = runs.length;
-  const sim = world.cluster(US)!;
-  sim.api.patch(
-    sim.resource('apps/v1', 'ReplicaSet'),
-    'default',
-    'nginx',
-    { type: 'application/merge-patch+json', body: JSON.stringify({ spec: { replicas: 1 } }) },
-    { fieldManager: 'kubectl' },
-  );
-  sim.api.patch(
-    sim.resource('v1', 'Secret'),
-    'default',
-    'myingress-tls',
-    { type: 'application/merge-patch+json', body: JSON.stringify({ data: { 'tls.key': LIVE_SECRET } }) },
-    { fieldManager: 'kubectl-edit' },
-  );
+  driftDemoCluster(world.cluster(US)!, { tlsKey: LIVE_SECRET });
   const drift = await waitFor(
     'both drifts on the status branch',
     async () => {

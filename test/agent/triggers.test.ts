@@ -189,6 +189,7 @@ describe('watch trigger', () => {
     const watcher = await watchTrigger(queue, {
       path: tmp.path,
       timers,
+      ignoredRefs: ['refs/heads/fedsync/status'],
       createWatcher: (path, options) => {
         const w = watch(path, options);
         w.on('all', (_event, p) => seen.push(relative(tmp.path, p).split(sep).join('/')));
@@ -202,6 +203,12 @@ describe('watch trigger', () => {
       await waitFor('the burst', () => [0, 1, 2, 3, 4].every((i) => seen.includes(`apps/f${i}.yaml`)));
       await fireDebounce();
       assert.equal(runs, 1, 'a burst of five writes is one reconcile');
+
+      // fedsync's first status commit creates refs/heads/fedsync/ beside its ignored ref.
+      await mkdir(join(tmp.path, '.git', 'refs', 'heads', 'fedsync'), { recursive: true });
+      await writeFile(join(tmp.path, '.git', 'refs', 'heads', 'fedsync', 'status'), 'b'.repeat(40));
+      await waitFor('the new ref directory', () => seen.includes('.git/refs/heads/fedsync'));
+      assert.equal(pending.size, 0, 'a new directory inside .git is no trigger');
 
       await writeFile(join(tmp.path, '.git', 'refs', 'heads', 'main'), 'a'.repeat(40));
       await waitFor('the ref update', () => seen.includes('.git/refs/heads/main'));

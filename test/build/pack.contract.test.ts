@@ -11,9 +11,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 type Run = { code: number; stdout: string; stderr: string };
 type LockEntry = { dev?: boolean; [key: string]: unknown };
@@ -87,11 +86,7 @@ before(async () => {
   }
   assert.equal(installed.code, 0, installed.stderr);
 
-  world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(dir, 'sim'),
-    tickMs: 5,
-  });
+  world = await startDemoWorld(join(dir, 'sim'));
 });
 after(async () => {
   await world?.stop();

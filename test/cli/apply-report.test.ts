@@ -11,15 +11,15 @@ import assert from 'node:assert/strict';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
 import { startGitServer } from '../helpers/git-server.js';
 import type { GitServer } from '../helpers/git-server.js';
 import { createRepo, git, tempDir } from '../helpers/git.js';
 import { startGitHubServer } from '../report/helpers/forge-server.js';
 import type { ForgeServer } from '../report/helpers/forge-server.js';
 import { repoFileMap } from '../helpers/repo-files.js';
+import { driftDemoCluster } from '../helpers/demo-drift.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 const TOKEN = 'forge-token-for-the-test-0001';
 const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
@@ -50,11 +50,7 @@ before(async () => {
   url = `${server.url}/demo.git`;
   forge = await startGitHubServer({ token: TOKEN, owner: 'acme', repo: 'demo' });
   await writeFile(join(tmp.path, 'forge-token'), `${TOKEN}\n`);
-  world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(tmp.path, 'sim'),
-    tickMs: 5,
-  });
+  world = await startDemoWorld(join(tmp.path, 'sim'));
 });
 after(async () => {
   await world?.stop();
@@ -202,21 +198,7 @@ test('a second apply of the same commit adds no commit and posts no status', asy
 
 test('a scaled ReplicaSet and an edited Secret show up under drift/, values of the Secret hidden', async () => {
   const sha = await git(repo.work, 'rev-parse', 'HEAD');
-  const sim = world.cluster('gce-us-central1c')!;
-  sim.api.patch(
-    sim.resource('apps/v1', 'ReplicaSet'),
-    'default',
-    'nginx',
-    { type: 'application/merge-patch+json', body: JSON.stringify({ spec: { replicas: 1 } }) },
-    { fieldManager: 'kubectl' },
-  );
-  sim.api.patch(
-    sim.resource('v1', 'Secret'),
-    'default',
-    'myingress-tls',
-    { type: 'application/merge-patch+json', body: JSON.stringify({ data: { 'tls.key': LIVE_SECRET } }) },
-    { fieldManager: 'kubectl-edit' },
-  );
+  driftDemoCluster(world.cluster('gce-us-central1c')!, { tlsKey: LIVE_SECRET });
   const applied = await cli(['apply', ...target()]);
   assert.equal(applied.code, 0, applied.err);
   const { files } = await cloneStatus();

@@ -11,20 +11,15 @@ import { join, resolve } from 'node:path';
 import { emptyCounts } from '../../src/model/index.js';
 import type { Counts, Plan, ReconcileOutcome, TargetResult } from '../../src/model/index.js';
 import { ExitCode, applyExitCode, leftBehind, planExitCode } from '../../src/cli/exit-codes.js';
-import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 let world: RunningWorld;
 let dir: string;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fedsync-exit-'));
-  world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(dir, 'sim'),
-    tickMs: 5,
-  });
+  world = await startDemoWorld(join(dir, 'sim'));
 });
 after(async () => {
   await world.stop();

@@ -10,8 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { COMMANDS, buildProgram, commandOf } from '../../src/cli/main.js';
-import { startWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 let dir: string;
 let hooks: string;
@@ -124,11 +123,7 @@ test('`fedsync plan` loads the Kubernetes client, not Google Cloud, the simulato
 });
 
 test('`fedsync plan` of a world with a load balancer reads Google Cloud without its client library', async () => {
-  const world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(dir, 'sim'),
-    tickMs: 5,
-  });
+  const world = await startDemoWorld(join(dir, 'sim'));
   try {
     const { code, urls, stdout } = await loaded('plan-lb', [
       'plan',
@@ -151,6 +146,14 @@ test('`fedsync plan` of a world with a load balancer reads Google Cloud without 
   } finally {
     await world.stop();
   }
+});
+
+test('`fedsync reconcile` loads neither the cluster clients, Git nor YAML; no agent answers: exit 6', async () => {
+  const { code, urls } = await loaded('reconcile', ['reconcile', '--agent', 'http://127.0.0.1:1', '--wait']);
+  assert.equal(code, 6, 'no agent answers');
+  assert.deepEqual(commandModules(urls), ['reconcile']);
+  for (const what of Object.keys(HEAVY) as (keyof typeof HEAVY)[])
+    assert.equal(uses(urls, what), false, `reconcile loads no ${what}`);
 });
 
 test('which command argv names: the first word, or the word after `help`', () => {

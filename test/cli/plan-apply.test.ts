@@ -7,20 +7,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 let world: RunningWorld;
 let dir: string;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fedsync-cli-'));
-  world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(dir, 'sim'),
-    tickMs: 5,
-  });
+  world = await startDemoWorld(join(dir, 'sim'));
 });
 after(async () => {
   await world.stop();

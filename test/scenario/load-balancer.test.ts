@@ -15,11 +15,10 @@ import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import * as compute from '@google-cloud/compute';
 import { OAuth2Client } from 'google-auth-library';
-import { startWorld } from '../../src/sim/run-world.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
 import type { ComputeSim } from '../../src/sim/gcp/index.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 const CLUSTERS = ['gce-asia-east1a', 'gce-europe-west1b', 'gce-us-central1c'];
 const EUROPE = 'gce-europe-west1b';
@@ -35,11 +34,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fedsync-lb-'));
   repoDir = join(dir, 'repo');
   await cp('fixtures/repos/demo', repoDir, { recursive: true });
-  world = await startWorld({
-    world: await readWorld('fixtures/worlds/demo.yaml'),
-    outDir: join(dir, 'sim'),
-    tickMs: 5,
-  });
+  world = await startDemoWorld(join(dir, 'sim'));
   assert.ok(world.gcp, 'the demo world simulates Google Cloud');
   gcp = world.gcp;
   c = computeClients();

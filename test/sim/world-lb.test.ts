@@ -6,9 +6,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
-import { startWorld, type RunningWorld, type SimJson } from '../../src/sim/run-world.js';
-import { readWorld } from '../../src/sim/world.js';
+import type { RunningWorld, SimJson } from '../../src/sim/run-world.js';
 import { rest, restLoadBalancer } from './gcp/helpers/rest.js';
+import { startDemoWorld } from '../helpers/demo-world.js';
 
 let world: RunningWorld;
 let dir: string;
@@ -31,7 +31,7 @@ async function applyFile(url: string, token: string, file: string): Promise<void
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fedsync-world-lb-'));
-  world = await startWorld({ world: await readWorld('fixtures/worlds/demo.yaml'), outDir: dir, tickMs: 5 });
+  world = await startDemoWorld(dir);
   // The README's demo app: a Deployment with a /healthz readiness probe behind NodePort 30080.
   for (const c of world.clusters) {
     await applyFile(c.url, c.token, 'fixtures/sim/web-nodeport.yaml');

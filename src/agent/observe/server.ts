@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 
 export type Check = { name: string; check: () => boolean | Promise<boolean> };
 
-export type TriggerResult = { ok: true } | { ok: false; message: string };
+/** How a manual reconcile ended; `run`: what the service tells `?wait=true` callers of the run. */
+export type TriggerResult = { ok: true; run?: unknown } | { ok: false; message: string };
 
 export type AgentServerOptions = {
   host: string;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLeaseLock, clientNodeLeaseApi } from '../../kube/lease.js';
 import { createFleet } from '../../kube/fleet.js';
+import type { HealthChange } from '../../kube/health.js';
 import { createParseCache } from '../../manifests/load.js';
 import type { Drift } from '../../model/index.js';
 import { loadRepo, type LoadedRepo } from '../../source/load-repo.js';
@@ -50,6 +51,10 @@ export type ServiceOptions = {
   env?: Env;
   /** Called after each run (the CLI prints a line; tests collect them). */
   onRun?: (run: AgentRun) => void;
+  /** Called for each drift the watch finds, after the agent has logged and queued it (the demo prints it). */
+  onDrift?: (drift: Drift) => void;
+  /** Called when a member cluster's health verdict changes, after the agent has reacted. */
+  onHealthChange?: (change: HealthChange) => void;
   /** Test seam: the member-cluster client factory (it must send the given User-Agent). */
   base?: Parameters<typeof agentClientFactory>[0]['base'];
   /** Member-cluster health probes this often (default 10 s). */
@@ -140,12 +145,14 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
             log.info({ cluster: d.cluster, object: d.ref, fields: d.fields.length }, 'drift');
             // Each shard reports the drift of the clusters it applies.
             if (!owns || owns({ kind: 'cluster', name: d.cluster })) driftSink.report?.(d);
+            options.onDrift?.(d);
           },
           onHealthChange: (c) => {
             metrics.setClusterHealth(c.cluster, c.health === 'Ready');
             log.warn({ cluster: c.cluster, health: c.health, previous: c.previous }, 'cluster health');
             // Replicas move off an Offline cluster (and back) at once, not at the next tick.
             void agentRef?.trigger('health');
+            options.onHealthChange?.(c);
           },
         },
       }),
@@ -236,7 +243,9 @@ export async function startAgentService(options: ServiceOptions): Promise<AgentS
 
   const trigger = async (reason: string): Promise<TriggerResult> => {
     const out = await agent.trigger(reason);
-    return out.ok ? { ok: true } : { ok: false, message: String(out.error) };
+    // The newest finished run is this one: the next can only finish after more I/O.
+    const run = agent.state().last;
+    return out.ok ? { ok: true, ...(run ? { run } : {}) } : { ok: false, message: String(out.error) };
   };
   const followed = r.branch ? `refs/heads/${r.branch}` : undefined;
   const wh = config.webhook;

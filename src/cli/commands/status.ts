@@ -15,6 +15,17 @@ import { checkOutput, readRepo } from '../cluster-command.js';
 import { ExitCode } from '../exit-codes.js';
 import { departureProblems } from '../../plan/membership.js';
 import type { ClusterCommandDeps, ClusterCommandOptions } from '../cluster-command.js';
+import type { AgentStatus } from '../../agent/run/record.js';
+import { formatAgentStatusText, type AgentStatusView } from '../../report/format/agent-status-text.js';
+import {
+  addAgentOptions,
+  agentCommand,
+  agentAddress,
+  badAnswer,
+  callAgent,
+  type AgentCliOptions,
+  type Env,
+} from '../agent-client.js';
 
 export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCommandDeps): Promise<number> {
   checkOutput(opts.output, ['text', 'json']);
@@ -55,13 +66,47 @@ export async function statusCommand(opts: ClusterCommandOptions, deps: ClusterCo
   }
 }
 
+/** The agent's status fits the view printed of it (checked by the compiler, nothing at run time). */
+const _statusFitsView = (s: AgentStatus): AgentStatusView => s;
+
+/** `status --agent <url>`: the status a running agent serves on /status, as it reports it. */
+export async function agentStatusCommand(
+  opts: ClusterCommandOptions & AgentCliOptions,
+  deps: Pick<ClusterCommandDeps, 'stdout' | 'stderr'> & { env?: Env },
+): Promise<number> {
+  checkOutput(opts.output, ['text', 'json']);
+  if (opts.sim || opts.kubeconfig)
+    throw new Error('give --agent (a running agent) or --sim/--kubeconfig (the clusters), not both');
+  return agentCommand('status', deps, async () => {
+    const answer = await callAgent(opts, deps.env ?? process.env, {
+      method: 'GET',
+      path: '/status',
+      timeoutMs: 10_000,
+    });
+    const body = answer.body as Partial<AgentStatusView> | undefined;
+    if (
+      answer.status !== 200 ||
+      typeof body?.identity !== 'string' ||
+      !body.state ||
+      !Array.isArray(body.clusters)
+    )
+      throw badAnswer(opts, '/status', answer);
+    const status = body as AgentStatusView;
+    if (opts.output === 'json') deps.stdout(`${JSON.stringify(status, null, 2)}\n`);
+    else deps.stdout(formatAgentStatusText(status, agentAddress(opts)));
+    return ExitCode.ok;
+  });
+}
+
 export function registerStatus(program: Command, deps: ClusterCommandDeps): void {
-  addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('status'))))
+  addAgentOptions(addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('status')))), {
+    optional: true,
+  })
     .description(
-      'the federated view: each object of the repository in every cluster, replicas summed, and each load balancer',
+      'the federated view: each object of the repository in every cluster, replicas summed, and each load balancer; with --agent, what a running agent reports',
     )
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (opts: ClusterCommandOptions) => {
-      process.exitCode = await statusCommand(opts, deps);
+    .action(async (opts: ClusterCommandOptions & AgentCliOptions) => {
+      process.exitCode = opts.agent ? await agentStatusCommand(opts, deps) : await statusCommand(opts, deps);
     });
 }
