@@ -37,6 +37,8 @@ const fleet = await createFleet({
   federation: first.value.federation.name,
   createClient: ({ name, kubeconfigPath, context }) => createClusterClient({ name, kubeconfigPath, context }),
   live: {},
+  // FEDSYNC_BENCH_WHOLE_CACHE=1: the caches keep objects as the server sent them (memory before/after).
+  ...(process.env.FEDSYNC_BENCH_WHOLE_CACHE === '1' ? { cacheTransform: false as const } : {}),
 });
 let cached = 0;
 const cluster: typeof fleet = {

@@ -33,6 +33,8 @@ export async function startAgentProcess(options: {
   kubeconfig: string;
   repo: string;
   cacheDir: string;
+  /** Added to the child's environment. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<AgentProcess> {
   const child = spawn(
     process.execPath,
@@ -45,7 +47,7 @@ export async function startAgentProcess(options: {
       options.repo,
       options.cacheDir,
     ],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {

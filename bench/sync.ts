@@ -6,7 +6,8 @@
 // agent does) at 10 clusters × 500, 5,000 and 20,000 objects, on clusters seeded in-process, and
 // how flat its time stays from the smallest to the largest.
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -22,7 +23,7 @@ import { openSource, readFederationAt } from '../src/source/read-federation.js';
 import { startWorld } from '../src/sim/run-world.js';
 import type { RunningWorld } from '../src/sim/run-world.js';
 import type { World } from '../src/sim/world.js';
-import { createRepo, tempDir, writeFiles } from '../test/helpers/git.js';
+import { createRepo, writeFiles } from '../test/helpers/git.js';
 import { missingCommand } from './preconditions.js';
 import { seedWorld } from './seed.js';
 import { startAgentProcess } from './agent-process.js';
@@ -46,7 +47,8 @@ const exec = promisify(execFile);
 const CLUSTER_COUNTS = [3, 10] as const;
 const OBJECTS = 500;
 /** Federation sizes (objects per cluster) of the one-object push, at 10 clusters. */
-export const SCALE_OBJECTS = [500, 5000, 20000] as const;
+// The largest stays under the repository limit of 20,000 manifest files (one object per file here).
+export const SCALE_OBJECTS = [500, 5000, 19900] as const;
 const SCALE_CLUSTERS = 10;
 /** One-object pushes per size; the fastest counts (slower ones measure the neighbours). */
 const ROUNDS = 3;
@@ -203,8 +205,9 @@ function childConverged(label: string, r: ChildReconcile): void {
 export async function oneObjectAtScale(
   dir: string,
   objects: number,
-  rounds: number = ROUNDS,
+  options: { rounds?: number; agentEnv?: NodeJS.ProcessEnv } = {},
 ): Promise<ScaleResult> {
+  const rounds = options.rounds ?? ROUNDS;
   const clusters = SCALE_CLUSTERS;
   const running = await startWorld({ world: syncWorld(clusters), outDir: join(dir, 'sim'), tickMs: 5 });
   try {
@@ -222,6 +225,7 @@ export async function oneObjectAtScale(
       kubeconfig: running.files!.kubeconfig,
       repo: repo.bare,
       cacheDir: join(dir, 'cache'),
+      ...(options.agentEnv ? { env: options.agentEnv } : {}),
     });
     try {
       await quiet(running);
@@ -290,6 +294,15 @@ async function kubectlSide(world: World, dir: string): Promise<Sides> {
   } finally {
     await running.stop();
   }
+}
+
+/**
+ * A temporary directory. Its removal retries: git starts a background `gc --auto` after a commit of
+ * thousands of files, which may still be writing into the repository when the suite cleans up.
+ */
+export async function tempDir(prefix: string): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  return { path, remove: () => rm(path, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 }) };
 }
 
 const side = ({ seconds, reads, writes }: SideResult): SideResult => ({ seconds, reads, writes });
