@@ -1,104 +1,21 @@
 // Planner benchmark: planRevision for 10 clusters × 5,000 objects with warm inputs (live state as
 // the API server returns it after the previous apply), against parsing the same manifests as YAML.
+// Then the peak memory of one full plan at 10 clusters × 20,000 objects against js-yaml parsing the
+// same manifests, each in its own process (bench/planner-child.ts).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { dump, loadAll } from 'js-yaml';
-import type { FederatedObject, FederationRepo, KubeObject, ObservedCluster } from '../src/model/index.js';
+import { promisify } from 'node:util';
+import { loadAll } from 'js-yaml';
 import { planRevision } from '../src/plan/plan-revision.js';
-import { afterApply } from '../test/helpers/apiserver.js';
+import { CLUSTERS, plannerInputs } from './planner-inputs.js';
 import type { BenchMeasured } from './types.js';
 
-const CLUSTERS = 10;
+const exec = promisify(execFile);
 const OBJECTS = 5000;
-const NAMESPACES = 50;
-const NOW = '2026-01-01T00:00:00Z';
-
-function object(i: number): FederatedObject {
-  const ns = `team-${i % NAMESPACES}`;
-  const name = `obj-${i}`;
-  const file = `apps/${ns}/${name}.yaml`;
-  const labels = { app: name, team: ns };
-  let template: KubeObject;
-  let replicaScheduling: FederatedObject['replicaScheduling'];
-  switch (i % 5) {
-    case 0:
-    case 1:
-      template = {
-        apiVersion: 'v1',
-        kind: 'ConfigMap',
-        metadata: { name, namespace: ns, labels },
-        data: { 'app.properties': `key=${i}\nmode=prod\n`, level: 'info' },
-      };
-      break;
-    case 2:
-      template = {
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name, namespace: ns, labels },
-        type: 'Opaque',
-        stringData: { token: `t-${i}` },
-      };
-      break;
-    case 3:
-      template = {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name, namespace: ns, labels },
-        spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
-      };
-      break;
-    default:
-      template = {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: ns, labels },
-        spec: {
-          replicas: 3,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              containers: [
-                {
-                  name: 'app',
-                  image: `registry.example.com/app:${i % 7}`,
-                  ports: [{ containerPort: 8080 }],
-                  env: [{ name: 'MODE', value: 'prod' }],
-                  resources: { requests: { cpu: '100m', memory: '128Mi' } },
-                },
-              ],
-            },
-          },
-        },
-      };
-      replicaScheduling = {
-        totalReplicas: 10,
-        rebalance: false,
-        clusters: { '*': { minReplicas: 0, weight: 1 } },
-      };
-  }
-  const out: FederatedObject = { template, source: { file, line: 1 }, placement: {}, overrides: {} };
-  if (replicaScheduling) out.replicaScheduling = replicaScheduling;
-  return out;
-}
-
-function buildRepo(): FederationRepo {
-  const namespaces: FederatedObject[] = Array.from({ length: NAMESPACES }, (_, i) => ({
-    template: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `team-${i}` } },
-    source: { file: `namespaces/team-${i}.yaml`, line: 1 },
-    placement: {},
-    overrides: {},
-  }));
-  return {
-    federation: { name: 'bench', policy: { selfHeal: true, prune: true, approvals: [] } },
-    clusters: Array.from({ length: CLUSTERS }, (_, i) => ({
-      name: `cluster-${i}`,
-      labels: {},
-      kubeconfigContext: `c${i}`,
-      source: { file: `clusters/c${i}.yaml`, line: 1 },
-    })),
-    objects: [...namespaces, ...Array.from({ length: OBJECTS - NAMESPACES }, (_, i) => object(i))],
-  };
-}
+const MEMORY_OBJECTS = 20000;
 
 function time(fn: () => void, runs: number): number {
   const samples: number[] = [];
@@ -111,20 +28,50 @@ function time(fn: () => void, runs: number): number {
   return Math.min(...samples);
 }
 
-export async function run(): Promise<BenchMeasured[]> {
-  const repo = buildRepo();
-  const empty: ObservedCluster[] = repo.clusters.map((c) => ({
-    name: c.name,
-    health: 'Ready',
-    objects: {},
-    inventory: [],
-    workloads: {},
-  }));
-  const first = planRevision({ revision: { sha: 'a'.repeat(40) }, repo, clusters: empty, now: NOW });
-  const live = afterApply(first, empty);
-  const input = { revision: { sha: 'b'.repeat(40) }, repo, clusters: live, now: NOW };
+type Grown = { grownMiB: number; retainedMiB: number };
 
-  const yaml = repo.objects.map((o) => dump(o.template, { noRefs: true })).join('---\n');
+/** Runs bench/planner-child.ts on one input file: how far its peak RSS rose doing `what`. */
+async function childGrowth(what: 'plan' | 'yaml', file: string): Promise<Grown> {
+  const { stdout } = await exec(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', 'bench/planner-child.ts', what, file],
+    { maxBuffer: 1 << 20, timeout: 600_000 },
+  );
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Grown;
+}
+
+/** Peak memory of one full plan of 10 × MEMORY_OBJECTS against js-yaml parsing the same manifests. */
+async function memoryRow(): Promise<BenchMeasured> {
+  const dir = await mkdtemp(join(tmpdir(), 'fedsync-bench-planner-'));
+  try {
+    const { input, yaml } = plannerInputs(MEMORY_OBJECTS);
+    const inputFile = join(dir, 'input.json');
+    const yamlFile = join(dir, 'manifests.yaml');
+    await writeFile(inputFile, JSON.stringify(input));
+    await writeFile(yamlFile, yaml);
+    const plan = await childGrowth('plan', inputFile);
+    const parse = await childGrowth('yaml', yamlFile);
+    const ratio = plan.grownMiB / parse.grownMiB;
+    return {
+      kind: 'measured',
+      name: `planner: peak memory of a full plan, ${CLUSTERS} clusters × ${MEMORY_OBJECTS} objects`,
+      seconds: 0,
+      baseline: `js-yaml loadAll of the same ${MEMORY_OBJECTS} manifests`,
+      ratio,
+      peakRssMiB: plan.grownMiB,
+      target: { text: '≤ 4×', met: ratio <= 4 },
+      note:
+        `peak RSS above the loaded inputs: plan ${Math.round(plan.grownMiB)} MiB, loadAll ` +
+        `${Math.round(parse.grownMiB)} MiB; heap kept after: plan ${Math.round(plan.retainedMiB)} MiB, ` +
+        `parsed manifests ${Math.round(parse.retainedMiB)} MiB`,
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchMeasured[]> {
+  const { input, yaml } = plannerInputs(OBJECTS);
   const parse = () => {
     loadAll(yaml);
   };
@@ -150,5 +97,6 @@ export async function run(): Promise<BenchMeasured[]> {
       peakRssMiB,
       note: `${actions} actions; target < 2 s`,
     },
+    await memoryRow(),
   ];
 }

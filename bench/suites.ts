@@ -16,6 +16,8 @@ export const SUITES: readonly BenchSuite[] = [
   { name: 'planner', run: async () => (await import('./planner.js')).run() },
   // kubectl is the baseline only: without it the sync rows still run and the baseline rows say why.
   { name: 'sync', run: async () => (await import('./sync.js')).run() },
+  // The agent in its own process against simulated clusters in this one.
+  { name: 'memory', run: async () => (await import('./memory.js')).run() },
   // gcloud is the baseline only: without it the fedsync rows still run.
   { name: 'load-balancer', run: async () => (await import('./load-balancer.js')).run() },
 ];

@@ -9,6 +9,7 @@ import {
   type ClusterName,
   type KubeObject,
 } from '../model/index.js';
+import { createFieldSetPool, leanObject, type FieldSetPool } from './lean.js';
 import { startInformer, type Informer, type InformerEvent, type InformerStats } from './informer.js';
 import type { ClusterClient } from './port.js';
 import { retryPolicy, type RetryPolicy } from './retry.js';
@@ -49,14 +50,30 @@ export type ClusterCache = {
 const groupKind = (apiVersion: string, kind: string): string =>
   `${splitApiVersion(apiVersion).group}/${kind}`;
 
+let sharedPool: FieldSetPool | undefined;
+
+/**
+ * What the cache keeps of an object: by default the lean form (lean.ts), with one pool of field
+ * trees shared by every cache of the process (the same object in ten clusters has the same trees).
+ * `false` keeps objects whole (benchmarks compare the two).
+ */
+export type CacheTransform = ((object: KubeObject) => KubeObject) | false;
+
+function defaultTransform(): (object: KubeObject) => KubeObject {
+  const pool = (sharedPool ??= createFieldSetPool());
+  return (o) => leanObject(o, pool);
+}
+
 export function createClusterCache(options: {
   client: ClusterClient;
   federation: string;
   kinds?: readonly WatchedKind[];
   /** Backoff between watch restarts (sleep and random injectable). */
   backoff?: Partial<RetryPolicy>;
+  transform?: CacheTransform;
 }): ClusterCache {
   const { client } = options;
+  const transform = options.transform === false ? undefined : (options.transform ?? defaultTransform());
   const backoff = retryPolicy({ ...defaultWatchBackoff, ...options.backoff });
   const informers = new Map<string, { informer: Informer; scope: WatchedKind['scope'] }>();
   const listeners = new Set<(event: CacheEvent) => void>();
@@ -95,6 +112,7 @@ export function createClusterCache(options: {
       backoff,
       onEvent: emit,
       onSynced: () => wake(),
+      ...(transform ? { transform } : {}),
     });
     informers.set(key, { informer, scope: k.scope });
   };

@@ -43,8 +43,11 @@ export function startInformer(options: {
   backoff: RetryPolicy;
   onEvent: (event: InformerEvent) => void;
   onSynced: () => void;
+  /** What is kept of each listed or streamed object (default: the object as the server sent it). */
+  transform?: (object: KubeObject) => KubeObject;
 }): Informer {
   const { client, apiVersion, kind, labelSelector, backoff } = options;
+  const keep = options.transform ?? ((o: KubeObject): KubeObject => o);
   const objects = new Map<string, KubeObject>();
   const stats: InformerStats = { lists: 0, watches: 0, expired: 0, failures: 0 };
   let rv: string | undefined;
@@ -64,7 +67,7 @@ export function startInformer(options: {
     stats.lists++;
     const listed = await client.list({ apiVersion, kind, ...(labelSelector ? { labelSelector } : {}) });
     if (stopped) return;
-    const fresh = new Map(listed.items.map((o) => [refKey(refOf(o)), o] as const));
+    const fresh = new Map(listed.items.map((o) => [refKey(refOf(o)), keep(o)] as const));
     for (const [key, previous] of [...objects]) {
       if (fresh.has(key)) continue;
       objects.delete(key);
@@ -88,14 +91,15 @@ export function startInformer(options: {
     const eventRv = e.object.metadata.resourceVersion;
     if (typeof eventRv === 'string' && eventRv !== '') rv = eventRv;
     if (e.type === 'BOOKMARK') return;
-    const key = refKey(refOf(e.object));
+    const object = keep(e.object);
+    const key = refKey(refOf(object));
     const previous = objects.get(key);
     if (e.type === 'DELETED') objects.delete(key);
-    else objects.set(key, e.object);
+    else objects.set(key, object);
     options.onEvent({
       type: e.type === 'DELETED' ? 'DELETED' : previous ? 'MODIFIED' : 'ADDED',
       key,
-      object: e.object,
+      object,
       ...(previous ? { previous } : {}),
       fromList: false,
     });

@@ -51,8 +51,9 @@ export type ObservedCluster = {
   cause?: HealthCause;
   /**
    * Live objects the plan needs, keyed by refKey: every object carrying fedsync's labels plus any
-   * object with the same identity as a desired one (adoption). As returned by the API server,
-   * including metadata.managedFields.
+   * object with the same identity as a desired one (adoption). As the API server returns them, in
+   * the watch cache's lean form: each managedFields entry keeps its manager, operation, subresource,
+   * time and field set (shared between objects of one shape; never mutate them).
    */
   objects: Record<string, KubeObject>;
   /** refKeys fedsync recorded as applied there; null when the inventory could not be read. */

@@ -104,6 +104,6 @@ test('a missing command is a reason, a present one is not', async () => {
 test('the registered suites have unique names and include cli, source, planner, sync and load-balancer', () => {
   const names = SUITES.map((s) => s.name);
   assert.equal(new Set(names).size, names.length);
-  for (const name of ['cli', 'source', 'planner', 'sync', 'load-balancer'])
+  for (const name of ['cli', 'source', 'planner', 'sync', 'memory', 'load-balancer'])
     assert.ok(names.includes(name), name);
 });

@@ -9,6 +9,7 @@ import {
   BENCH_NAMESPACE,
   MANIFEST_DIR,
   assertNoWrites,
+  flatnessRow,
   kindOf,
   noopRows,
   oneObjectEdit,
@@ -123,6 +124,47 @@ test('the one-object push and the 3-cluster push are held to their targets', () 
   });
   assert.deepEqual(target(three), { text: '≤ 0.5×', met: false });
   assert.equal(target(pushRows({ clusters: 10, objects: 500, fedsync: kubectl, kubectl })), undefined);
+});
+
+test('a one-object push at a bigger federation names the smaller tree kubectl was measured at', () => {
+  const [big] = oneObjectRows({
+    clusters: 10,
+    objects: 20000,
+    fedsync: { seconds: 0.2, reads: 20, writes: 10 },
+    kubectl: { seconds: 15, reads: 30, writes: 5010 },
+    baselineObjects: 500,
+    mode: 'incremental, 3 re-planned',
+  });
+  assert.equal(big?.kind, 'measured');
+  if (big?.kind !== 'measured') return;
+  assert.equal(big.name, 'sync: one-object push, 10 clusters × 20000 objects');
+  assert.match(big.baseline ?? '', /at 500 objects/);
+  assert.match(big.note ?? '', /^incremental, 3 re-planned; fedsync 20 reads \+ 10 writes/);
+  const [same] = oneObjectRows({
+    clusters: 10,
+    objects: 500,
+    fedsync: { seconds: 0.2, reads: 20, writes: 10 },
+    kubectl: { seconds: 15, reads: 30, writes: 5010 },
+    baselineObjects: 500,
+  });
+  assert.doesNotMatch(same?.kind === 'measured' ? (same.baseline ?? '') : '', /at 500/);
+});
+
+test('the flatness row divides the largest federation by the smallest and holds it to 1.3×', () => {
+  const flat = flatnessRow({
+    clusters: 10,
+    small: { objects: 500, seconds: 0.2 },
+    large: { objects: 20000, seconds: 0.25 },
+  });
+  assert.equal(flat.ratio, 1.25);
+  assert.deepEqual(flat.target, { text: '≤ 1.3×', met: true });
+  assert.match(flat.name, /10 clusters × 20000 ÷ × 500/);
+  const steep = flatnessRow({
+    clusters: 10,
+    small: { objects: 500, seconds: 0.2 },
+    large: { objects: 20000, seconds: 2 },
+  });
+  assert.deepEqual(steep.target, { text: '≤ 1.3×', met: false });
 });
 
 test('the one-object edit changes exactly one generated manifest, and only its value', () => {

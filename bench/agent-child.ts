@@ -1,0 +1,111 @@
+// Child process of the sync benchmark: fedsync as the long-lived agent holds it (source, parse cache,
+// a live fleet with its watch caches, the cycle planner), alone in its process, so neither its times
+// nor its memory include the simulated clusters the parent runs. Commands come one per line on stdin
+// (`reconcile`, `memory`, `exit`); each answers with one JSON line on stdout. With
+// FEDSYNC_BENCH_CPU_PROFILE=<dir>, every reconcile after the first is CPU-profiled into that directory
+// (open the .cpuprofile files in Chrome DevTools).
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createCyclePlanner } from '../src/agent/plan-mode.js';
+import type { PlanMode } from '../src/agent/plan-mode.js';
+import { reconcileOnce } from '../src/agent/reconcile-once.js';
+import { createClusterClient } from '../src/kube/client-node.js';
+import { createFleet } from '../src/kube/fleet.js';
+import { createParseCache } from '../src/manifests/load.js';
+import type { ObservedCluster } from '../src/model/index.js';
+import type { LoadedRepo } from '../src/source/load-repo.js';
+import { openSource, readFederationAt } from '../src/source/read-federation.js';
+
+const [kubeconfig, repo, cacheDir] = process.argv.slice(2) as [string, string, string];
+const say = (line: object): void => {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+};
+
+const source = await openSource({ repo, cacheDir });
+const cache = createParseCache();
+const read = async (): Promise<LoadedRepo> => {
+  const { revision, result } = await readFederationAt(source, { cache });
+  return { ...result, revision };
+};
+const first = await read();
+if (!first.ok) throw new Error(`generated repository is invalid: ${first.problems[0]?.message}`);
+const fleet = await createFleet({
+  kubeconfigPath: kubeconfig,
+  registrations: first.value.clusters,
+  federation: first.value.federation.name,
+  createClient: ({ name, kubeconfigPath, context }) => createClusterClient({ name, kubeconfigPath, context }),
+  live: {},
+  // FEDSYNC_BENCH_WHOLE_CACHE=1: the caches keep objects as the server sent them (memory before/after).
+  ...(process.env.FEDSYNC_BENCH_WHOLE_CACHE === '1' ? { cacheTransform: false as const } : {}),
+});
+let cached = 0;
+const cluster: typeof fleet = {
+  ...fleet,
+  observe: async (input) => {
+    const observed: ObservedCluster[] = await fleet.observe(input);
+    cached = observed.reduce((n, o) => n + Object.keys(o.objects).length, 0);
+    return observed;
+  },
+};
+const cycle = createCyclePlanner();
+let mode: PlanMode | undefined;
+let pending: LoadedRepo | undefined = first;
+const next = (): Promise<LoadedRepo> => {
+  const r = pending;
+  pending = undefined;
+  return r ? Promise.resolve(r) : read();
+};
+const mib = (bytes: number): number => bytes / 2 ** 20;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const profileDir = process.env.FEDSYNC_BENCH_CPU_PROFILE;
+let reconciles = 0;
+const profiled = async <T>(fn: () => Promise<T>): Promise<T> => {
+  if (!profileDir || reconciles === 1) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(join(profileDir, `reconcile-${reconciles}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+};
+
+say({ ready: true });
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'reconcile') {
+    reconciles++;
+    const started = performance.now();
+    const outcome = await profiled(() =>
+      reconcileOnce({ read: next, targets: { cluster }, planner: { cycle, onPlanned: (m) => (mode = m) } }),
+    );
+    say({
+      seconds: (performance.now() - started) / 1000,
+      status: outcome.status,
+      counts: outcome.counts,
+      problems: outcome.problems.slice(0, 3).map((p) => `${p.code}: ${p.message}`),
+      mode,
+    });
+  } else if (line === 'memory') {
+    gc?.();
+    gc?.();
+    const m = process.memoryUsage();
+    say({
+      rssMiB: mib(m.rss),
+      heapUsedMiB: mib(m.heapUsed),
+      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      cached,
+      gc: gc !== undefined,
+    });
+  } else if (line === 'exit') {
+    break;
+  }
+}
+await fleet.stop();
+process.exit(0);
