@@ -11,12 +11,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import git from 'isomorphic-git';
 import type { AgentRun } from '../../src/agent/agent.js';
-import { resolveAgentConfig } from '../../src/agent/config/resolve.js';
-import { createLogger } from '../../src/agent/observe/logger.js';
-import { startAgentService, type AgentService } from '../../src/agent/run/service.js';
 import { startWorld, type RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { startSimAgent, type SimAgent } from '../helpers/sim-agent.js';
 
 let dir: string;
 let repoDir: string;
@@ -50,37 +48,17 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-type Started = { service: AgentService; runs: AgentRun[] };
+type Started = SimAgent;
 type Applied = Extract<AgentRun, { mode: 'applied' }>;
 
-async function start(identity: string, flags: Record<string, string | boolean>): Promise<Started> {
-  const resolved = resolveAgentConfig({
-    env: {},
-    host: { hostname: 'test', instanceId: identity },
-    flags: {
-      'repo-path': repoDir,
-      sim: join(dir, 'sim'),
-      listen: '127.0.0.1:0',
-      identity,
-      'leader-elect': false,
-      schedule: '0 0 1 1 *',
-      'drift-interval': '1h',
-      'cache-dir': join(dir, 'cache'),
-      ...flags,
-    },
+const start = (identity: string, flags: Record<string, string | boolean>): Promise<Started> =>
+  startSimAgent({
+    repoDir,
+    simDir: join(dir, 'sim'),
+    cacheDir: join(dir, 'cache'),
+    identity,
+    flags: { 'leader-elect': false, ...flags },
   });
-  if (!resolved.ok) assert.fail(JSON.stringify(resolved.problems));
-  const runs: AgentRun[] = [];
-  const service = await startAgentService({
-    config: resolved.value,
-    version: '0.0.0-test',
-    log: createLogger({ level: 'silent' }),
-    env: {},
-    healthIntervalMs: 200,
-    onRun: (r) => runs.push(r),
-  });
-  return { service, runs };
-}
 
 const appliedRuns = (s: Started): Applied[] =>
   s.runs.filter((r): r is Applied => r.mode === 'applied' && r.outcome.status === 'converged');

@@ -5,21 +5,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
+import { mkdtemp, rm, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import git from 'isomorphic-git';
 import parsePrometheus from 'parse-prometheus-text-format';
 import type { AgentRun } from '../../src/agent/agent.js';
-import { resolveAgentConfig } from '../../src/agent/config/resolve.js';
-import { createLogger } from '../../src/agent/observe/logger.js';
 import { agentUserAgent } from '../../src/agent/run/clients.js';
 import type { AgentStatus } from '../../src/agent/run/record.js';
-import { startAgentService, type AgentService } from '../../src/agent/run/service.js';
+import type { AgentService } from '../../src/agent/run/service.js';
 import { createClusterClient } from '../../src/kube/client-node.js';
 import { startWorld, type RunningWorld } from '../../src/sim/run-world.js';
 import { readWorld } from '../../src/sim/world.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { commitAll, commitReplicas, startSimAgent } from '../helpers/sim-agent.js';
 
 const VERSION = '0.0.0-test';
 let dir: string;
@@ -40,47 +39,19 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function commit(message: string): Promise<string> {
-  return git.commit({ fs, dir: repoDir, message, author: { name: 't', email: 't@example.com' } });
-}
-
-async function setReplicas(n: number): Promise<string> {
-  const file = join(repoDir, 'myreplicaset.yaml');
-  await writeFile(file, (await readFile(file, 'utf8')).replace(/replicas: \d+/, `replicas: ${n}`));
-  await git.add({ fs, dir: repoDir, filepath: 'myreplicaset.yaml' });
-  return commit(`${n} replicas`);
-}
+const commit = (message: string): Promise<string> => commitAll(repoDir, message);
+const setReplicas = (n: number): Promise<string> => commitReplicas(repoDir, n);
 
 type Started = { service: AgentService; runs: AgentRun[]; identity: string; userAgent: string };
 
 async function start(identity: string, flags: Record<string, string | boolean> = {}): Promise<Started> {
-  const resolved = resolveAgentConfig({
-    env: {},
-    host: { hostname: 'test', instanceId: identity },
-    flags: {
-      'repo-path': repoDir,
-      sim: join(dir, 'sim'),
-      listen: '127.0.0.1:0',
-      identity,
-      // Only the triggers a test pulls: a schedule that does not fire and a rare drift check.
-      schedule: '0 0 1 1 *',
-      'drift-interval': '1h',
-      'lease-duration': '3s',
-      'renew-deadline': '2s',
-      'retry-period': '300ms',
-      'cache-dir': join(dir, 'cache'),
-      ...flags,
-    },
-  });
-  if (!resolved.ok) assert.fail(JSON.stringify(resolved.problems));
-  const runs: AgentRun[] = [];
-  const service = await startAgentService({
-    config: resolved.value,
+  const { service, runs } = await startSimAgent({
+    repoDir,
+    simDir: join(dir, 'sim'),
+    cacheDir: join(dir, 'cache'),
+    identity,
     version: VERSION,
-    log: createLogger({ level: 'silent' }),
-    env: {},
-    healthIntervalMs: 200,
-    onRun: (r) => runs.push(r),
+    flags: { 'lease-duration': '3s', 'renew-deadline': '2s', 'retry-period': '300ms', ...flags },
   });
   return { service, runs, identity, userAgent: agentUserAgent(VERSION, identity) };
 }

@@ -7,17 +7,15 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import git from 'isomorphic-git';
 import type { AgentRun } from '../../src/agent/agent.js';
-import { resolveAgentConfig } from '../../src/agent/config/resolve.js';
-import { createLogger } from '../../src/agent/observe/logger.js';
 import type { AgentStatus } from '../../src/agent/run/record.js';
-import { startAgentService, type AgentService } from '../../src/agent/run/service.js';
+import type { AgentService } from '../../src/agent/run/service.js';
 import { registerReconcile } from '../../src/cli/commands/reconcile.js';
 import { registerResume } from '../../src/cli/commands/resume.js';
 import { registerStatus } from '../../src/cli/commands/status.js';
@@ -26,6 +24,7 @@ import { createClient } from '../../src/cli/kube-client.js';
 import type { RunningWorld } from '../../src/sim/run-world.js';
 import { startDemoWorld } from '../helpers/demo-world.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { commitAll, commitReplicas, startSimAgent } from '../helpers/sim-agent.js';
 
 const TOKEN = 'trigger-token-5f1c9a';
 const EU = 'gce-europe-west1b';
@@ -33,18 +32,10 @@ let dir: string;
 let repoDir: string;
 let world: RunningWorld;
 let service: AgentService;
-const runs: AgentRun[] = [];
+let runs: AgentRun[] = [];
 
-function commit(message: string): Promise<string> {
-  return git.commit({ fs, dir: repoDir, message, author: { name: 't', email: 't@example.com' } });
-}
-
-async function setReplicas(n: number): Promise<string> {
-  const file = join(repoDir, 'myreplicaset.yaml');
-  await writeFile(file, (await readFile(file, 'utf8')).replace(/replicas: \d+/, `replicas: ${n}`));
-  await git.add({ fs, dir: repoDir, filepath: 'myreplicaset.yaml' });
-  return commit(`${n} replicas`);
-}
+const commit = (message: string): Promise<string> => commitAll(repoDir, message);
+const setReplicas = (n: number): Promise<string> => commitReplicas(repoDir, n);
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fedsync-agent-clients-'));
@@ -55,31 +46,18 @@ before(async () => {
   await commit('the demo federation');
   await writeFile(join(dir, 'token'), `${TOKEN}\n`, { mode: 0o600 });
   world = await startDemoWorld(join(dir, 'sim'));
-  const resolved = resolveAgentConfig({
-    env: {},
-    host: { hostname: 'test', instanceId: 'agent-cli' },
+  ({ service, runs } = await startSimAgent({
+    repoDir,
+    simDir: join(dir, 'sim'),
+    cacheDir: join(dir, 'cache'),
+    identity: 'agent-cli',
     flags: {
-      'repo-path': repoDir,
-      sim: join(dir, 'sim'),
       // Every interface: the token tests call from this host's non-loopback address.
       listen: '0.0.0.0:0',
-      identity: 'agent-cli',
       'leader-elect': false,
-      schedule: '0 0 1 1 *',
-      'drift-interval': '1h',
-      'cache-dir': join(dir, 'cache'),
       'trigger-token-file': join(dir, 'token'),
     },
-  });
-  if (!resolved.ok) assert.fail(JSON.stringify(resolved.problems));
-  service = await startAgentService({
-    config: resolved.value,
-    version: '0.0.0-test',
-    log: createLogger({ level: 'silent' }),
-    env: {},
-    healthIntervalMs: 200,
-    onRun: (r) => runs.push(r),
-  });
+  }));
   await waitFor(
     'the first converged run',
     () => runs.some((r) => r.mode === 'applied' && r.outcome.status === 'converged'),
