@@ -13,10 +13,10 @@ import type { PlanMode } from '../src/agent/plan-mode.js';
 import { reconcileOnce } from '../src/agent/reconcile-once.js';
 import { createClusterClient } from '../src/kube/client-node.js';
 import { createFleet } from '../src/kube/fleet.js';
-import { createParseCache } from '../src/manifests/load.js';
 import type { ObservedCluster } from '../src/model/index.js';
 import type { LoadedRepo } from '../src/source/load-repo.js';
-import { openSource, readFederationAt } from '../src/source/read-federation.js';
+import { openSource } from '../src/source/read-federation.js';
+import { repoReader } from './repo-reader.js';
 
 const [kubeconfig, repo, cacheDir] = process.argv.slice(2) as [string, string, string];
 const say = (line: object): void => {
@@ -24,11 +24,7 @@ const say = (line: object): void => {
 };
 
 const source = await openSource({ repo, cacheDir });
-const cache = createParseCache();
-const read = async (): Promise<LoadedRepo> => {
-  const { revision, result } = await readFederationAt(source, { cache });
-  return { ...result, revision };
-};
+const read = repoReader(source);
 const first = await read();
 if (!first.ok) throw new Error(`generated repository is invalid: ${first.problems[0]?.message}`);
 const fleet = await createFleet({

@@ -98,16 +98,21 @@ export function buildRepo(objects: number): FederationRepo {
   };
 }
 
-/** The warm planner input (live state after the previous apply) and the manifests as YAML. */
-export function plannerInputs(objects: number): { input: PlanInput; yaml: string; repo: FederationRepo } {
-  const repo = buildRepo(objects);
-  const empty: ObservedCluster[] = repo.clusters.map((c) => ({
+/** Every cluster of `repo` Ready and empty: what a first plan sees. */
+export function unobservedClusters(repo: FederationRepo): ObservedCluster[] {
+  return repo.clusters.map((c) => ({
     name: c.name,
     health: 'Ready',
     objects: {},
     inventory: [],
     workloads: {},
   }));
+}
+
+/** The warm planner input (live state after the previous apply) and the manifests as YAML. */
+export function plannerInputs(objects: number): { input: PlanInput; yaml: string; repo: FederationRepo } {
+  const repo = buildRepo(objects);
+  const empty = unobservedClusters(repo);
   const first = planRevision({ revision: { sha: 'a'.repeat(40) }, repo, clusters: empty, now: NOW });
   const live = afterApply(first, empty);
   const input = { revision: { sha: 'b'.repeat(40) }, repo, clusters: live, now: NOW };

@@ -5,20 +5,15 @@
 // manager, so the labels, annotations and managedFields are those a real push leaves. The inventory
 // is left to fedsync: the first reconcile finds every object unchanged and records them.
 import { FIELD_MANAGER } from '../src/model/index.js';
-import type { FederationRepo, ObservedCluster } from '../src/model/index.js';
+import type { FederationRepo } from '../src/model/index.js';
 import { planRevision } from '../src/plan/plan-revision.js';
 import { PatchTypes } from '../src/sim/kube/api.js';
 import type { RunningWorld } from '../src/sim/run-world.js';
+import { unobservedClusters } from './planner-inputs.js';
 
 /** Applies every object a full plan would create to each simulated cluster; returns how many. */
 export async function seedWorld(running: RunningWorld, repo: FederationRepo): Promise<number> {
-  const empty: ObservedCluster[] = repo.clusters.map((c) => ({
-    name: c.name,
-    health: 'Ready',
-    objects: {},
-    inventory: [],
-    workloads: {},
-  }));
+  const empty = unobservedClusters(repo);
   const plan = planRevision({
     revision: { sha: '0'.repeat(40) },
     repo,

@@ -20,6 +20,7 @@ import type { LoadedRepo } from '../src/source/load-repo.js';
 import { createClusterClient } from '../src/kube/client-node.js';
 import { createParseCache } from '../src/manifests/load.js';
 import { openSource, readFederationAt } from '../src/source/read-federation.js';
+import { repoReader } from './repo-reader.js';
 import { startWorld } from '../src/sim/run-world.js';
 import type { RunningWorld } from '../src/sim/run-world.js';
 import type { World } from '../src/sim/world.js';
@@ -110,11 +111,7 @@ async function openAgent(
 ): Promise<Agent> {
   const repo = await createRepo(dir, 'federation', files);
   const source = await openSource({ repo: repo.bare, cacheDir: join(dir, 'cache') });
-  const cache = createParseCache();
-  const read = async (): Promise<LoadedRepo> => {
-    const { revision, result } = await readFederationAt(source, { cache });
-    return { ...result, revision };
-  };
+  const read = repoReader(source);
   const first = await read();
   if (!first.ok) throw new Error(`generated repository is invalid: ${first.problems[0]?.message}`);
   await seed?.(first);
