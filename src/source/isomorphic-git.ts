@@ -248,7 +248,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     headers: Record<string, string>,
   ): Promise<{ fetchHead: string | null; description: string }> => {
     if (ca) await writeFile(caBundle, ca.join('\n'));
-    return gitFetch({
+    return await gitFetch({
       spawn,
       env,
       gitdir,
@@ -260,7 +260,28 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
       ...(ca ? { caFile: caBundle } : {}),
       maxPackBytes: limits.maxPackBytes,
       timeouts,
+    }).catch(async (err: unknown) => {
+      // git reads a web page as a "dumb" server with no refs; ask once what the URL really serves.
+      if (err instanceof SourceError && err.code === SourceErrorCode.refNotFound) {
+        throw (await notGitServer(headers)) ?? err;
+      }
+      throw err;
     });
+  };
+
+  /** The HTML-page error when the URL serves a web page instead of a Git server. */
+  const notGitServer = async (headers: Record<string, string>): Promise<SourceError | undefined> => {
+    const infoRefs = `${url.replace(/\/$/, '')}/info/refs?service=git-upload-pack`;
+    try {
+      const res = await withDeadline(`fetching ${where}`, () =>
+        http.request({ url: infoRefs, method: 'GET', headers }),
+      );
+      for await (const chunk of res.body ?? []) void chunk;
+      return undefined;
+    } catch (err) {
+      takeLimitError();
+      return err instanceof SourceError && err.code === SourceErrorCode.notARepository ? err : undefined;
+    }
   };
 
   /** Fetches one ref; returns the fetched commit. The first fetch is shallow, later ones are not. */
