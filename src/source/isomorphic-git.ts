@@ -190,9 +190,14 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
   const auth = options.auth ?? (env[DEFAULT_TOKEN_ENV] ? { tokenEnv: DEFAULT_TOKEN_ENV } : undefined);
   const fetcher = chosenFetcher(options, env);
   const spawn = options.spawn ?? spawnProcess;
-  /** Whether this fetch runs the git binary; `auto` asks the PATH once, at the first fetch. */
-  const useGitBinary = async (): Promise<boolean> => {
-    if (fetcher === 'isomorphic-git') return false;
+  /**
+   * Whether this fetch runs the git binary; `auto` asks the PATH once, at the first fetch. `auto`
+   * runs git for the first, shallow fetch of a cache, where indexing the whole pack is the cost and
+   * git is three times faster, and isomorphic-git for the later ones: they bring a few objects, and
+   * starting git's processes (fetch, remote-http, fetch-pack, index-pack, rev-list) costs more.
+   */
+  const useGitBinary = async (fresh: boolean): Promise<boolean> => {
+    if (fetcher === 'isomorphic-git' || (fetcher === 'auto' && !fresh)) return false;
     const version = await detectGit(spawn, env);
     if (version || fetcher === 'auto') return version !== undefined;
     throw new SourceError(
@@ -288,7 +293,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
   const fetchRef = async (ref: string, fresh: boolean): Promise<string> => {
     const headers = await authHeader(auth, env);
     stats.fetches++;
-    const binary = await useGitBinary();
+    const binary = await useGitBinary(fresh);
     stats.fetchedWith = binary ? 'git' : 'isomorphic-git';
     const result = await (binary ? fetchWithBinary : fetchWithLibrary)(ref, fresh, headers);
     if (!result.fetchHead)
@@ -311,7 +316,8 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     async latestRevision(ref) {
       if (ref !== undefined) checkRef(ref);
       try {
-        const fresh = await ensureInit();
+        // Looking for git (once per process) overlaps preparing the cache.
+        const [fresh] = await Promise.all([ensureInit(), useGitBinary(true).catch(() => false)]);
         let oid: string;
         if (ref && SHA.test(ref)) {
           // A pinned commit: use it when already here, else fetch the default branch and look again.

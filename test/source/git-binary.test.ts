@@ -32,9 +32,10 @@ describe('fetching with the git binary', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   let server: GitServer;
   let url = '';
+  let repo: Awaited<ReturnType<typeof createRepo>>;
   before(async () => {
     tmp = await tempDir();
-    await createRepo(tmp.path, 'private', {
+    repo = await createRepo(tmp.path, 'private', {
       'clusters/a.yaml': 'apiVersion: fedsync.io/v1alpha1\nkind: Cluster\nmetadata: {name: a}\n',
     });
     server = await startGitServer(tmp.path, {
@@ -107,15 +108,29 @@ describe('fetching with the git binary', () => {
     assert.equal(config['http.lowSpeedTime'], '30');
   });
 
-  test('auto uses git when it is on the PATH and isomorphic-git when it is not; git forced says so', async () => {
+  test('auto clones with git and fetches increments with isomorphic-git into the same cache', async () => {
     const auto = await openGitSource({
       repo: url,
       cacheDir: join(tmp.path, 'auto'),
       env: { PATH: process.env.PATH, FEDSYNC_GIT_TOKEN: secret },
     });
-    await auto.latestRevision();
+    const first = await auto.latestRevision('main');
     assert.equal(auto.stats.fetchedWith, 'git');
+    const cloneBytes = server.packBytes();
+    const sha = await repo.commit('one more', {
+      'clusters/b.yaml': 'apiVersion: fedsync.io/v1alpha1\nkind: Cluster\nmetadata: {name: b}\n',
+    });
+    const second = await auto.latestRevision('main');
+    assert.equal(auto.stats.fetchedWith, 'isomorphic-git');
+    assert.equal(second.sha, sha);
+    assert.equal(second.parent, first.sha);
+    assert.deepEqual(second.changedPaths, ['clusters/b.yaml']);
+    const { files } = await auto.readFiles(second);
+    assert.deepEqual(files.map((f) => f.path).sort(), ['clusters/a.yaml', 'clusters/b.yaml']);
+    assert.ok(server.packBytes() - cloneBytes < cloneBytes, 'the increment is not a new clone');
+  });
 
+  test('auto uses isomorphic-git when git is not on the PATH; git forced says so', async () => {
     const noGit = { PATH: join(tmp.path, 'no-such-dir'), FEDSYNC_GIT_TOKEN: secret };
     const fallback = await openGitSource({ repo: url, cacheDir: join(tmp.path, 'fallback'), env: noGit });
     await fallback.latestRevision();
