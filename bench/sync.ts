@@ -7,7 +7,8 @@
 // agent does) at 10 clusters × 500, 5,000 and 20,000 objects, on clusters seeded in-process, and
 // how flat its time stays from the smallest to the largest.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -80,6 +81,26 @@ async function measure<T>(world: RunningWorld, fn: () => Promise<T>): Promise<Si
 }
 
 /**
+ * With FEDSYNC_BENCH_SIM_PROFILE=<dir>, `fn` is CPU-profiled in this process (the simulated
+ * clusters' side of a push) into `<dir>/<name>.cpuprofile`.
+ */
+async function profiledHere<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.FEDSYNC_BENCH_SIM_PROFILE;
+  if (!dir) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
  * fedsync as the long-lived agent runs it, in its own process (bench/agent-child.ts) as kubectl runs
  * in its own, while this process serves the simulated clusters: the source, parse cache and fleet
  * already exist and have converged on the previous commit (the registrations, no manifests). Timed
@@ -104,7 +125,9 @@ async function fedsyncSide(
     try {
       childConverged('warm-up', await agent.reconcile());
       await repo.commit(`add ${OBJECTS} objects`, syncManifests(OBJECTS));
-      const push = await measure(running, () => agent.reconcile());
+      const push = await measure(running, () =>
+        profiledHere(`sim-push-${clusters}`, () => agent.reconcile()),
+      );
       childConverged('push', push.value);
       const noop = await measure(running, () => agent.reconcile());
       childConverged('no-op', noop.value);
