@@ -119,7 +119,11 @@ export function createTransport(options: TransportOptions): Transport {
       });
       r.on('error', (err) => {
         clearTimeout(timer);
-        reject(timedOut ? timeoutError(label(req), req.timeoutMs) : networkError(label(req), err));
+        reject(
+          timedOut
+            ? timeoutError(label(req), req.timeoutMs)
+            : networkError(label(req), err, { reusedSocket: r.reusedSocket }),
+        );
       });
       r.end(req.body);
     });
