@@ -7,7 +7,7 @@
 // agent does) at 10 clusters × 500, 5,000 and 20,000 objects, on clusters seeded in-process, and
 // how flat its time stays from the smallest to the largest.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,12 +72,47 @@ async function quiet(world: RunningWorld): Promise<void> {
 }
 
 /** Runs `fn`, returns its seconds and the requests it caused. */
-async function measure<T>(world: RunningWorld, fn: () => Promise<T>): Promise<SideResult & { value: T }> {
+/**
+ * CPU seconds of the finished child processes this process waited for (kubectl runs), from Linux's
+ * /proc/self/stat (cutime + cstime, in clock ticks of 1/100 s); undefined where there is none.
+ */
+async function childrenCpuSeconds(): Promise<number | undefined> {
+  try {
+    const stat = await readFile('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of the file; the slice starts at field 3.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `fn`, returns its seconds, the requests it caused, and the CPU seconds of this process (the
+ * simulated clusters) and of the child processes that ended meanwhile (kubectl).
+ */
+async function measure<T>(
+  world: RunningWorld,
+  fn: () => Promise<T>,
+): Promise<SideResult & { value: T; children?: number }> {
   await quiet(world);
+  const childrenBefore = await childrenCpuSeconds();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const value = await fn();
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, ...requests(world), value };
+  const cpu = process.cpuUsage(cpuBefore);
+  const childrenAfter = await childrenCpuSeconds();
+  const clusters = (cpu.user + cpu.system) / 1e6;
+  const children =
+    childrenBefore !== undefined && childrenAfter !== undefined ? childrenAfter - childrenBefore : undefined;
+  return {
+    seconds,
+    ...requests(world),
+    value,
+    cpu: { client: children ?? 0, clusters },
+    ...(children !== undefined ? { children } : {}),
+  };
 }
 
 /**
@@ -132,7 +167,11 @@ async function fedsyncSide(
       const noop = await measure(running, () => agent.reconcile());
       childConverged('no-op', noop.value);
       assertNoWrites(`fedsync, ${clusters} clusters`, writesByCluster(running));
-      return { push, noop };
+      const own = (m: typeof push): SideResult => ({
+        ...m,
+        cpu: { client: m.value.cpuSeconds, clusters: m.cpu!.clusters },
+      });
+      return { push: own(push), noop: own(noop) };
     } finally {
       await agent.stop();
     }
@@ -254,8 +293,13 @@ async function kubectlSide(world: World, dir: string): Promise<Sides> {
         );
       }
     };
-    const push = await measure(running, applyAll);
-    const noop = await measure(running, applyAll);
+    // Without /proc (not Linux) kubectl's CPU is unknown: no CPU split then.
+    const kubectlCpu = (m: SideResult & { children?: number }): SideResult => {
+      const { cpu, children, ...rest } = m;
+      return children !== undefined && cpu ? { ...rest, cpu } : rest;
+    };
+    const push = kubectlCpu(await measure(running, applyAll));
+    const noop = kubectlCpu(await measure(running, applyAll));
     return { push, noop };
   } finally {
     await running.stop();
@@ -271,7 +315,12 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove: (
   return { path, remove: () => rm(path, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 }) };
 }
 
-const side = ({ seconds, reads, writes }: SideResult): SideResult => ({ seconds, reads, writes });
+const side = ({ seconds, reads, writes, cpu }: SideResult): SideResult => ({
+  seconds,
+  reads,
+  writes,
+  ...(cpu ? { cpu } : {}),
+});
 
 type Skipped = { skipped: string };
 
