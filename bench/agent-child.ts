@@ -78,11 +78,14 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'reconcile') {
     reconciles++;
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const outcome = await profiled(() =>
       reconcileOnce({ read: next, targets: { cluster }, planner: { cycle, onPlanned: (m) => (mode = m) } }),
     );
+    const cpu = process.cpuUsage(cpuBefore);
     say({
       seconds: (performance.now() - started) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       status: outcome.status,
       counts: outcome.counts,
       problems: outcome.problems.slice(0, 3).map((p) => `${p.code}: ${p.message}`),

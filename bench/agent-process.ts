@@ -7,6 +7,8 @@ import type { Counts, ReconcileStatus } from '../src/model/index.js';
 
 export type ChildReconcile = {
   seconds: number;
+  /** CPU seconds the agent process used for this reconcile (user + system). */
+  cpuSeconds: number;
   status: ReconcileStatus;
   counts?: Counts;
   problems: string[];
