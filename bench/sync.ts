@@ -45,6 +45,19 @@ const OBJECTS = 1000;
 /** Federation sizes (objects per cluster) of the one-object push, at 10 clusters. */
 // The largest stays under the repository limit of 20,000 manifest files (one object per file here).
 export const SCALE_OBJECTS = [500, 5000, 19900] as const;
+
+/**
+ * FEDSYNC_BENCH_PUSH_SIZES=500,5000: only the one-object push rows, at these sizes (profiling a
+ * change without seeding 10 × 19,900 objects or running kubectl). Unset: every row, every size.
+ */
+function pushSizes(): readonly number[] | undefined {
+  const raw = process.env.FEDSYNC_BENCH_PUSH_SIZES;
+  if (!raw) return undefined;
+  const sizes = raw.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(`FEDSYNC_BENCH_PUSH_SIZES must be positive integers separated by commas, not ${raw}`);
+  return sizes;
+}
 const SCALE_CLUSTERS = 10;
 /** One-object pushes per size; the fastest counts (slower ones measure the neighbours). */
 const ROUNDS = 3;
@@ -349,7 +362,8 @@ export async function run(): Promise<BenchRow[]> {
   const noKubectl = await missingCommand('kubectl', ['version', '--client']);
   const rows: BenchRow[] = [];
   let kubectlTree: SideResult | Skipped = { skipped: noKubectl ?? 'not measured' };
-  for (const clusters of CLUSTER_COUNTS) {
+  const chosen = pushSizes();
+  for (const clusters of chosen ? [] : CLUSTER_COUNTS) {
     const r = await pushToConverged(clusters, { kubectl: noKubectl ? { skipped: noKubectl } : true });
     const pick = (s: Sides | Skipped, k: keyof Sides) => ('skipped' in s ? s : side(s[k]));
     if (clusters === SCALE_CLUSTERS) kubectlTree = pick(r.kubectl, 'noop');
@@ -360,7 +374,7 @@ export async function run(): Promise<BenchRow[]> {
     );
   }
   const scale: { objects: number; seconds: number }[] = [];
-  for (const objects of SCALE_OBJECTS) {
+  for (const objects of chosen ?? SCALE_OBJECTS) {
     const tmp = await tempDir(`fedsync-bench-scale-${objects}-`);
     try {
       const r = await oneObjectAtScale(tmp.path, objects);

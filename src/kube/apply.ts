@@ -70,7 +70,16 @@ function stopReason(signal: AbortSignal): string {
   return `not run: ${r instanceof Error ? r.message : typeof r === 'string' ? r : 'stopped'}`;
 }
 
+/** Equal sorted lists, element by element (no allocation): the common case of a cycle that changes nothing. */
+function sameSorted(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (sameSorted(a, b)) return true;
   const s = new Set(a);
   const t = new Set(b);
   return s.size === t.size && [...t].every((k) => s.has(k));
@@ -80,24 +89,41 @@ function sameState(a: InventoryState, b: InventoryState): boolean {
   return (
     sameSet(a.keys, b.keys) &&
     sameSet(a.adopted, b.adopted) &&
-    JSON.stringify(a.record ?? null) === JSON.stringify(b.record ?? null)
+    (a.record === b.record || JSON.stringify(a.record ?? null) === JSON.stringify(b.record ?? null))
   );
 }
 
-const union = (...lists: readonly (readonly string[])[]): string[] => [...new Set(lists.flat())].sort();
+function sortedUnique(a: readonly string[]): boolean {
+  for (let i = 1; i < a.length; i++) if (!(a[i - 1]! < a[i]!)) return false;
+  return true;
+}
+
+/** The sorted union of two lists; one of them itself when it already is that (no allocation). */
+function union(a: string[], b: string[]): string[] {
+  if ((b.length === 0 || sameSorted(a, b)) && sortedUnique(a)) return a;
+  if (a.length === 0 && sortedUnique(b)) return b;
+  return [...new Set([...a, ...b])].sort();
+}
+
+const removes = (a: KubeAction): boolean =>
+  a.action === 'delete' || a.action === 'held' || a.action === 'orphan';
 
 /** Consecutive actions of one phase (creates/updates) or one reverse phase (deletes). */
-function phasesOf(actions: KubeAction[]): KubeAction[][] {
+function phasesOf(actions: readonly KubeAction[]): KubeAction[][] {
   const phases: KubeAction[][] = [];
-  let current: { key: string; actions: KubeAction[] } | undefined;
+  let current: KubeAction[] | undefined;
+  let phase = NaN;
+  let removing = false;
   for (const a of actions) {
-    const removes = a.action === 'delete' || a.action === 'held' || a.action === 'orphan';
-    const key = `${removes ? 'd' : 'a'}${phaseOf(a.ref.kind)}`;
-    if (current?.key !== key) {
-      current = { key, actions: [] };
-      phases.push(current.actions);
+    const p = phaseOf(a.ref.kind);
+    const r = removes(a);
+    if (!current || p !== phase || r !== removing) {
+      current = [];
+      phases.push(current);
+      phase = p;
+      removing = r;
     }
-    current.actions.push(a);
+    current.push(a);
   }
   return phases;
 }
@@ -110,20 +136,58 @@ function notRun(a: KubeAction, reason: string): ActionResult {
   return { ...resultBase(a), outcome: 'notRun', reason };
 }
 
+/**
+ * The result of an action that writes nothing (unchanged, skip, held), made once per action: an
+ * incremental plan hands the same action objects to every cycle, so a push that changes one object
+ * allocates nothing for the thousands it leaves alone. Frozen: every cycle shares it.
+ */
+const noopResults = new WeakMap<KubeAction, ActionResult>();
+
+export function noopResult(a: KubeAction): ActionResult | undefined {
+  if (a.action !== 'unchanged' && a.action !== 'skip' && a.action !== 'held') return undefined;
+  let r = noopResults.get(a);
+  if (!r) {
+    const reason =
+      a.action === 'skip' ? a.reason : a.action === 'held' ? `held by ${a.heldBy.join(', ')}` : undefined;
+    r = Object.freeze({
+      ...resultBase(a),
+      outcome: 'noop' as const,
+      ...(reason !== undefined ? { reason } : {}),
+    });
+    noopResults.set(a, r);
+  }
+  return r;
+}
+
+/** One phase: the writes through the limiter, at once; what writes nothing is answered in place, in order. */
+async function runPhase(
+  phase: readonly KubeAction[],
+  run: (a: KubeAction) => Promise<ActionResult>,
+  limit: ReturnType<typeof pLimit>,
+): Promise<ActionResult[]> {
+  const results = new Array<ActionResult>(phase.length);
+  const writing: Promise<void>[] = [];
+  for (let i = 0; i < phase.length; i++) {
+    const a = phase[i]!;
+    const noop = noopResult(a);
+    if (noop) results[i] = noop;
+    else writing.push(limit(() => run(a)).then((r) => void (results[i] = r)));
+  }
+  if (writing.length > 0) await Promise.all(writing);
+  return results;
+}
+
 async function runAction(
   a: KubeAction,
   client: ClusterClient,
   federation: string,
   writes?: WriteListener,
 ): Promise<ActionResult> {
-  const base = resultBase(a);
   switch (a.action) {
     case 'unchanged':
-      return { ...base, outcome: 'noop' };
     case 'skip':
-      return { ...base, outcome: 'noop', reason: a.reason };
     case 'held':
-      return { ...base, outcome: 'noop', reason: `held by ${a.heldBy.join(', ')}` };
+      return noopResult(a)!;
     case 'delete':
       return deleteObject({
         client,
@@ -138,9 +202,9 @@ async function runAction(
       try {
         const live = await client.apply(a.object);
         writes?.objectApplied?.(client.name, a.object, live);
-        return { ...base, outcome: 'done' };
+        return { ...resultBase(a), outcome: 'done' };
       } catch (err) {
-        return { ...base, outcome: 'failed', error: errorOf(err) };
+        return { ...resultBase(a), outcome: 'failed', error: errorOf(err) };
       }
   }
 }
@@ -212,9 +276,7 @@ async function applyReady(
       : runAction(a, client, options.federation, options.writes);
   for (const phase of phasesOf(plan.actions)) {
     if (!stopped && signal?.aborted) stopped = stopReason(signal);
-    const results = stopped
-      ? phase.map((a) => notRun(a, stopped!))
-      : await Promise.all(phase.map((a) => limit(() => run(a))));
+    const results = stopped ? phase.map((a) => notRun(a, stopped!)) : await runPhase(phase, run, limit);
     for (const r of results) {
       out.results.push(r);
       options.observer?.actionFinished?.({ kind: 'cluster', name: plan.name }, r);
@@ -233,7 +295,7 @@ async function applyReady(
     const kept = [...undone];
     const wasAdopted = new Set(old?.adopted ?? []);
     await writeIfChanged({
-      keys: union(planned.keys, kept),
+      keys: union(planned.keys, kept.sort()),
       adopted: union(
         planned.adopted,
         kept.filter((k) => wasAdopted.has(k)),

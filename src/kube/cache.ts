@@ -13,6 +13,7 @@ import { createFieldSetPool, leanObject, type FieldSetPool } from './lean.js';
 import { startInformer, type Informer, type InformerEvent, type InformerStats } from './informer.js';
 import type { ClusterClient } from './port.js';
 import { retryPolicy, type RetryPolicy } from './retry.js';
+import { createVersionedRecord } from './snapshot.js';
 
 /** `managed`: only objects carrying fedsync's labels for this federation; `all`: every object. */
 export type WatchedKind = { apiVersion: string; kind: string; scope: 'managed' | 'all' };
@@ -31,6 +32,11 @@ export function managedSelector(federation: string): string {
 
 export type CacheEvent = InformerEvent & { cluster: ClusterName };
 
+export function isManaged(obj: KubeObject, federation: string): boolean {
+  const labels = obj.metadata.labels ?? {};
+  return labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE && labels[LABEL_FEDERATION] === federation;
+}
+
 export type ClusterCache = {
   readonly cluster: ClusterName;
   /** Starts list+watch for kinds not watched yet (a kind upgraded from managed to all restarts). */
@@ -40,6 +46,14 @@ export type ClusterCache = {
   isSynced(): boolean;
   /** Every cached object by refKey. Fresh record, shared objects: never mutate them. */
   snapshot(): Record<string, KubeObject>;
+  /**
+   * The cached objects carrying fedsync's labels for this federation, by refKey: a read-only
+   * snapshot that later changes never reach, the same record until the cache changes, and costing
+   * only the changes since the last one (not the cache's size).
+   */
+  managed(): Readonly<Record<string, KubeObject>>;
+  /** Changes whenever a cached object of the kind changes (equal: nothing of the kind changed). */
+  version(apiVersion: string, kind: string): number;
   /** Cached objects of one kind (apiVersion's group + kind). */
   objectsOf(apiVersion: string, kind: string): KubeObject[];
   onEvent(listener: (event: CacheEvent) => void): () => void;
@@ -77,6 +91,15 @@ export function createClusterCache(options: {
   const backoff = retryPolicy({ ...defaultWatchBackoff, ...options.backoff });
   const informers = new Map<string, { informer: Informer; scope: WatchedKind['scope'] }>();
   const listeners = new Set<(event: CacheEvent) => void>();
+  const managed = createVersionedRecord<KubeObject>();
+  let tick = 0;
+  const changedAt = new Map<string, number>();
+  /** Keeps `managed` in step with every informer's map (each change comes as one event). */
+  const track = (event: InformerEvent): void => {
+    if (event.type !== 'DELETED' && isManaged(event.object, options.federation))
+      managed.set(event.key, event.object);
+    else managed.delete(event.key);
+  };
   let waiters: (() => void)[] = [];
   let stopped = false;
 
@@ -89,6 +112,7 @@ export function createClusterCache(options: {
   };
 
   const emit = (event: InformerEvent): void => {
+    track(event);
     const e = { ...event, cluster: client.name };
     for (const l of listeners) {
       try {
@@ -103,14 +127,22 @@ export function createClusterCache(options: {
     const key = groupKind(k.apiVersion, k.kind);
     const existing = informers.get(key);
     if (existing && (existing.scope === 'all' || k.scope === 'managed')) return;
-    existing?.informer.stop();
+    if (existing) {
+      existing.informer.stop();
+      changedAt.set(key, ++tick);
+      // Its objects leave the cache with it (the new informer lists them again).
+      for (const k of existing.informer.objects.keys()) managed.delete(k);
+    }
     const informer = startInformer({
       client,
       apiVersion: k.apiVersion,
       kind: k.kind,
       ...(k.scope === 'managed' ? { labelSelector: managedSelector(options.federation) } : {}),
       backoff,
-      onEvent: emit,
+      onEvent: (event) => {
+        changedAt.set(key, ++tick);
+        emit(event);
+      },
       onSynced: () => wake(),
       ...(transform ? { transform } : {}),
     });
@@ -135,6 +167,8 @@ export function createClusterCache(options: {
         for (const [key, obj] of informer.objects) out[key] = obj;
       return out;
     },
+    managed: () => managed.snapshot(),
+    version: (apiVersion, kind) => changedAt.get(groupKind(apiVersion, kind)) ?? 0,
     objectsOf(apiVersion, kind) {
       return [...(informers.get(groupKind(apiVersion, kind))?.informer.objects.values() ?? [])];
     },

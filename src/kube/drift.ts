@@ -19,6 +19,8 @@ import type { ClusterClient, WatchEvent } from './port.js';
 
 type ClusterState = {
   desired: Map<string, KubeObject>;
+  /** The objects of `desired`, by identity: an unchanged plan hands the same objects again. */
+  held: Set<KubeObject>;
   selfHeal: boolean;
   paused: boolean;
   /** Latest event per object while paused. */
@@ -33,8 +35,14 @@ export type DriftDetector = {
   onEvent(cluster: ClusterName, event: WatchEvent): void;
   /** Hooks for the apply verb: pause per cluster, remember each write. */
   listener: WriteListener;
-  /** The desired state after an apply; resumes the cluster and judges what arrived meanwhile. */
-  setDesired(cluster: ClusterName, desired: KubeObject[], options: { selfHeal: boolean }): void;
+  /**
+   * The desired state after an apply; resumes the cluster and judges what arrived meanwhile. Only
+   * objects not already held (by identity) are stored again, so a plan that changes one object of
+   * thousands costs one store.
+   */
+  setDesired(cluster: ClusterName, desired: readonly KubeObject[], options: { selfHeal: boolean }): void;
+  /** Desired copies stored since the detector was made (a diagnostic: what setDesired cost). */
+  stats(): { desiredStored: number };
   /** Drift found since the last call. */
   takeDrift(): Drift[];
   /** Resolves when no correction is in flight. */
@@ -58,6 +66,38 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
   const clock = options.clock ?? systemClock;
   const clusters = new Map<ClusterName, ClusterState>();
   const found: Drift[] = [];
+  let desiredStored = 0;
+
+  const hold = (s: ClusterState, key: string, object: KubeObject): void => {
+    const previous = s.desired.get(key);
+    if (previous) s.held.delete(previous);
+    s.desired.set(key, object);
+    s.held.add(object);
+    desiredStored++;
+  };
+
+  /** The new desired state: in place when every held key is kept or replaced, else rebuilt. */
+  const replaceDesired = (s: ClusterState, desired: readonly KubeObject[]): void => {
+    let kept = 0;
+    const changed: [string, KubeObject][] = [];
+    let replaced = 0;
+    for (const o of desired) {
+      if (s.held.has(o)) kept++;
+      else {
+        const key = refKey(refOf(o));
+        if (s.desired.has(key)) replaced++;
+        changed.push([key, o]);
+      }
+    }
+    if (kept + replaced !== s.desired.size) {
+      // Some held object is no longer desired (deleted, failed, moved away): start over.
+      s.desired = new Map();
+      s.held = new Set();
+      for (const o of desired) hold(s, refKey(refOf(o)), o);
+      return;
+    }
+    for (const [key, o] of changed) hold(s, key, o);
+  };
   const inFlight = new Set<Promise<void>>();
 
   const stateOf = (cluster: ClusterName): ClusterState => {
@@ -65,6 +105,7 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
     if (!s) {
       s = {
         desired: new Map(),
+        held: new Set(),
         selfHeal: true,
         paused: false,
         pending: new Map(),
@@ -163,12 +204,14 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
     objectApplied(cluster, desired, live) {
       const s = stateOf(cluster);
       const key = refKey(refOf(desired));
-      s.desired.set(key, desired);
+      if (s.desired.get(key) !== desired) hold(s, key, desired);
       s.memory.set(key, rememberWrite(s.memory.get(key), live));
     },
     objectDeleted(cluster, action) {
       const s = stateOf(cluster);
       const key = refKey(action.ref);
+      const previous = s.desired.get(key);
+      if (previous) s.held.delete(previous);
       s.desired.delete(key);
       s.pending.delete(key);
     },
@@ -187,13 +230,14 @@ export function createDriftDetector(options: DriftDetectorOptions): DriftDetecto
     },
     setDesired(cluster, desired, { selfHeal }) {
       const s = stateOf(cluster);
-      s.desired = new Map(desired.map((o) => [refKey(refOf(o)), o]));
+      replaceDesired(s, desired);
       s.selfHeal = selfHeal;
       s.paused = false;
       const pending = [...s.pending.values()];
       s.pending.clear();
       for (const e of pending) check(cluster, s, e);
     },
+    stats: () => ({ desiredStored }),
     takeDrift() {
       return found.splice(0, found.length);
     },

@@ -3,9 +3,6 @@
 // desired objects the cache does not hold: not created yet, or not adopted yet (no labels).
 import {
   ClusterHealth,
-  LABEL_FEDERATION,
-  LABEL_MANAGED_BY,
-  MANAGED_BY_VALUE,
   parseRefKey,
   refKey,
   refOf,
@@ -14,20 +11,20 @@ import {
   type ObjectRef,
   type ObservedCluster,
 } from '../model/index.js';
+import { isManaged } from './cache.js';
 import type { ClusterCache, WatchedKind } from './cache.js';
+import { valuesOf, withEntries } from './snapshot.js';
 import { readInventoryState } from './inventory.js';
 import { KubeError, KubeErrorCode, type ClusterClient } from './port.js';
 import { observeWorkloads, readyEndpointsByNodePort } from './workloads.js';
 import { apiVersionFor } from './api-versions.js';
 
-export type DesiredRef = ObjectRef & { apiVersion: string };
+/** A desired object's identity; `key` is its refKey, when the caller already has it. */
+export type DesiredRef = ObjectRef & { apiVersion: string; key?: string };
 
 export const defaultSyncTimeoutMs = 30_000;
 
-export function isManaged(obj: KubeObject, federation: string): boolean {
-  const labels = obj.metadata.labels ?? {};
-  return labels[LABEL_MANAGED_BY] === MANAGED_BY_VALUE && labels[LABEL_FEDERATION] === federation;
-}
+export { isManaged };
 
 /** Kinds to watch with fedsync's selector: those of desired objects and of inventory entries. */
 export function watchedKinds(desired: readonly DesiredRef[], inventory: readonly string[]): WatchedKind[] {
@@ -81,7 +78,7 @@ const absentWhenUnserved = (err: unknown): undefined => {
 async function fetchMissing(
   client: ClusterClient,
   missing: readonly DesiredRef[],
-  snapshot: Record<string, KubeObject>,
+  cached: () => Record<string, KubeObject>,
 ): Promise<(readonly [string, KubeObject | undefined])[]> {
   const byKind = new Map<string, DesiredRef[]>();
   for (const d of missing) {
@@ -96,6 +93,7 @@ async function fetchMissing(
       const first = refs[0]!;
       // Pods and Nodes are cached whole: no request needed to know one is absent.
       if (first.group === '' && (first.kind === 'Pod' || first.kind === 'Node')) {
+        const snapshot = cached();
         for (const d of refs) out.push([refKey(d), snapshot[refKey(d)]]);
         return;
       }
@@ -113,6 +111,35 @@ async function fetchMissing(
   return out;
 }
 
+type Signals = Pick<ObservedCluster, 'workloads'> & { readyEndpoints: Record<string, number> };
+
+/** The last signals of each cache and the kinds' versions they were computed at. */
+const lastSignals = new WeakMap<ClusterCache, { at: string; signals: Signals }>();
+
+/**
+ * Workload and endpoint signals from the snapshot and the Pods; the previous ones again while no
+ * workload, Service or Pod changed (a push that edits a ConfigMap reads none of them).
+ */
+function signalsOf(cache: ClusterCache, objects: Record<string, KubeObject>, fetched: boolean): Signals {
+  const at = [
+    ['apps/v1', 'Deployment'],
+    ['apps/v1', 'ReplicaSet'],
+    ['v1', 'Service'],
+    ['v1', 'Pod'],
+  ]
+    .map(([apiVersion, kind]) => cache.version(apiVersion!, kind!))
+    .join(',');
+  const last = lastSignals.get(cache);
+  if (!fetched && last?.at === at) return last.signals;
+  const pods = cache.objectsOf('v1', 'Pod');
+  const signals = {
+    workloads: observeWorkloads(valuesOf(objects), pods),
+    readyEndpoints: readyEndpointsByNodePort(valuesOf(objects), pods),
+  };
+  if (!fetched) lastSignals.set(cache, { at, signals });
+  return signals;
+}
+
 /**
  * Observes one cluster. Offline clusters are not contacted (cached objects, inventory null).
  * Throws KubeError when the cache cannot sync or a GET fails: the cycle must then not prune.
@@ -125,27 +152,31 @@ export async function observeCluster(options: {
   desired: readonly DesiredRef[];
   syncTimeoutMs?: number;
 }): Promise<ObservedCluster> {
-  const { client, cache, federation } = options;
-  const managedNow = (): Record<string, KubeObject> => {
-    const out: Record<string, KubeObject> = {};
-    for (const [key, obj] of Object.entries(cache.snapshot())) if (isManaged(obj, federation)) out[key] = obj;
-    return out;
-  };
+  const { client, cache } = options;
   if (options.health === ClusterHealth.Offline) {
-    const objects = managedNow();
-    return { name: client.name, health: options.health, objects, inventory: null, workloads: {} };
+    return {
+      name: client.name,
+      health: options.health,
+      objects: cache.managed(),
+      inventory: null,
+      workloads: {},
+    };
   }
-  const state = await readInventoryState(client, federation);
+  const state = await readInventoryState(client, options.federation);
   const inventory = state?.keys ?? null;
   cache.watch(watchedKinds(options.desired, inventory ?? []));
   await withTimeout(cache.synced(), options.syncTimeoutMs ?? defaultSyncTimeoutMs, client.name);
 
-  const snapshot = cache.snapshot();
-  const objects = managedNow();
-  const missing = options.desired.filter((d) => !objects[refKey(d)]);
-  const fetched = await fetchMissing(client, missing, snapshot);
-  for (const [key, obj] of fetched) if (obj) objects[key] = obj;
-  const pods = cache.objectsOf('v1', 'Pod');
+  // The planner's input: the cache's read-only snapshot of this moment (watch events arriving while
+  // the cycle runs never reach it), plus what had to be fetched beside it.
+  const managed = cache.managed();
+  const missing = options.desired.filter((d) => managed[d.key ?? refKey(d)] === undefined);
+  const fetched = missing.length > 0 ? await fetchMissing(client, missing, () => cache.snapshot()) : [];
+  const objects = withEntries(
+    managed,
+    fetched.filter((f): f is readonly [string, KubeObject] => f[1] !== undefined),
+  );
+  const { workloads, readyEndpoints } = signalsOf(cache, objects, fetched.length > 0);
   return {
     name: client.name,
     health: options.health,
@@ -153,7 +184,7 @@ export async function observeCluster(options: {
     inventory,
     ...(state && state.adopted.length > 0 ? { adopted: state.adopted } : {}),
     ...(state?.record ? { record: state.record } : {}),
-    workloads: observeWorkloads(objects, pods),
+    workloads,
     nodes: cache
       .objectsOf('v1', 'Node')
       .map((n) => {
@@ -161,6 +192,6 @@ export async function observeCluster(options: {
         return { name: n.metadata.name, ...(typeof providerID === 'string' ? { providerID } : {}) };
       })
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    readyEndpoints: readyEndpointsByNodePort(objects, pods),
+    readyEndpoints,
   };
 }

@@ -59,11 +59,11 @@ export function observeWorkload(workload: KubeObject, pods: readonly KubeObject[
 
 /** Signals for every Deployment and ReplicaSet among `objects`, keyed by refKey. */
 export function observeWorkloads(
-  objects: Record<string, KubeObject>,
+  objects: Iterable<KubeObject>,
   pods: readonly KubeObject[],
 ): Record<string, ObservedWorkload> {
   const out: Record<string, ObservedWorkload> = {};
-  for (const obj of Object.values(objects)) {
+  for (const obj of objects) {
     if (isWorkload(obj)) out[refKey(refOf(obj))] = observeWorkload(obj, pods);
   }
   return out;
@@ -75,11 +75,11 @@ export function observeWorkloads(
  * its namespace; terminating pods do not count.
  */
 export function readyEndpointsByNodePort(
-  objects: Record<string, KubeObject>,
+  objects: Iterable<KubeObject>,
   pods: readonly KubeObject[],
 ): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const svc of Object.values(objects)) {
+  for (const svc of objects) {
     if (svc.apiVersion !== 'v1' || svc.kind !== 'Service') continue;
     const spec = (svc.spec ?? {}) as { type?: string; selector?: Record<string, string>; ports?: unknown };
     if (spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') continue;

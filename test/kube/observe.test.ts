@@ -133,6 +133,33 @@ test('many uncached objects of one kind: one list of the kind instead of a GET e
   assert.equal(observed.objects['/ConfigMap/default/bulk-new-1'], undefined);
 });
 
+test('observe hands a snapshot: later watch events never reach it, and nothing new means the same one', async () => {
+  const managedCm = (name: string, data: Record<string, string>): KubeObject => ({
+    ...configMap(name, data),
+    metadata: { name, namespace: 'default', labels },
+  });
+  await client.apply(managedCm('snap-a', { v: '1' }));
+  await waitFor('cached', () => cache.managed()['/ConfigMap/default/snap-a']);
+  const desired = [cmRef('snap-a')];
+  const first = await observeCluster({ client, cache, federation: 'fed1', health: 'Ready', desired });
+  const second = await observeCluster({ client, cache, federation: 'fed1', health: 'Ready', desired });
+  assert.equal(second.objects, first.objects, 'no change since: the same snapshot, nothing copied');
+  assert.equal(second.workloads, first.workloads, 'no workload, Service or Pod changed: same signals');
+
+  await client.apply(managedCm('snap-a', { v: '2' }));
+  await client.apply(managedCm('snap-b', { v: '1' }));
+  await waitFor('the edit cached', () => cache.managed()['/ConfigMap/default/snap-b']);
+  const a = (o: ObservedCluster) => (o.objects['/ConfigMap/default/snap-a']?.data as { v: string }).v;
+  assert.equal(a(first), '1', 'the first snapshot is unchanged');
+  assert.equal(first.objects['/ConfigMap/default/snap-b'], undefined);
+  const third = await observeCluster({ client, cache, federation: 'fed1', health: 'Ready', desired });
+  assert.equal(a(third), '2');
+  assert.ok(Object.keys(third.objects).includes('/ConfigMap/default/snap-b'));
+  assert.throws(() => {
+    delete third.objects['/ConfigMap/default/snap-b'];
+  }, TypeError);
+});
+
 test('an Offline cluster is not contacted', async () => {
   const before = sim.counters.snapshot().total;
   const observed = await observeCluster({
