@@ -50,6 +50,10 @@ const OBJECTS = 500;
 /** Federation sizes (objects per cluster) of the one-object push, at 10 clusters. */
 // The largest stays under the repository limit of 20,000 manifest files (one object per file here).
 export const SCALE_OBJECTS = [500, 5000, 19900] as const;
+/** FEDSYNC_BENCH_PUSH_SIZES=500,5000: only the one-object push rows, at these sizes. */
+const PUSH_SIZES = process.env.FEDSYNC_BENCH_PUSH_SIZES?.split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const SCALE_CLUSTERS = 10;
 /** One-object pushes per size; the fastest counts (slower ones measure the neighbours). */
 const ROUNDS = 3;
@@ -309,7 +313,7 @@ export async function run(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   type Skipped = { skipped: string };
   let kubectlTree: SideResult | Skipped = { skipped: noKubectl ?? 'not measured' };
-  for (const clusters of CLUSTER_COUNTS) {
+  for (const clusters of PUSH_SIZES?.length ? [] : CLUSTER_COUNTS) {
     const tmp = await tempDir(`fedsync-bench-sync-${clusters}-`);
     try {
       const world = syncWorld(clusters);
@@ -329,7 +333,7 @@ export async function run(): Promise<BenchRow[]> {
     }
   }
   const scale: { objects: number; seconds: number }[] = [];
-  for (const objects of SCALE_OBJECTS) {
+  for (const objects of PUSH_SIZES?.length ? PUSH_SIZES : SCALE_OBJECTS) {
     const tmp = await tempDir(`fedsync-bench-scale-${objects}-`);
     try {
       const r = await oneObjectAtScale(tmp.path, objects);

@@ -3,7 +3,6 @@
 // (incremental.ts) asks here first; anything that touches the whole federation answers "full".
 import { refKey, refOf } from '../model/index.js';
 import type { FederatedObject, FederationRepo, Revision } from '../model/index.js';
-import { ingressBackends, isIngress } from '../federation/ingress-backends.js';
 import { deepEqual } from './diff.js';
 
 /** The repository objects by refKey; `duplicate` names a key defined twice (the full plan reports it). */
@@ -26,29 +25,10 @@ export type RepoChanges =
       ok: true;
       /** refKeys of objects added or changed, in repository order. */
       changed: string[];
-      /** Objects planned again on every cycle: their desired state depends on live state. */
-      dynamic: string[];
       byKey: Map<string, FederatedObject>;
+      /** The objects of `previous` by refKey. */
+      before: Map<string, FederatedObject>;
     };
-
-const serviceKey = (namespace: string, name: string): string =>
-  refKey({ group: '', kind: 'Service', namespace, name });
-
-/**
- * Objects whose desired copies depend on what the clusters report, not only on Git: scheduled
- * workloads (replicas follow live capacity) and Ingresses with the Services behind them (nodePorts
- * follow what the clusters allocated).
- */
-function dynamicKeys(repo: FederationRepo): string[] {
-  const out = new Set<string>();
-  for (const o of repo.objects) {
-    if (o.replicaScheduling) out.add(refKey(refOf(o.template)));
-    if (!isIngress(o.template)) continue;
-    out.add(refKey(refOf(o.template)));
-    for (const b of ingressBackends(o.template)) out.add(serviceKey(b.namespace, b.service));
-  }
-  return [...out];
-}
 
 /**
  * The objects of `next` that differ from `previous`. When `next` is the commit right after the one
@@ -90,5 +70,5 @@ export function repoChanges(options: {
       return { ok: false, why: `the replica scheduling of ${key} may have changed` };
     changed.push(key);
   }
-  return { ok: true, changed, dynamic: dynamicKeys(next), byKey: after.byKey };
+  return { ok: true, changed, byKey: after.byKey, before: before.byKey };
 }

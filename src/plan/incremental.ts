@@ -1,6 +1,7 @@
 // Incremental planning: the plan of a new revision built from the previous converged plan, planning
-// again only the objects whose manifests changed, the objects the watch saw drift on, and the few
-// whose desired state follows live state (dynamic). Everything else keeps the previous plan's
+// again only the objects whose manifests changed, the objects the watch saw drift on, and those
+// whose desired state follows live state when what they read of it moved (incremental-live.ts).
+// Everything else keeps the previous plan's
 // decision, which after a converged apply is "unchanged" (or the same skip). Pure and
 // deterministic, and it must equal planRevision on the same input (test/plan/incremental*.test.ts);
 // whenever it cannot be sure of that it declines, and the caller plans in full.
@@ -16,6 +17,7 @@ import type {
 } from '../model/index.js';
 import { renderDesired } from '../federation/desired.js';
 import { repoChanges } from './incremental-changes.js';
+import { liveDependentKeys } from './incremental-live.js';
 import { phaseOf } from './order.js';
 import { planPolicy } from './plan-policy.js';
 import { planDigest } from './plan-digest.js';
@@ -196,8 +198,16 @@ export function planIncremental(options: {
   });
   if (!changes.ok) return { ok: false, why: changes.why };
 
-  const keys = new Set([...changes.changed, ...changes.dynamic]);
+  const keys = new Set(changes.changed);
   for (const d of options.dirty) keys.add(refKey(d.ref));
+  const live = liveDependentKeys({
+    repo: input.repo,
+    previous: (key) => changes.before.get(key),
+    before: basis.input.clusters,
+    after: input.clusters,
+    seeds: keys,
+  });
+  for (const key of live) keys.add(key);
   const objects = input.repo.objects.filter((o) => keys.has(refKey(refOf(o.template))));
   const replanned = objects.map((o) => refKey(refOf(o.template)));
   const names = input.repo.clusters.map((c) => c.name).sort();

@@ -47,6 +47,10 @@ export type PlanInput = {
   /** `parent` and `changedPaths` let an approval name a commit (guards.ts). */
   revision: Revision;
   repo: FederationRepo;
+  /**
+   * A snapshot: never changed after planning (an incremental plan compares the next observation
+   * with the one its basis was planned from). Unchanged objects may be shared between snapshots.
+   */
   clusters: ObservedCluster[];
   /**
    * What the load-balancer target observed in Google Cloud. Absent: no load-balancer target is
