@@ -8,6 +8,7 @@ import { systemClock } from '../clock.js';
 import type { Clock, Drift, Plan } from '../model/index.js';
 import { planIncremental, settlePlan } from '../plan/incremental.js';
 import type { DirtyObject, PlanBasis } from '../plan/incremental.js';
+import type { RepoIndex } from '../plan/incremental-changes.js';
 import { planRevision } from '../plan/plan-revision.js';
 import type { PlanInput } from '../plan/plan-revision.js';
 
@@ -47,6 +48,8 @@ export function createCyclePlanner(
   const resync = { ...defaultFullResync, ...options.resync };
   const clock = options.clock ?? systemClock;
   let basis: PlanBasis | undefined;
+  // The last incremental plan with the repository index it built: its basis keeps the index.
+  let last: { plan: Plan; index: RepoIndex } | undefined;
   let carried: DirtyObject[] = [];
   let lastFullAt = 0;
   let sinceFull = 0;
@@ -69,6 +72,7 @@ export function createCyclePlanner(
         const inc = planIncremental({ basis, input, dirty });
         if (inc.ok) {
           sinceFull++;
+          last = { plan: inc.plan, index: inc.index };
           return { plan: inc.plan, mode: { mode: 'incremental', replanned: inc.replanned } };
         }
         why = inc.why;
@@ -81,7 +85,9 @@ export function createCyclePlanner(
       };
     },
     finished(end) {
-      basis = end?.converged ? settlePlan(end.input, end.plan) : undefined;
+      const index = last && last.plan === end?.plan ? { index: last.index } : {};
+      last = undefined;
+      basis = end?.converged ? settlePlan(end.input, end.plan, index) : undefined;
       carried = end?.converged ? dirtyOf(end.driftAfter) : [];
     },
   };

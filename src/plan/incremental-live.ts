@@ -6,23 +6,8 @@
 // object is planned again only when those inputs differ between the observation the basis was
 // planned from and this one; anything else keeps the basis's decision, as a static object does.
 // Pure: compares the two observations key by key, never the whole federation.
-import { refKey, refOf } from '../model/index.js';
-import type {
-  FederatedObject,
-  FederationRepo,
-  KubeObject,
-  ObservedCluster,
-  ObservedWorkload,
-} from '../model/index.js';
-import { ingressBackends, isIngress } from '../federation/ingress-backends.js';
-
-const serviceKey = (namespace: string, name: string): string =>
-  refKey({ group: '', kind: 'Service', namespace, name });
-
-/** The Service keys an Ingress sends traffic to. */
-export function backendKeys(ingress: KubeObject): string[] {
-  return ingressBackends(ingress).map((b) => serviceKey(b.namespace, b.service));
-}
+import type { KubeObject, ObservedCluster, ObservedWorkload } from '../model/index.js';
+import type { RepoIndex } from './incremental-changes.js';
 
 /** What workloadSignals reads of one workload in one cluster (undefined: it does not count there). */
 const counted = (c: ObservedCluster, key: string): ObservedWorkload | undefined =>
@@ -92,12 +77,14 @@ function portsMoved(
  * The keys to plan again because of live state: scheduled workloads whose signals moved, and every
  * Ingress group (Ingresses sharing a backend Service, with those Services) that holds a Service
  * whose nodePorts moved or any of `seeds` (the keys planned again anyway: pins are computed per
- * group, so a group is planned whole or not at all). `previous` finds an object as the basis had it:
- * a changed Ingress's former backends lose or keep their pins by their group too.
+ * group, so a group is planned whole or not at all). A changed Ingress's former backends (in
+ * `previous`) lose or keep their pins by their group too.
  */
 export function liveDependentKeys(options: {
-  repo: FederationRepo;
-  previous: (key: string) => FederatedObject | undefined;
+  /** The repository being planned. */
+  index: RepoIndex;
+  /** The repository the basis was planned from. */
+  previous: RepoIndex;
   before: readonly ObservedCluster[];
   after: readonly ObservedCluster[];
   seeds: ReadonlySet<string>;
@@ -105,23 +92,14 @@ export function liveDependentKeys(options: {
   const { after, seeds } = options;
   const before = new Map(options.before.map((c) => [c.name, c]));
   const out = new Set<string>();
-  const ingresses: { key: string; services: string[] }[] = [];
-  for (const o of options.repo.objects) {
-    if (o.replicaScheduling) {
-      const key = refKey(refOf(o.template));
-      if (signalsMoved(key, before, after)) out.add(key);
-    }
-    if (isIngress(o.template))
-      ingresses.push({ key: refKey(refOf(o.template)), services: backendKeys(o.template) });
-  }
-  if (ingresses.length === 0 && seeds.size === 0) return [...out];
+  for (const key of options.index.scheduled) if (signalsMoved(key, before, after)) out.add(key);
+  const ingresses = [...options.index.ingresses].map(([key, services]) => ({ key, services }));
+  if (ingresses.length === 0) return [...out];
 
   const touched = new Set<string>(seeds);
   for (const key of seeds) {
-    const was = options.previous(key);
-    if (!was || !isIngress(was.template)) continue;
     // A former backend loses its pins, or keeps them through another Ingress of its group.
-    for (const s of backendKeys(was.template)) {
+    for (const s of options.previous.ingresses.get(key) ?? []) {
       touched.add(s);
       out.add(s);
     }

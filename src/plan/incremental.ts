@@ -17,6 +17,7 @@ import type {
 } from '../model/index.js';
 import { renderDesired } from '../federation/desired.js';
 import { repoChanges } from './incremental-changes.js';
+import type { RepoIndex } from './incremental-changes.js';
 import { liveDependentKeys } from './incremental-live.js';
 import { phaseOf } from './order.js';
 import { planPolicy } from './plan-policy.js';
@@ -29,17 +30,29 @@ import type { PlanInput } from './plan-revision.js';
  * the clusters hold it now (every write done: creates, updates and adoptions are unchanged, deletes
  * and orphans gone). Made by settlePlan.
  */
-export type PlanBasis = { input: PlanInput; plan: Plan };
+export type PlanBasis = {
+  input: PlanInput;
+  plan: Plan;
+  /** The index of `input.repo`, when the plan that made the basis built one (else built on use). */
+  index?: RepoIndex;
+};
 
 /** An object the watch saw drift on in one cluster. */
 export type DirtyObject = { cluster: ClusterName; ref: ObjectRef };
 
 export type IncrementalPlan =
-  | { ok: true; plan: Plan; /** Objects planned again (changed, dirty, dynamic). */ replanned: number }
+  | {
+      ok: true;
+      plan: Plan;
+      /** Objects planned again (changed, dirty, following live state). */
+      replanned: number;
+      /** The index of the input's repository: settlePlan keeps it for the next plan. */
+      index: RepoIndex;
+    }
   | { ok: false; /** Why only a full plan will do. */ why: string };
 
 /** The settled copy of an action after a successful apply; undefined when it leaves the plan. */
-function settled(a: KubeAction, inventory: ReadonlySet<string>): KubeAction | undefined {
+function settled(a: KubeAction, inventory: { has(key: string): boolean }): KubeAction | undefined {
   switch (a.action) {
     case 'create':
     case 'update':
@@ -57,19 +70,40 @@ function settled(a: KubeAction, inventory: ReadonlySet<string>): KubeAction | un
   }
 }
 
-/** The basis for the next plan, from a plan whose apply converged (every action done). */
-export function settlePlan(input: PlanInput, plan: Plan): PlanBasis {
-  const targets = plan.targets.map((t) => {
-    if (t.kind !== 'cluster') return t;
-    const inventory = new Set(t.inventory);
-    const actions: KubeAction[] = [];
-    for (const a of t.actions) {
-      const s = settled(a, inventory);
-      if (s) actions.push(s);
-    }
-    return { ...t, actions };
-  });
-  return { input, plan: { ...plan, targets } };
+/** Membership in a sorted list of keys (inventories are kept sorted), without building a set. */
+export function sortedHas(list: readonly string[], key: string): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = list[mid]!;
+    if (at === key) return true;
+    if (at < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** A cluster's actions as they stand once applied; the same array when nothing changes. */
+function settleActions(t: ClusterPlan): KubeAction[] {
+  const inventory = { has: (key: string) => sortedHas(t.inventory, key) };
+  const first = t.actions.findIndex((a) => settled(a, inventory) !== a);
+  if (first < 0) return t.actions;
+  const actions = t.actions.slice(0, first);
+  for (let i = first; i < t.actions.length; i++) {
+    const s = settled(t.actions[i]!, inventory);
+    if (s) actions.push(s);
+  }
+  return actions;
+}
+
+/**
+ * The basis for the next plan, from a plan whose apply converged (every action done). `index`:
+ * the index of `input.repo` when the caller has it (an incremental plan returns the one it built).
+ */
+export function settlePlan(input: PlanInput, plan: Plan, options: { index?: RepoIndex } = {}): PlanBasis {
+  const targets = plan.targets.map((t) => (t.kind !== 'cluster' ? t : { ...t, actions: settleActions(t) }));
+  return { input, plan: { ...plan, targets }, ...(options.index ? { index: options.index } : {}) };
 }
 
 const sameList = (
@@ -153,7 +187,7 @@ function replanCluster(options: {
   const actions = basis.actions.slice();
   const inventory = basis.inventory.slice();
   const adopted = (basis.adopted ?? []).slice();
-  const inInventory = new Set(basis.inventory);
+  const inInventory = { has: (key: string) => sortedHas(basis.inventory, key) };
   const ctx = { observed, inInventory, federation: options.federation };
   for (const key of options.keys) {
     const fed = options.byKey.get(key);
@@ -193,7 +227,11 @@ export function planIncremental(options: {
   const gap = liveStateGap(basis, input);
   if (gap) return { ok: false, why: gap };
   const changes = repoChanges({
-    previous: { repo: basis.input.repo, revision: basis.input.revision },
+    previous: {
+      repo: basis.input.repo,
+      revision: basis.input.revision,
+      ...(basis.index ? { index: basis.index } : {}),
+    },
     next: { repo: input.repo, revision: input.revision },
   });
   if (!changes.ok) return { ok: false, why: changes.why };
@@ -201,15 +239,21 @@ export function planIncremental(options: {
   const keys = new Set(changes.changed);
   for (const d of options.dirty) keys.add(refKey(d.ref));
   const live = liveDependentKeys({
-    repo: input.repo,
-    previous: (key) => changes.before.get(key),
+    index: changes.index,
+    previous: changes.before,
     before: basis.input.clusters,
     after: input.clusters,
     seeds: keys,
   });
   for (const key of live) keys.add(key);
-  const objects = input.repo.objects.filter((o) => keys.has(refKey(refOf(o.template))));
-  const replanned = objects.map((o) => refKey(refOf(o.template)));
+  const replanned: string[] = [];
+  const objects: FederatedObject[] = [];
+  for (const key of keys) {
+    const o = changes.index.byKey.get(key);
+    if (!o) continue;
+    replanned.push(key);
+    objects.push(o);
+  }
   const names = input.repo.clusters.map((c) => c.name).sort();
   const desired = renderDesired({
     repo: { ...input.repo, objects },
@@ -230,7 +274,7 @@ export function planIncremental(options: {
       observed: observed.get(t.name)!,
       keys: replanned,
       desired: mine,
-      byKey: changes.byKey,
+      byKey: changes.index.byKey,
       federation: input.repo.federation.name,
     });
     if (!update.ok) return { ok: false, why: update.why };
@@ -249,5 +293,5 @@ export function planIncremental(options: {
   };
   if (desired.requeueAfterSeconds !== undefined) plan.requeueAfterSeconds = desired.requeueAfterSeconds;
   plan.digest = planDigest(plan);
-  return { ok: true, plan, replanned: replanned.length };
+  return { ok: true, plan, replanned: replanned.length, index: changes.index };
 }

@@ -104,8 +104,8 @@ export type DesiredDraft = {
 /** What one cluster's desired objects are planned against. */
 export type DraftContext = {
   observed: ObservedCluster;
-  /** The cluster's inventory as a set (empty when it could not be read). */
-  inInventory: ReadonlySet<string>;
+  /** Membership in the cluster's inventory (none when it could not be read). */
+  inInventory: { has(key: string): boolean };
   federation: string;
 };
 
