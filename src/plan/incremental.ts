@@ -18,6 +18,8 @@ import type {
 import { renderDesired } from '../federation/desired.js';
 import { repoChanges } from './incremental-changes.js';
 import type { RepoIndex } from './incremental-changes.js';
+import { digestBlocks, editBlocks } from './digest-blocks.js';
+import type { ActionEdit, DigestBlocks } from './digest-blocks.js';
 import { liveDependentKeys } from './incremental-live.js';
 import { phaseOf } from './order.js';
 import { planPolicy } from './plan-policy.js';
@@ -33,8 +35,16 @@ import type { PlanInput } from './plan-revision.js';
 export type PlanBasis = {
   input: PlanInput;
   plan: Plan;
-  /** The index of `input.repo`, when the plan that made the basis built one (else built on use). */
-  index?: RepoIndex;
+  /** What the plan that made the basis kept for the next one (absent: rebuilt on use). */
+  carry?: BasisCarry;
+};
+
+/** What an incremental plan keeps for the plan after it, so that one reads no more than it changes. */
+export type BasisCarry = {
+  /** The index of the planned repository. */
+  index: RepoIndex;
+  /** Each Ready cluster's digest blocks (Plan.digest), of its actions as planned. */
+  blocks: ReadonlyMap<ClusterName, DigestBlocks>;
 };
 
 /** An object the watch saw drift on in one cluster. */
@@ -46,8 +56,8 @@ export type IncrementalPlan =
       plan: Plan;
       /** Objects planned again (changed, dirty, following live state). */
       replanned: number;
-      /** The index of the input's repository: settlePlan keeps it for the next plan. */
-      index: RepoIndex;
+      /** For settlePlan, which keeps it on the next basis. */
+      carry: BasisCarry;
     }
   | { ok: false; /** Why only a full plan will do. */ why: string };
 
@@ -84,26 +94,37 @@ export function sortedHas(list: readonly string[], key: string): boolean {
   return false;
 }
 
-/** A cluster's actions as they stand once applied; the same array when nothing changes. */
-function settleActions(t: ClusterPlan): KubeAction[] {
+/** A cluster's actions as they stand once applied (the same array when nothing changes), and the edits. */
+function settleActions(t: ClusterPlan): { actions: KubeAction[]; edits: ActionEdit[] } {
   const inventory = { has: (key: string) => sortedHas(t.inventory, key) };
   const first = t.actions.findIndex((a) => settled(a, inventory) !== a);
-  if (first < 0) return t.actions;
+  if (first < 0) return { actions: t.actions, edits: [] };
   const actions = t.actions.slice(0, first);
+  const edits: ActionEdit[] = [];
   for (let i = first; i < t.actions.length; i++) {
-    const s = settled(t.actions[i]!, inventory);
+    const a = t.actions[i]!;
+    const s = settled(a, inventory);
+    if (s !== a) edits.push({ at: actions.length, change: s ? 'replace' : 'remove' });
     if (s) actions.push(s);
   }
-  return actions;
+  return { actions, edits };
 }
 
 /**
- * The basis for the next plan, from a plan whose apply converged (every action done). `index`:
- * the index of `input.repo` when the caller has it (an incremental plan returns the one it built).
+ * The basis for the next plan, from a plan whose apply converged (every action done). `carry`: what
+ * the incremental plan that made `plan` kept (IncrementalPlan.carry).
  */
-export function settlePlan(input: PlanInput, plan: Plan, options: { index?: RepoIndex } = {}): PlanBasis {
-  const targets = plan.targets.map((t) => (t.kind !== 'cluster' ? t : { ...t, actions: settleActions(t) }));
-  return { input, plan: { ...plan, targets }, ...(options.index ? { index: options.index } : {}) };
+export function settlePlan(input: PlanInput, plan: Plan, options: { carry?: BasisCarry } = {}): PlanBasis {
+  const blocks = new Map<ClusterName, DigestBlocks>();
+  const targets = plan.targets.map((t) => {
+    if (t.kind !== 'cluster') return t;
+    const { actions, edits } = settleActions(t);
+    const before = options.carry?.blocks.get(t.name);
+    if (before) blocks.set(t.name, editBlocks(before, actions, edits));
+    return { ...t, actions };
+  });
+  const carry = options.carry ? { carry: { index: options.carry.index, blocks } } : {};
+  return { input, plan: { ...plan, targets }, ...carry };
 }
 
 const sameList = (
@@ -172,7 +193,7 @@ function insertSorted(list: string[], key: string): void {
   if (list[lo] !== key) list.splice(lo, 0, key);
 }
 
-type ClusterUpdate = { ok: true; target: ClusterPlan } | { ok: false; why: string };
+type ClusterUpdate = { ok: true; target: ClusterPlan; edits: ActionEdit[] } | { ok: false; why: string };
 
 /** One cluster's plan: the basis's actions with the replanned objects' new decisions put in. */
 function replanCluster(options: {
@@ -189,6 +210,7 @@ function replanCluster(options: {
   const adopted = (basis.adopted ?? []).slice();
   const inInventory = { has: (key: string) => sortedHas(basis.inventory, key) };
   const ctx = { observed, inInventory, federation: options.federation };
+  const edits: ActionEdit[] = [];
   for (const key of options.keys) {
     const fed = options.byKey.get(key);
     if (!fed) continue;
@@ -200,8 +222,13 @@ function replanCluster(options: {
     }
     const one = draftDesired(d, ctx);
     if (one.problem) return { ok: false, why: `${key} has a problem in ${basis.name}` };
-    if (at >= 0) actions[at] = one.action;
-    else actions.splice(-(at + 1), 0, one.action);
+    if (at >= 0) {
+      if (actions[at] !== one.action) edits.push({ at, change: 'replace' });
+      actions[at] = one.action;
+    } else {
+      actions.splice(-(at + 1), 0, one.action);
+      edits.push({ at: -(at + 1), change: 'insert' });
+    }
     if (one.keep) insertSorted(inventory, key);
     else if (inInventory.has(key)) return { ok: false, why: `${key} leaves the inventory of ${basis.name}` };
     if (one.action.action === 'adopt') insertSorted(adopted, key);
@@ -210,6 +237,7 @@ function replanCluster(options: {
   return {
     ok: true,
     target: { ...rest, actions, inventory, ...(adopted.length > 0 ? { adopted } : {}) },
+    edits,
   };
 }
 
@@ -230,7 +258,7 @@ export function planIncremental(options: {
     previous: {
       repo: basis.input.repo,
       revision: basis.input.revision,
-      ...(basis.index ? { index: basis.index } : {}),
+      ...(basis.carry ? { index: basis.carry.index } : {}),
     },
     next: { repo: input.repo, revision: input.revision },
   });
@@ -266,6 +294,7 @@ export function planIncremental(options: {
 
   const observed = new Map(input.clusters.map((c) => [c.name, c]));
   const targets: ClusterPlan[] = [];
+  const blocks = new Map<ClusterName, DigestBlocks>();
   for (const t of basis.plan.targets) {
     if (t.kind !== 'cluster') return { ok: false, why: 'the last plan had a load balancer' };
     const mine = new Map((desired.byCluster.get(t.name) ?? []).map((d) => [d.key, d]));
@@ -278,6 +307,8 @@ export function planIncremental(options: {
       federation: input.repo.federation.name,
     });
     if (!update.ok) return { ok: false, why: update.why };
+    const before = basis.carry?.blocks.get(t.name) ?? digestBlocks(t.actions);
+    blocks.set(t.name, editBlocks(before, update.target.actions, update.edits));
     targets.push({ ...update.target, selfHeal: input.repo.federation.policy.selfHeal });
   }
 
@@ -292,6 +323,6 @@ export function planIncremental(options: {
     problems: [...basis.plan.problems],
   };
   if (desired.requeueAfterSeconds !== undefined) plan.requeueAfterSeconds = desired.requeueAfterSeconds;
-  plan.digest = planDigest(plan);
-  return { ok: true, plan, replanned: replanned.length, index: changes.index };
+  plan.digest = planDigest(plan, { blocks });
+  return { ok: true, plan, replanned: replanned.length, carry: { index: changes.index, blocks } };
 }

@@ -30,8 +30,7 @@ import type {
 import { planRevision } from '../../src/plan/plan-revision.js';
 import type { PlanInput } from '../../src/plan/plan-revision.js';
 import { planIncremental, settlePlan } from '../../src/plan/incremental.js';
-import type { DirtyObject, PlanBasis } from '../../src/plan/incremental.js';
-import type { RepoIndex } from '../../src/plan/incremental-changes.js';
+import type { BasisCarry, DirtyObject, PlanBasis } from '../../src/plan/incremental.js';
 import { asApplied } from '../helpers/apiserver.js';
 import {
   configMap,
@@ -323,8 +322,9 @@ test('the incremental plan equals the full plan after every random edit', () => 
       };
       const full = planRevision(input);
       let applied = full;
-      // The repository index an incremental plan built goes on to its basis, as the agent keeps it.
-      let index: { index: RepoIndex } | Record<string, never> = {};
+      // What an incremental plan keeps (repository index, digest blocks) goes on to its basis, as
+      // the agent keeps it.
+      let carry: { carry: BasisCarry } | Record<string, never> = {};
       if (basis) {
         const inc = planIncremental({ basis, input, dirty: pending.dirty });
         if (inc.ok) {
@@ -332,13 +332,13 @@ test('the incremental plan equals the full plan after every random edit', () => 
           assert.deepStrictEqual(comparable(inc.plan), comparable(full), `seed ${seed}, step ${step}`);
           assert.deepEqual(planCounts(inc.plan), planCounts(full));
           applied = inc.plan;
-          index = { index: inc.index };
+          carry = { carry: inc.carry };
         } else {
           const why = inc.why.replace(/\S+\/\S+/g, 'X');
           declined.set(why, (declined.get(why) ?? 0) + 1);
         }
       }
-      basis = apply(world, applied) ? settlePlan(input, applied, index) : undefined;
+      basis = apply(world, applied) ? settlePlan(input, applied, carry) : undefined;
       parent = world.sha;
       world.sha = `c${seed}-${step + 1}`;
       pending = edit(world, r);
