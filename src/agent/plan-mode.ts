@@ -7,7 +7,7 @@
 import { systemClock } from '../clock.js';
 import type { Clock, Drift, Plan } from '../model/index.js';
 import { planIncremental, settlePlan } from '../plan/incremental.js';
-import type { DirtyObject, PlanBasis } from '../plan/incremental.js';
+import type { BasisCarry, DirtyObject, PlanBasis } from '../plan/incremental.js';
 import { planRevision } from '../plan/plan-revision.js';
 import type { PlanInput } from '../plan/plan-revision.js';
 
@@ -47,6 +47,8 @@ export function createCyclePlanner(
   const resync = { ...defaultFullResync, ...options.resync };
   const clock = options.clock ?? systemClock;
   let basis: PlanBasis | undefined;
+  // The last incremental plan with what it keeps for the next one (the basis made from it holds it).
+  let last: { plan: Plan; carry: BasisCarry } | undefined;
   let carried: DirtyObject[] = [];
   let lastFullAt = 0;
   let sinceFull = 0;
@@ -69,6 +71,7 @@ export function createCyclePlanner(
         const inc = planIncremental({ basis, input, dirty });
         if (inc.ok) {
           sinceFull++;
+          last = { plan: inc.plan, carry: inc.carry };
           return { plan: inc.plan, mode: { mode: 'incremental', replanned: inc.replanned } };
         }
         why = inc.why;
@@ -81,7 +84,9 @@ export function createCyclePlanner(
       };
     },
     finished(end) {
-      basis = end?.converged ? settlePlan(end.input, end.plan) : undefined;
+      const carry = last && last.plan === end?.plan ? { carry: last.carry } : {};
+      last = undefined;
+      basis = end?.converged ? settlePlan(end.input, end.plan, carry) : undefined;
       carried = end?.converged ? dirtyOf(end.driftAfter) : [];
     },
   };

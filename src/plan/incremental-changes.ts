@@ -2,22 +2,42 @@
 // whether that change can be planned object by object at all. Pure: the incremental planner
 // (incremental.ts) asks here first; anything that touches the whole federation answers "full".
 import { refKey, refOf } from '../model/index.js';
-import type { FederatedObject, FederationRepo, Revision } from '../model/index.js';
+import type { FederatedObject, FederationRepo, KubeObject, Revision } from '../model/index.js';
 import { ingressBackends, isIngress } from '../federation/ingress-backends.js';
 import { deepEqual } from './diff.js';
 
-/** The repository objects by refKey; `duplicate` names a key defined twice (the full plan reports it). */
-export function objectsByKey(repo: FederationRepo): {
-  byKey: Map<string, FederatedObject>;
-  duplicate?: string;
-} {
+const serviceKey = (namespace: string, name: string): string =>
+  refKey({ group: '', kind: 'Service', namespace, name });
+
+/** The Service keys an Ingress sends traffic to. */
+function backendKeys(ingress: KubeObject): string[] {
+  return ingressBackends(ingress).map((b) => serviceKey(b.namespace, b.service));
+}
+
+/** What the incremental planner looks objects up by; kept on the basis, updated with each change. */
+export type RepoIndex = {
+  /** The repository objects by refKey. */
+  byKey: ReadonlyMap<string, FederatedObject>;
+  /** Keys of the replica-scheduled objects. */
+  scheduled: readonly string[];
+  /** Each Ingress's key with the Service keys it sends traffic to. */
+  ingresses: ReadonlyMap<string, readonly string[]>;
+};
+
+/** Indexes a repository; `duplicate` names a key defined twice (the full plan reports it). */
+export function indexRepo(repo: FederationRepo): { index: RepoIndex; duplicate?: string } {
   const byKey = new Map<string, FederatedObject>();
+  const scheduled: string[] = [];
+  const ingresses = new Map<string, string[]>();
+  let duplicate: string | undefined;
   for (const o of repo.objects) {
     const key = refKey(refOf(o.template));
-    if (byKey.has(key)) return { byKey, duplicate: key };
-    byKey.set(key, o);
+    if (byKey.has(key)) duplicate ??= key;
+    else byKey.set(key, o);
+    if (o.replicaScheduling) scheduled.push(key);
+    if (isIngress(o.template)) ingresses.set(key, backendKeys(o.template));
   }
-  return { byKey };
+  return { index: { byKey, scheduled, ingresses }, ...(duplicate ? { duplicate } : {}) };
 }
 
 export type RepoChanges =
@@ -26,28 +46,72 @@ export type RepoChanges =
       ok: true;
       /** refKeys of objects added or changed, in repository order. */
       changed: string[];
-      /** Objects planned again on every cycle: their desired state depends on live state. */
-      dynamic: string[];
-      byKey: Map<string, FederatedObject>;
+      /** The index of `next`. */
+      index: RepoIndex;
+      /** The index of `previous`. */
+      before: RepoIndex;
     };
 
-const serviceKey = (namespace: string, name: string): string =>
-  refKey({ group: '', kind: 'Service', namespace, name });
+/** Why object `key` cannot be planned on its own after changing from `was` to `now`, if it cannot. */
+function objectGap(key: string, was: FederatedObject | undefined, now: FederatedObject): string | undefined {
+  if (was && !deepEqual(was.placement, now.placement)) return `the placement of ${key} changed`;
+  if (was?.replicaScheduling || now.replicaScheduling)
+    return `the replica scheduling of ${key} may have changed`;
+  return undefined;
+}
 
 /**
- * Objects whose desired copies depend on what the clusters report, not only on Git: scheduled
- * workloads (replicas follow live capacity) and Ingresses with the Services behind them (nodePorts
- * follow what the clusters allocated).
+ * The changes when the commit names the paths it changed: only the objects of those files are
+ * looked at, and the next index is the previous one with them replaced. Unchanged files hold the
+ * same objects as before, so a key can only vanish or be defined twice through a changed file.
  */
-function dynamicKeys(repo: FederationRepo): string[] {
-  const out = new Set<string>();
-  for (const o of repo.objects) {
-    if (o.replicaScheduling) out.add(refKey(refOf(o.template)));
-    if (!isIngress(o.template)) continue;
-    out.add(refKey(refOf(o.template)));
-    for (const b of ingressBackends(o.template)) out.add(serviceKey(b.namespace, b.service));
+function changesInPaths(
+  prev: FederationRepo,
+  next: FederationRepo,
+  before: RepoIndex,
+  paths: ReadonlySet<string>,
+): RepoChanges {
+  const after = new Map<string, FederatedObject>();
+  for (const o of next.objects) {
+    if (!paths.has(o.source.file)) continue;
+    const key = refKey(refOf(o.template));
+    const elsewhere = before.byKey.get(key);
+    if (after.has(key) || (elsewhere && !paths.has(elsewhere.source.file)))
+      return { ok: false, why: `${key} is defined more than once` };
+    after.set(key, o);
   }
-  return [...out];
+  for (const o of prev.objects)
+    if (paths.has(o.source.file) && !after.has(refKey(refOf(o.template))))
+      return { ok: false, why: 'objects were removed from Git' };
+
+  const changed: string[] = [];
+  for (const [key, o] of after) {
+    const was = before.byKey.get(key);
+    if (was && deepEqual(was, o)) continue;
+    const gap = objectGap(key, was, o);
+    if (gap) return { ok: false, why: gap };
+    changed.push(key);
+  }
+  if (changed.length === 0) return { ok: true, changed, index: before, before };
+  const byKey = new Map(before.byKey);
+  let ingresses: Map<string, readonly string[]> | undefined;
+  for (const key of changed) {
+    const o = after.get(key)!;
+    byKey.set(key, o);
+    const was = before.byKey.get(key);
+    if (isIngress(o.template) || (was && isIngress(was.template))) {
+      ingresses ??= new Map(before.ingresses);
+      if (isIngress(o.template)) ingresses.set(key, backendKeys(o.template));
+      else ingresses.delete(key);
+    }
+  }
+  // Scheduling never changes here (objectGap): the scheduled keys stay the same.
+  return {
+    ok: true,
+    changed,
+    index: { byKey, scheduled: before.scheduled, ingresses: ingresses ?? before.ingresses },
+    before,
+  };
 }
 
 /**
@@ -58,7 +122,7 @@ function dynamicKeys(repo: FederationRepo): string[] {
  * a placement or replica scheduling that changed (it moves an object between clusters).
  */
 export function repoChanges(options: {
-  previous: { repo: FederationRepo; revision: Revision };
+  previous: { repo: FederationRepo; revision: Revision; index?: RepoIndex };
   next: { repo: FederationRepo; revision: Revision };
 }): RepoChanges {
   const prev = options.previous.repo;
@@ -66,29 +130,30 @@ export function repoChanges(options: {
   if (!deepEqual(prev.federation, next.federation)) return { ok: false, why: 'fedsync.yaml changed' };
   if (!deepEqual(prev.clusters, next.clusters))
     return { ok: false, why: 'the cluster registrations changed' };
-  const before = objectsByKey(prev);
-  const after = objectsByKey(next);
-  if (before.duplicate || after.duplicate)
-    return { ok: false, why: `${after.duplicate ?? before.duplicate} is defined more than once` };
-  if (after.byKey.size < before.byKey.size) return { ok: false, why: 'objects were removed from Git' };
-  for (const key of before.byKey.keys())
-    if (!after.byKey.has(key)) return { ok: false, why: 'objects were removed from Git' };
+  const indexed = options.previous.index ? { index: options.previous.index } : indexRepo(prev);
+  if (indexed.duplicate) return { ok: false, why: `${indexed.duplicate} is defined more than once` };
+  const before = indexed.index;
 
   const rev = options.next.revision;
-  const paths =
-    rev.changedPaths !== undefined && rev.parent !== undefined && rev.parent === options.previous.revision.sha
-      ? new Set(rev.changedPaths)
-      : undefined;
+  if (
+    rev.changedPaths !== undefined &&
+    rev.parent !== undefined &&
+    rev.parent === options.previous.revision.sha
+  )
+    return changesInPaths(prev, next, before, new Set(rev.changedPaths));
+
+  const after = indexRepo(next);
+  if (after.duplicate) return { ok: false, why: `${after.duplicate} is defined more than once` };
+  if (after.index.byKey.size < before.byKey.size) return { ok: false, why: 'objects were removed from Git' };
+  for (const key of before.byKey.keys())
+    if (!after.index.byKey.has(key)) return { ok: false, why: 'objects were removed from Git' };
   const changed: string[] = [];
-  for (const [key, o] of after.byKey) {
+  for (const [key, o] of after.index.byKey) {
     const was = before.byKey.get(key);
-    if (was && paths && !paths.has(o.source.file) && was.source.file === o.source.file) continue;
     if (was && deepEqual(was, o)) continue;
-    if (was && !deepEqual(was.placement, o.placement))
-      return { ok: false, why: `the placement of ${key} changed` };
-    if (was?.replicaScheduling || o.replicaScheduling)
-      return { ok: false, why: `the replica scheduling of ${key} may have changed` };
+    const gap = objectGap(key, was, o);
+    if (gap) return { ok: false, why: gap };
     changed.push(key);
   }
-  return { ok: true, changed, dynamic: dynamicKeys(next), byKey: after.byKey };
+  return { ok: true, changed, index: after.index, before };
 }

@@ -1,6 +1,7 @@
 // Incremental planning: the plan of a new revision built from the previous converged plan, planning
-// again only the objects whose manifests changed, the objects the watch saw drift on, and the few
-// whose desired state follows live state (dynamic). Everything else keeps the previous plan's
+// again only the objects whose manifests changed, the objects the watch saw drift on, and those
+// whose desired state follows live state when what they read of it moved (incremental-live.ts).
+// Everything else keeps the previous plan's
 // decision, which after a converged apply is "unchanged" (or the same skip). Pure and
 // deterministic, and it must equal planRevision on the same input (test/plan/incremental*.test.ts);
 // whenever it cannot be sure of that it declines, and the caller plans in full.
@@ -16,6 +17,10 @@ import type {
 } from '../model/index.js';
 import { renderDesired } from '../federation/desired.js';
 import { repoChanges } from './incremental-changes.js';
+import type { RepoIndex } from './incremental-changes.js';
+import { digestBlocks, editBlocks } from './digest-blocks.js';
+import type { ActionEdit, DigestBlocks } from './digest-blocks.js';
+import { liveDependentKeys } from './incremental-live.js';
 import { phaseOf } from './order.js';
 import { planPolicy } from './plan-policy.js';
 import { planDigest } from './plan-digest.js';
@@ -27,17 +32,37 @@ import type { PlanInput } from './plan-revision.js';
  * the clusters hold it now (every write done: creates, updates and adoptions are unchanged, deletes
  * and orphans gone). Made by settlePlan.
  */
-export type PlanBasis = { input: PlanInput; plan: Plan };
+export type PlanBasis = {
+  input: PlanInput;
+  plan: Plan;
+  /** What the plan that made the basis kept for the next one (absent: rebuilt on use). */
+  carry?: BasisCarry;
+};
+
+/** What an incremental plan keeps for the plan after it, so that one reads no more than it changes. */
+export type BasisCarry = {
+  /** The index of the planned repository. */
+  index: RepoIndex;
+  /** Each Ready cluster's digest blocks (Plan.digest), of its actions as planned. */
+  blocks: ReadonlyMap<ClusterName, DigestBlocks>;
+};
 
 /** An object the watch saw drift on in one cluster. */
 export type DirtyObject = { cluster: ClusterName; ref: ObjectRef };
 
 export type IncrementalPlan =
-  | { ok: true; plan: Plan; /** Objects planned again (changed, dirty, dynamic). */ replanned: number }
+  | {
+      ok: true;
+      plan: Plan;
+      /** Objects planned again (changed, dirty, following live state). */
+      replanned: number;
+      /** For settlePlan, which keeps it on the next basis. */
+      carry: BasisCarry;
+    }
   | { ok: false; /** Why only a full plan will do. */ why: string };
 
 /** The settled copy of an action after a successful apply; undefined when it leaves the plan. */
-function settled(a: KubeAction, inventory: ReadonlySet<string>): KubeAction | undefined {
+function settled(a: KubeAction, inventory: { has(key: string): boolean }): KubeAction | undefined {
   switch (a.action) {
     case 'create':
     case 'update':
@@ -55,19 +80,51 @@ function settled(a: KubeAction, inventory: ReadonlySet<string>): KubeAction | un
   }
 }
 
-/** The basis for the next plan, from a plan whose apply converged (every action done). */
-export function settlePlan(input: PlanInput, plan: Plan): PlanBasis {
+/** Membership in a sorted list of keys (inventories are kept sorted), without building a set. */
+export function sortedHas(list: readonly string[], key: string): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = list[mid]!;
+    if (at === key) return true;
+    if (at < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** A cluster's actions as they stand once applied (the same array when nothing changes), and the edits. */
+function settleActions(t: ClusterPlan): { actions: KubeAction[]; edits: ActionEdit[] } {
+  const inventory = { has: (key: string) => sortedHas(t.inventory, key) };
+  const first = t.actions.findIndex((a) => settled(a, inventory) !== a);
+  if (first < 0) return { actions: t.actions, edits: [] };
+  const actions = t.actions.slice(0, first);
+  const edits: ActionEdit[] = [];
+  for (let i = first; i < t.actions.length; i++) {
+    const a = t.actions[i]!;
+    const s = settled(a, inventory);
+    if (s !== a) edits.push({ at: actions.length, change: s ? 'replace' : 'remove' });
+    if (s) actions.push(s);
+  }
+  return { actions, edits };
+}
+
+/**
+ * The basis for the next plan, from a plan whose apply converged (every action done). `carry`: what
+ * the incremental plan that made `plan` kept (IncrementalPlan.carry).
+ */
+export function settlePlan(input: PlanInput, plan: Plan, options: { carry?: BasisCarry } = {}): PlanBasis {
+  const blocks = new Map<ClusterName, DigestBlocks>();
   const targets = plan.targets.map((t) => {
     if (t.kind !== 'cluster') return t;
-    const inventory = new Set(t.inventory);
-    const actions: KubeAction[] = [];
-    for (const a of t.actions) {
-      const s = settled(a, inventory);
-      if (s) actions.push(s);
-    }
+    const { actions, edits } = settleActions(t);
+    const before = options.carry?.blocks.get(t.name);
+    if (before) blocks.set(t.name, editBlocks(before, actions, edits));
     return { ...t, actions };
   });
-  return { input, plan: { ...plan, targets } };
+  const carry = options.carry ? { carry: { index: options.carry.index, blocks } } : {};
+  return { input, plan: { ...plan, targets }, ...carry };
 }
 
 const sameList = (
@@ -136,7 +193,7 @@ function insertSorted(list: string[], key: string): void {
   if (list[lo] !== key) list.splice(lo, 0, key);
 }
 
-type ClusterUpdate = { ok: true; target: ClusterPlan } | { ok: false; why: string };
+type ClusterUpdate = { ok: true; target: ClusterPlan; edits: ActionEdit[] } | { ok: false; why: string };
 
 /** One cluster's plan: the basis's actions with the replanned objects' new decisions put in. */
 function replanCluster(options: {
@@ -151,8 +208,9 @@ function replanCluster(options: {
   const actions = basis.actions.slice();
   const inventory = basis.inventory.slice();
   const adopted = (basis.adopted ?? []).slice();
-  const inInventory = new Set(basis.inventory);
+  const inInventory = { has: (key: string) => sortedHas(basis.inventory, key) };
   const ctx = { observed, inInventory, federation: options.federation };
+  const edits: ActionEdit[] = [];
   for (const key of options.keys) {
     const fed = options.byKey.get(key);
     if (!fed) continue;
@@ -164,8 +222,13 @@ function replanCluster(options: {
     }
     const one = draftDesired(d, ctx);
     if (one.problem) return { ok: false, why: `${key} has a problem in ${basis.name}` };
-    if (at >= 0) actions[at] = one.action;
-    else actions.splice(-(at + 1), 0, one.action);
+    if (at >= 0) {
+      if (actions[at] !== one.action) edits.push({ at, change: 'replace' });
+      actions[at] = one.action;
+    } else {
+      actions.splice(-(at + 1), 0, one.action);
+      edits.push({ at: -(at + 1), change: 'insert' });
+    }
     if (one.keep) insertSorted(inventory, key);
     else if (inInventory.has(key)) return { ok: false, why: `${key} leaves the inventory of ${basis.name}` };
     if (one.action.action === 'adopt') insertSorted(adopted, key);
@@ -174,6 +237,7 @@ function replanCluster(options: {
   return {
     ok: true,
     target: { ...rest, actions, inventory, ...(adopted.length > 0 ? { adopted } : {}) },
+    edits,
   };
 }
 
@@ -191,15 +255,33 @@ export function planIncremental(options: {
   const gap = liveStateGap(basis, input);
   if (gap) return { ok: false, why: gap };
   const changes = repoChanges({
-    previous: { repo: basis.input.repo, revision: basis.input.revision },
+    previous: {
+      repo: basis.input.repo,
+      revision: basis.input.revision,
+      ...(basis.carry ? { index: basis.carry.index } : {}),
+    },
     next: { repo: input.repo, revision: input.revision },
   });
   if (!changes.ok) return { ok: false, why: changes.why };
 
-  const keys = new Set([...changes.changed, ...changes.dynamic]);
+  const keys = new Set(changes.changed);
   for (const d of options.dirty) keys.add(refKey(d.ref));
-  const objects = input.repo.objects.filter((o) => keys.has(refKey(refOf(o.template))));
-  const replanned = objects.map((o) => refKey(refOf(o.template)));
+  const live = liveDependentKeys({
+    index: changes.index,
+    previous: changes.before,
+    before: basis.input.clusters,
+    after: input.clusters,
+    seeds: keys,
+  });
+  for (const key of live) keys.add(key);
+  const replanned: string[] = [];
+  const objects: FederatedObject[] = [];
+  for (const key of keys) {
+    const o = changes.index.byKey.get(key);
+    if (!o) continue;
+    replanned.push(key);
+    objects.push(o);
+  }
   const names = input.repo.clusters.map((c) => c.name).sort();
   const desired = renderDesired({
     repo: { ...input.repo, objects },
@@ -212,6 +294,7 @@ export function planIncremental(options: {
 
   const observed = new Map(input.clusters.map((c) => [c.name, c]));
   const targets: ClusterPlan[] = [];
+  const blocks = new Map<ClusterName, DigestBlocks>();
   for (const t of basis.plan.targets) {
     if (t.kind !== 'cluster') return { ok: false, why: 'the last plan had a load balancer' };
     const mine = new Map((desired.byCluster.get(t.name) ?? []).map((d) => [d.key, d]));
@@ -220,10 +303,12 @@ export function planIncremental(options: {
       observed: observed.get(t.name)!,
       keys: replanned,
       desired: mine,
-      byKey: changes.byKey,
+      byKey: changes.index.byKey,
       federation: input.repo.federation.name,
     });
     if (!update.ok) return { ok: false, why: update.why };
+    const before = basis.carry?.blocks.get(t.name) ?? digestBlocks(t.actions);
+    blocks.set(t.name, editBlocks(before, update.target.actions, update.edits));
     targets.push({ ...update.target, selfHeal: input.repo.federation.policy.selfHeal });
   }
 
@@ -238,6 +323,6 @@ export function planIncremental(options: {
     problems: [...basis.plan.problems],
   };
   if (desired.requeueAfterSeconds !== undefined) plan.requeueAfterSeconds = desired.requeueAfterSeconds;
-  plan.digest = planDigest(plan);
-  return { ok: true, plan, replanned: replanned.length };
+  plan.digest = planDigest(plan, { blocks });
+  return { ok: true, plan, replanned: replanned.length, carry: { index: changes.index, blocks } };
 }

@@ -1,47 +1,30 @@
 // Plan.digest: a fingerprint of what a plan decides (not of the revision it was computed at), so
 // two revisions with the same effect share a digest. Secret values are masked before hashing.
-import type { KubeAction, LoadBalancerAction, Plan } from '../model/index.js';
-import { actionKey } from '../model/index.js';
+import type { ClusterName, LoadBalancerAction, Plan } from '../model/index.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './digest.js';
-import { maskObject } from './mask.js';
-
-function kubeFacts(a: KubeAction): unknown {
-  const key = actionKey(a);
-  switch (a.action) {
-    case 'create':
-      return [a.action, key, maskObject(a.object)];
-    case 'update':
-    case 'adopt':
-      return [a.action, key, maskObject(a.object), a.changes];
-    case 'delete':
-    case 'orphan':
-      return [a.action, key];
-    case 'held':
-      return [a.action, key, a.heldBy];
-    case 'skip':
-      return [a.action, key, a.reason];
-    case 'unchanged':
-      return [a.action, key];
-  }
-}
+import { blockLines, digestBlocks } from './digest-blocks.js';
+import type { DigestBlocks } from './digest-blocks.js';
 
 /** What a load-balancer action decides: the call and its request (never a key: it is not in `body`). */
 function loadBalancerFacts(a: LoadBalancerAction): unknown {
   return [a.action, a.subject, a.call ?? null, a.body ?? null, a.changes, a.heldBy ?? [], a.drift ?? false];
 }
 
-/** Streams the facts into one sha256 (no single huge string for 10 × 5,000 actions). */
-export function planDigest(plan: Plan): string {
+/**
+ * Streams the facts into one sha256: each cluster's actions by their digest blocks (digest-blocks.ts),
+ * taken from `blocks` when the caller kept them (an incremental plan), else hashed here.
+ */
+export function planDigest(
+  plan: Plan,
+  options: { blocks?: ReadonlyMap<ClusterName, DigestBlocks> } = {},
+): string {
   const hash = createHash('sha256');
   hash.update(canonicalJson({ federation: plan.federation, guards: plan.guards }));
   for (const t of plan.targets) {
     if (t.kind === 'cluster') {
       hash.update(`\ncluster ${t.name} ${t.health}\n`);
-      for (const a of t.actions)
-        hash.update(
-          a.action === 'unchanged' ? `unchanged ${actionKey(a)}\n` : `${canonicalJson(kubeFacts(a))}\n`,
-        );
+      hash.update(blockLines(options.blocks?.get(t.name) ?? digestBlocks(t.actions)));
     } else {
       hash.update(`\nloadBalancer ${t.name} ${t.uid}\n`);
       for (const a of t.actions)

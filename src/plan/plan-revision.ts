@@ -47,6 +47,10 @@ export type PlanInput = {
   /** `parent` and `changedPaths` let an approval name a commit (guards.ts). */
   revision: Revision;
   repo: FederationRepo;
+  /**
+   * A snapshot: never changed after planning (an incremental plan compares the next observation
+   * with the one its basis was planned from). Unchanged objects may be shared between snapshots.
+   */
   clusters: ObservedCluster[];
   /**
    * What the load-balancer target observed in Google Cloud. Absent: no load-balancer target is
@@ -100,8 +104,8 @@ export type DesiredDraft = {
 /** What one cluster's desired objects are planned against. */
 export type DraftContext = {
   observed: ObservedCluster;
-  /** The cluster's inventory as a set (empty when it could not be read). */
-  inInventory: ReadonlySet<string>;
+  /** Membership in the cluster's inventory (none when it could not be read). */
+  inInventory: { has(key: string): boolean };
   federation: string;
 };
 

@@ -1,7 +1,10 @@
 // The incremental plan equals the full plan: random repositories, random sequences of edits (Git
 // edits, drift in the clusters, clusters going Offline and back), and after every edit the
 // incremental plan — whenever it does not decline — must be the full plan, action for action in
-// every cluster, with the same inventory, adoptions, problems, counts and digest. The plan that was
+// every cluster, with the same inventory, adoptions, problems, counts and digest. Some objects follow
+// live state: replica-scheduled Deployments (their observed status moves between plans) and Services
+// behind Ingresses (the clusters' nodePorts move or vanish), with nothing reported as drift, so a
+// planner that wrongly keeps their last decision fails here. The plan that was
 // applied (the incremental one when there is one) is applied to the simulated clusters and becomes
 // the next basis once it converged, as in the agent. A seeded generator: every failure reproduces.
 import { test } from 'node:test';
@@ -21,14 +24,23 @@ import type {
   FederationRepo,
   KubeObject,
   ObservedCluster,
+  ObservedWorkload,
   Plan,
 } from '../../src/model/index.js';
 import { planRevision } from '../../src/plan/plan-revision.js';
 import type { PlanInput } from '../../src/plan/plan-revision.js';
 import { planIncremental, settlePlan } from '../../src/plan/incremental.js';
-import type { DirtyObject, PlanBasis } from '../../src/plan/incremental.js';
+import type { BasisCarry, DirtyObject, PlanBasis } from '../../src/plan/incremental.js';
 import { asApplied } from '../helpers/apiserver.js';
-import { configMap, deployment, fedObject, registration, repo as repoOf } from '../helpers/federation.js';
+import {
+  configMap,
+  deployment,
+  fedObject,
+  ingress,
+  registration,
+  repo as repoOf,
+  service,
+} from '../helpers/federation.js';
 
 /** mulberry32: small, seeded, good enough to spread the cases. */
 function rng(seed: number): {
@@ -54,6 +66,8 @@ type Live = {
   objects: Record<string, KubeObject>;
   inventory: string[];
   adopted: string[];
+  /** Observed status of the live Deployments; it moves on its own (pods become ready or stuck). */
+  workloads: Record<string, ObservedWorkload>;
 };
 type World = { repo: FederationRepo; live: Map<string, Live>; sha: string; serial: number };
 
@@ -77,13 +91,33 @@ function randomObject(r: Random, serial: number, clusters: string[]): FederatedO
   const overrides: FederatedObject['overrides'] = {};
   if (template.kind === 'ConfigMap' && r.next() < 0.2)
     overrides[r.pick(clusters)] = [{ op: 'add', path: '/data/extra', value: 'x' }];
+  if (template.kind === 'Deployment' && r.next() < 0.5) {
+    const replicaScheduling = {
+      totalReplicas: 1 + r.int(6),
+      rebalance: r.next() < 0.5,
+      clusters: { '*': { minReplicas: 0, weight: 1 + r.int(2) } },
+    };
+    return { ...fedObject(template, { placement, replicaScheduling }), overrides };
+  }
   return { ...fedObject(template, { placement }), overrides };
+}
+
+/** Services of type NodePort (nodePorts chosen by fedsync) and Ingresses sending traffic to them. */
+function ingressGroup(r: Random, serial: number): FederatedObject[] {
+  const services = Array.from({ length: 1 + r.int(2) }, (_, i) =>
+    fedObject(service(NS, `svc${serial}-${i}`)),
+  );
+  const ingresses = Array.from({ length: 1 + r.int(3) }, (_, i) =>
+    fedObject(ingress(NS, `ing${serial}-${i}`, r.pick(services).template.metadata.name)),
+  );
+  return [...services, ...ingresses];
 }
 
 function initialWorld(r: Random): World {
   const names = clusterNames(2 + r.int(3));
   const clusters = names.map((n, i) => registration(n, { tier: i % 2 === 0 ? 'a' : 'b' }));
   const objects = Array.from({ length: 4 + r.int(12) }, (_, i) => randomObject(r, i, names));
+  if (r.next() < 0.6) objects.push(...ingressGroup(r, objects.length));
   const live = new Map<string, Live>();
   for (const n of names) {
     // Some objects exist already, made by hand: fedsync adopts them.
@@ -91,22 +125,23 @@ function initialWorld(r: Random): World {
     for (const o of objects)
       if (r.next() < 0.15)
         handMade[key(o.template)] = asApplied({ ...o.template, metadata: { ...o.template.metadata } });
-    live.set(n, { health: 'Ready', objects: handMade, inventory: [], adopted: [] });
+    live.set(n, { health: 'Ready', objects: handMade, inventory: [], adopted: [], workloads: {} });
   }
-  return { repo: repoOf({ clusters, objects }), live, sha: 'c0', serial: objects.length };
+  return { repo: repoOf({ clusters, objects }), live, sha: 'c0', serial: objects.length + 1 };
 }
 
+/** What the agent observes: a fresh snapshot each time (the live records change after planning). */
 function observedOf(world: World): ObservedCluster[] {
   return [...world.live].map(([name, l]) =>
     l.health === 'Offline'
-      ? { name, health: 'Offline', objects: l.objects, inventory: null, workloads: {} }
+      ? { name, health: 'Offline', objects: { ...l.objects }, inventory: null, workloads: {} }
       : {
           name,
           health: 'Ready',
-          objects: l.objects,
+          objects: { ...l.objects },
           inventory: [...l.inventory],
           ...(l.adopted.length > 0 ? { adopted: [...l.adopted] } : {}),
-          workloads: {},
+          workloads: { ...l.workloads },
         },
   );
 }
@@ -118,10 +153,16 @@ function apply(world: World, plan: Plan): boolean {
     if (t.health !== 'Ready') continue;
     for (const a of t.actions) {
       const k = refKey(a.ref);
-      if (a.action === 'create' || a.action === 'update' || a.action === 'adopt')
+      if (a.action === 'create' || a.action === 'update' || a.action === 'adopt') {
         l.objects[k] = asApplied(a.object, l.objects[k]);
-      else if (a.action === 'delete') delete l.objects[k];
-      else if (a.action === 'orphan') {
+        if (a.object.kind === 'Deployment') {
+          const replicas = (a.object.spec as { replicas: number }).replicas;
+          l.workloads[k] = { specReplicas: replicas, readyReplicas: replicas, unschedulableSince: [] };
+        }
+      } else if (a.action === 'delete') {
+        delete l.objects[k];
+        delete l.workloads[k];
+      } else if (a.action === 'orphan') {
         const {
           [LABEL_MANAGED_BY]: _m,
           [LABEL_FEDERATION]: _f,
@@ -143,6 +184,35 @@ function apply(world: World, plan: Plan): boolean {
 
 type Edit = { changedPaths: string[]; dirty: DirtyObject[] };
 
+/**
+ * What clusters change on their own, reported as no drift: a Deployment's pods become ready or
+ * stuck unschedulable (old enough to count, or still young), a Service's nodePort is allocated
+ * anew or the Service is gone.
+ */
+function liveMoves(world: World, r: Random): void {
+  for (const [, l] of world.live) {
+    if (r.next() < 0.4) continue;
+    const workloads = Object.keys(l.workloads);
+    if (workloads.length > 0 && r.next() < 0.7) {
+      const k = r.pick(workloads);
+      const w = l.workloads[k]!;
+      const stuck = r.next() < 0.4 ? [r.pick(['2025-12-31T23:50:00Z', '2025-12-31T23:59:40Z'])] : [];
+      l.workloads[k] = { ...w, readyReplicas: r.int(w.specReplicas + 1), unschedulableSince: stuck };
+    }
+    const services = Object.keys(l.objects).filter((k) => l.objects[k]!.kind === 'Service');
+    if (services.length > 0 && r.next() < 0.5) {
+      const k = r.pick(services);
+      const o = l.objects[k]!;
+      if (r.next() < 0.3) delete l.objects[k];
+      else {
+        const spec = o.spec as { ports: { nodePort?: number }[] };
+        const ports = spec.ports.map((p) => ({ ...p, nodePort: 30000 + r.int(3) }));
+        l.objects[k] = { ...o, spec: { ...spec, ports } };
+      }
+    }
+  }
+}
+
 /** One random commit and/or change in the clusters. */
 function edit(world: World, r: Random): Edit {
   const objects = [...world.repo.objects];
@@ -159,12 +229,17 @@ function edit(world: World, r: Random): Edit {
     const o = objects[target]!;
     const t = structuredClone(o.template);
     if (t.kind === 'ConfigMap') t.data = { ...(t.data as object), v: `e${world.serial++}` };
-    else (t.spec as { replicas: number }).replicas = r.int(4);
+    else if (t.kind === 'Deployment') (t.spec as { replicas: number }).replicas = r.int(4);
+    else if (t.kind === 'Ingress') {
+      // Sends its traffic to another Service: the former one loses its pinned nodePort.
+      const services = objects.filter((x) => x.template.kind === 'Service');
+      t.spec = ingress(NS, t.metadata.name, r.pick(services).template.metadata.name).spec;
+    } else t.metadata.labels = { ...t.metadata.labels, rev: `e${world.serial++}` };
     replace(target, { ...o, template: t });
   } else if (roll < 0.45) {
-    const o = randomObject(r, world.serial++, names);
-    objects.push(o);
-    changedPaths.push(o.source.file);
+    const added = r.next() < 0.2 ? ingressGroup(r, world.serial++) : [randomObject(r, world.serial++, names)];
+    objects.push(...added);
+    changedPaths.push(...added.map((o) => o.source.file));
   } else if (roll < 0.5 && target >= 0) {
     changedPaths.push(objects[target]!.source.file);
     objects.splice(target, 1);
@@ -176,7 +251,7 @@ function edit(world: World, r: Random): Edit {
       ? {}
       : { [ANNOTATION_RECONCILE]: DISABLED };
     replace(target, { ...o, template: { ...o.template, metadata: { ...o.template.metadata, annotations } } });
-  } else if (roll < 0.6 + 0.2) {
+  } else if (roll < 0.75) {
     // Drift: someone edits or deletes a live object fedsync manages; the watch reports it.
     const name = r.pick(names);
     const l = world.live.get(name)!;
@@ -193,6 +268,8 @@ function edit(world: World, r: Random): Edit {
         };
       dirty.push({ cluster: name, ref: refOf(o) });
     }
+  } else if (roll < 0.85) {
+    liveMoves(world, r);
   } else if (roll < 0.88) {
     const l = world.live.get(r.pick(names))!;
     l.health = l.health === 'Ready' ? 'Offline' : 'Ready';
@@ -245,6 +322,9 @@ test('the incremental plan equals the full plan after every random edit', () => 
       };
       const full = planRevision(input);
       let applied = full;
+      // What an incremental plan keeps (repository index, digest blocks) goes on to its basis, as
+      // the agent keeps it.
+      let carry: { carry: BasisCarry } | Record<string, never> = {};
       if (basis) {
         const inc = planIncremental({ basis, input, dirty: pending.dirty });
         if (inc.ok) {
@@ -252,12 +332,13 @@ test('the incremental plan equals the full plan after every random edit', () => 
           assert.deepStrictEqual(comparable(inc.plan), comparable(full), `seed ${seed}, step ${step}`);
           assert.deepEqual(planCounts(inc.plan), planCounts(full));
           applied = inc.plan;
+          carry = { carry: inc.carry };
         } else {
           const why = inc.why.replace(/\S+\/\S+/g, 'X');
           declined.set(why, (declined.get(why) ?? 0) + 1);
         }
       }
-      basis = apply(world, applied) ? settlePlan(input, applied) : undefined;
+      basis = apply(world, applied) ? settlePlan(input, applied, carry) : undefined;
       parent = world.sha;
       world.sha = `c${seed}-${step + 1}`;
       pending = edit(world, r);
