@@ -2,11 +2,14 @@
 // simulated clusters this process runs, and sends it one command at a time.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { childCommand } from './compile-child.js';
 import type { PlanMode } from '../src/agent/plan-mode.js';
 import type { Counts, ReconcileStatus } from '../src/model/index.js';
 
 export type ChildReconcile = {
   seconds: number;
+  /** CPU seconds the agent process used for this reconcile (user + system). */
+  cpuSeconds: number;
   status: ReconcileStatus;
   counts?: Counts;
   problems: string[];
@@ -16,6 +19,9 @@ export type ChildReconcile = {
 export type ChildMemory = {
   rssMiB: number;
   heapUsedMiB: number;
+  /** The heap V8 holds (used or not) and memory outside it (buffers): what RSS is made of. */
+  heapTotalMiB: number;
+  externalMiB: number;
   peakRssMiB: number;
   /** Live objects the last observe handed the planner, all clusters. */
   cached: number;
@@ -40,9 +46,7 @@ export async function startAgentProcess(options: {
     process.execPath,
     [
       '--expose-gc',
-      '--import',
-      'tsx',
-      'bench/agent-child.ts',
+      ...(await childCommand('bench/agent-child.ts')),
       options.kubeconfig,
       options.repo,
       options.cacheDir,

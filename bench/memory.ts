@@ -42,7 +42,7 @@ export async function run(): Promise<BenchMeasured[]> {
       seconds: 0,
       peakRssMiB: m.peakRssMiB,
       target: { text: `≤ ${MIB_PER_10K} MiB per 10k objects`, met: mibPer10k <= MIB_PER_10K },
-      note: `RSS ${Math.round(m.rssMiB)} MiB (${Math.round(mibPer10k)} MiB per 10k), heap ${Math.round(m.heapUsedMiB)} MiB, ${m.cached} cached objects${m.gc ? '' : ' (no gc)'}`,
+      note: `RSS ${Math.round(m.rssMiB)} MiB (${Math.round(mibPer10k)} MiB per 10k), heap ${Math.round(m.heapUsedMiB)} of ${Math.round(m.heapTotalMiB)} MiB, external ${Math.round(m.externalMiB)} MiB, ${m.cached} cached objects${m.gc ? '' : ' (no gc)'}`,
     });
   }
   const added = large.cached - small.cached;

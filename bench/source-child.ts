@@ -1,5 +1,6 @@
 // Child process of bench/source.ts: reads the federation repository with fedsync's GitSource cold,
-// waits for the parent to push a one-file commit, then reads it again. Runs alone in its process so
+// waits for the parent to push a one-file commit, then reads it again (argv: url, cache directory,
+// fetcher, and `cold` to stop after the cold read). Runs alone in its process so
 // its peak RSS is fedsync's own (plus Node and tsx). With FEDSYNC_BENCH_PROFILE=<dir> it also writes
 // a CPU profile of the cold fetch alone to <dir>/cold-fetch.cpuprofile (open it in Chrome DevTools):
 // `node --cpu-prof` on the whole child would mostly show tsx compiling modules.
@@ -10,12 +11,17 @@ import { createInterface } from 'node:readline';
 import { createParseCache } from '../src/manifests/index.js';
 import { openGitSource, readFederationAt } from '../src/source/index.js';
 
-const [url, cacheDir] = process.argv.slice(2) as [string, string];
+const [url, cacheDir, fetcher = 'auto', phases = 'both'] = process.argv.slice(2) as [
+  string,
+  string,
+  ('auto' | 'git' | 'isomorphic-git')?,
+  ('cold' | 'both')?,
+];
 const rssMiB = (): number => process.resourceUsage().maxRSS / 1024;
 const idleRss = rssMiB();
 const lines: AsyncIterator<string> = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
-const source = await openGitSource({ repo: url, cacheDir });
+const source = await openGitSource({ repo: url, cacheDir, fetcher });
 const cache = createParseCache();
 const profileDir = process.env.FEDSYNC_BENCH_PROFILE;
 const profiler = profileDir ? new Session() : undefined;
@@ -44,8 +50,10 @@ console.log(
     peakRssMiB: rssMiB(),
     idleRss,
     blobs: source.stats.blobsRead,
+    fetchedWith: source.stats.fetchedWith,
   }),
 );
+if (phases === 'cold') process.exit(0);
 
 await lines.next();
 t = performance.now();

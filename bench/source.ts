@@ -1,6 +1,7 @@
-// Reading a 5,000-file federation repository: fedsync's GitSource (isomorphic-git, in a child
-// process of its own) side by side with the git CLI against the same git http-backend server, in
-// the same run. Cold = first fetch + read + validate; warm = the same after a one-file commit.
+// Reading a 5,000-file federation repository: fedsync's GitSource (in a child process of its own;
+// it fetches with the git binary when it is on the PATH, and a second child measures the
+// isomorphic-git fallback's cold fetch) side by side with the git CLI against the same git
+// http-backend server, in the same run. Cold = first fetch + read + validate; warm = the same after a one-file commit.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -73,19 +74,25 @@ export async function run(): Promise<BenchMeasured[]> {
     const yamlSeconds = (performance.now() - yamlStarted) / 1000;
     const readBaseline = cliRead.seconds + yamlSeconds;
 
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bench/source-child.ts', url, join(tmp.path, 'cache')],
-      {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      },
-    );
-    const out: AsyncIterator<string> = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-    const next = async (): Promise<Record<string, number>> => {
-      const line = await out.next();
-      if (line.done) throw new Error('bench child exited early');
-      return JSON.parse(line.value) as Record<string, number>;
+    const startChild = (fetcher: string, phases: string, cacheDir: string) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'bench/source-child.ts', url, join(tmp.path, cacheDir), fetcher, phases],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      const out: AsyncIterator<string> = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+      const next = async (): Promise<Record<string, number | string>> => {
+        const line = await out.next();
+        if (line.done) throw new Error('bench child exited early');
+        return JSON.parse(line.value) as Record<string, number | string>;
+      };
+      return { child, next };
     };
+    // The fallback client alone first (a cold fetch only), then the default one for every row.
+    const library = startChild('isomorphic-git', 'cold', 'cache-isomorphic-git');
+    const libraryCold = await library.next();
+    await new Promise((resolve) => library.child.once('exit', resolve));
+    const { child, next } = startChild('auto', 'both', 'cache');
     const cold = await next();
 
     await repo.commit('one file', {
@@ -106,21 +113,33 @@ export async function run(): Promise<BenchMeasured[]> {
     await writeFile(join(tmp.path, 'done'), headSha);
 
     const ratio = (a: number, b: number): number => a / b;
-    const coldFetch = cold.fetchSeconds ?? 0;
-    const coldRead = cold.readSeconds ?? 0;
-    const warmSeconds = warm.warmSeconds ?? 0;
-    const note = `node+tsx idle ${Math.round(cold.idleRss ?? 0)} MiB`;
+    const num = (v: number | string | undefined): number => (typeof v === 'number' ? v : 0);
+    const coldFetch = num(cold.fetchSeconds);
+    const coldRead = num(cold.readSeconds);
+    const warmSeconds = num(warm.warmSeconds);
+    const libraryFetch = num(libraryCold.fetchSeconds);
+    const note = `node+tsx idle ${Math.round(num(cold.idleRss))} MiB`;
     return [
       {
         kind: 'measured',
-        name: `source: cold fetch (isomorphic-git depth 1), ${FILES} files`,
+        name: `source: cold fetch (${String(cold.fetchedWith)} depth 1), ${FILES} files`,
         seconds: coldFetch,
         baseline: 'git clone --bare --depth 1',
         baselineSeconds: cliClone.seconds,
         ratio: ratio(coldFetch, cliClone.seconds),
         target: { text: '≤ 1.5×', met: ratio(coldFetch, cliClone.seconds) <= 1.5 },
-        ...(cold.peakRssMiB ? { peakRssMiB: cold.peakRssMiB } : {}),
+        ...(cold.peakRssMiB ? { peakRssMiB: num(cold.peakRssMiB) } : {}),
         note,
+      },
+      {
+        kind: 'measured',
+        name: `source: cold fetch without git on the PATH (isomorphic-git depth 1)`,
+        seconds: libraryFetch,
+        baseline: 'git clone --bare --depth 1',
+        baselineSeconds: cliClone.seconds,
+        ratio: ratio(libraryFetch, cliClone.seconds),
+        ...(libraryCold.peakRssMiB ? { peakRssMiB: num(libraryCold.peakRssMiB) } : {}),
+        note: 'the fallback client (FEDSYNC_GIT_FETCHER=isomorphic-git)',
       },
       {
         kind: 'measured',
@@ -130,7 +149,7 @@ export async function run(): Promise<BenchMeasured[]> {
         baselineSeconds: readBaseline,
         ratio: ratio(coldRead, readBaseline),
         target: { text: '≤ 3×', met: ratio(coldRead, readBaseline) <= 3 },
-        note: `${cold.blobs} blobs read; cat-file ${cliRead.seconds.toFixed(3)} s + loadAll ${yamlSeconds.toFixed(3)} s`,
+        note: `${num(cold.blobs)} blobs read; cat-file ${cliRead.seconds.toFixed(3)} s + loadAll ${yamlSeconds.toFixed(3)} s`,
       },
       {
         kind: 'measured',
@@ -148,8 +167,8 @@ export async function run(): Promise<BenchMeasured[]> {
         baseline: 'git fetch --depth 1',
         baselineSeconds: cliFetch.seconds,
         ratio: ratio(warmSeconds, cliFetch.seconds),
-        ...(warm.peakRssMiB ? { peakRssMiB: warm.peakRssMiB } : {}),
-        note: `${warm.changed} changed path, ${(warm.blobs ?? 0) - (cold.blobs ?? 0)} blob read, ${(warm.parsed ?? 0) - FILES - 1} file parsed${cliFetch.peakRssMiB ? `; git fetch peak ${Math.round(cliFetch.peakRssMiB)} MiB` : ''}`,
+        ...(warm.peakRssMiB ? { peakRssMiB: num(warm.peakRssMiB) } : {}),
+        note: `${num(warm.changed)} changed path, ${num(warm.blobs) - num(cold.blobs)} blob read, ${num(warm.parsed) - FILES - 1} file parsed${cliFetch.peakRssMiB ? `; git fetch peak ${Math.round(cliFetch.peakRssMiB)} MiB` : ''}`,
       },
     ];
   } finally {

@@ -81,10 +81,18 @@ export function syncManifests(objects: number): Record<string, string> {
   return files;
 }
 
-/** What one side of a measurement did: wall time and the simulator's request counts, all clusters. */
-export type SideResult = { seconds: number; reads: number; writes: number };
+/**
+ * CPU seconds a side used: its client's own process (the agent, or every kubectl run) and the
+ * simulated clusters serving it. On one machine both come out of the same cores.
+ */
+export type CpuSplit = { client: number; clusters: number };
 
-const requests = (r: SideResult): string => `${r.reads} reads + ${r.writes} writes`;
+/** What one side of a measurement did: wall time and the simulator's request counts, all clusters. */
+export type SideResult = { seconds: number; reads: number; writes: number; cpu?: CpuSplit };
+
+const requests = (r: SideResult): string =>
+  `${r.reads} reads + ${r.writes} writes` +
+  (r.cpu ? ` (CPU s: own ${r.cpu.client.toFixed(2)} + clusters ${r.cpu.clusters.toFixed(2)})` : '');
 
 /** Throws (the suite prints FAILED, `npm run bench` exits 1) when a no-op cycle wrote anything. */
 export function assertNoWrites(label: string, writes: Record<string, number>): void {

@@ -1,26 +1,21 @@
 // Sync benchmark: push-to-converged and the no-op cycle on the simulated federation, for 3 and 10
-// clusters × 500 objects, against the real `kubectl apply --server-side` per cluster in sequence (a
+// clusters × 1,000 objects, against the real `kubectl apply --server-side` per cluster in sequence (a
 // CI script without fedsync) in the same run. Each side gets a fresh world from the same generated
-// definition, so both start from empty clusters; requests come from the simulator's counters. Then
+// definition, so both start from empty clusters; requests come from the simulator's counters. fedsync
+// runs as the agent in its own process, as kubectl does, and this process serves the clusters. Then
 // the one-object push (one ConfigMap edited on a converged federation, planned incrementally as the
 // agent does) at 10 clusters × 500, 5,000 and 20,000 objects, on clusters seeded in-process, and
 // how flat its time stays from the smallest to the largest.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { createFleet } from '../src/kube/fleet.js';
-import { reconcileOnce } from '../src/agent/reconcile-once.js';
-import { createCyclePlanner } from '../src/agent/plan-mode.js';
 import type { PlanMode } from '../src/agent/plan-mode.js';
-import type { ReconcileOutcome } from '../src/model/index.js';
-import type { LoadedRepo } from '../src/source/load-repo.js';
-import { createClusterClient } from '../src/kube/client-node.js';
 import { createParseCache } from '../src/manifests/load.js';
 import { openSource, readFederationAt } from '../src/source/read-federation.js';
-import { repoReader } from './repo-reader.js';
 import { startWorld } from '../src/sim/run-world.js';
 import type { RunningWorld } from '../src/sim/run-world.js';
 import type { World } from '../src/sim/world.js';
@@ -46,7 +41,7 @@ import type { BenchRow } from './types.js';
 
 const exec = promisify(execFile);
 const CLUSTER_COUNTS = [3, 10] as const;
-const OBJECTS = 500;
+const OBJECTS = 1000;
 /** Federation sizes (objects per cluster) of the one-object push, at 10 clusters. */
 // The largest stays under the repository limit of 20,000 manifest files (one object per file here).
 export const SCALE_OBJECTS = [500, 5000, 19900] as const;
@@ -90,93 +85,106 @@ async function quiet(world: RunningWorld): Promise<void> {
 }
 
 /** Runs `fn`, returns its seconds and the requests it caused. */
-async function measure<T>(world: RunningWorld, fn: () => Promise<T>): Promise<SideResult & { value: T }> {
+/**
+ * CPU seconds of the finished child processes this process waited for (kubectl runs), from Linux's
+ * /proc/self/stat (cutime + cstime, in clock ticks of 1/100 s); undefined where there is none.
+ */
+async function childrenCpuSeconds(): Promise<number | undefined> {
+  try {
+    const stat = await readFile('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of the file; the slice starts at field 3.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `fn`, returns its seconds, the requests it caused, and the CPU seconds of this process (the
+ * simulated clusters) and of the child processes that ended meanwhile (kubectl).
+ */
+async function measure<T>(
+  world: RunningWorld,
+  fn: () => Promise<T>,
+): Promise<SideResult & { value: T; children?: number }> {
   await quiet(world);
+  const childrenBefore = await childrenCpuSeconds();
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const value = await fn();
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, ...requests(world), value };
-}
-
-function mustConverge(label: string, outcome: ReconcileOutcome): void {
-  if (outcome.status === 'converged') return;
-  const problems = outcome.problems.map((p) => `${p.code}: ${p.message}`).slice(0, 3);
-  throw new Error(
-    `${label}: reconcile ended ${outcome.status}: ${problems.join('; ') || 'no problem given'}`,
-  );
-}
-
-/** fedsync as the long-lived agent holds it: source, parse cache, fleet and cycle planner stay open. */
-type Agent = {
-  repo: Awaited<ReturnType<typeof createRepo>>;
-  read: () => Promise<LoadedRepo>;
-  /** One reconcile of the newest commit, planned as the agent plans it (incrementally when it can). */
-  reconcile: () => Promise<ReconcileOutcome>;
-  lastMode: () => PlanMode | undefined;
-  stop: () => Promise<void>;
-};
-
-async function openAgent(
-  running: RunningWorld,
-  dir: string,
-  files: Record<string, string>,
-  seed?: (repo: LoadedRepo & { ok: true }) => Promise<void>,
-): Promise<Agent> {
-  const repo = await createRepo(dir, 'federation', files);
-  const source = await openSource({ repo: repo.bare, cacheDir: join(dir, 'cache') });
-  const read = repoReader(source);
-  const first = await read();
-  if (!first.ok) throw new Error(`generated repository is invalid: ${first.problems[0]?.message}`);
-  await seed?.(first);
-  const fleet = await createFleet({
-    kubeconfigPath: running.files!.kubeconfig,
-    registrations: first.value.clusters,
-    federation: first.value.federation.name,
-    createClient: ({ name, kubeconfigPath, context }) =>
-      createClusterClient({ name, kubeconfigPath, context }),
-  });
-  const cycle = createCyclePlanner();
-  let mode: PlanMode | undefined;
-  let pending: LoadedRepo | undefined = first;
-  // The first reconcile uses the read above: the agent's first cycle reads once too.
-  const readOnce = (): Promise<LoadedRepo> => {
-    const r = pending;
-    pending = undefined;
-    return r ? Promise.resolve(r) : read();
-  };
+  const cpu = process.cpuUsage(cpuBefore);
+  const childrenAfter = await childrenCpuSeconds();
+  const clusters = (cpu.user + cpu.system) / 1e6;
+  const children =
+    childrenBefore !== undefined && childrenAfter !== undefined ? childrenAfter - childrenBefore : undefined;
   return {
-    repo,
-    read,
-    reconcile: () =>
-      reconcileOnce({
-        read: readOnce,
-        targets: { cluster: fleet },
-        planner: { cycle, onPlanned: (m) => (mode = m) },
-      }),
-    lastMode: () => mode,
-    stop: () => fleet.stop(),
+    seconds,
+    ...requests(world),
+    value,
+    cpu: { client: children ?? 0, clusters },
+    ...(children !== undefined ? { children } : {}),
   };
 }
 
 /**
- * fedsync as the long-lived agent runs it: the source, parse cache and fleet already exist and have
- * converged on the previous commit (the registrations, no manifests). Timed from the push of the
- * commit adding the manifests to the end of the reconcile that converged on it (fetch, read,
- * observe, plan, apply); then the same commit once more (the no-op cycle).
+ * With FEDSYNC_BENCH_SIM_PROFILE=<dir>, `fn` is CPU-profiled in this process (the simulated
+ * clusters' side of a push) into `<dir>/<name>.cpuprofile`.
  */
-async function fedsyncSide(world: World, dir: string, clusters: number): Promise<Sides> {
+async function profiledHere<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.FEDSYNC_BENCH_SIM_PROFILE;
+  if (!dir) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
+ * fedsync as the long-lived agent runs it, in its own process (bench/agent-child.ts) as kubectl runs
+ * in its own, while this process serves the simulated clusters: the source, parse cache and fleet
+ * already exist and have converged on the previous commit (the registrations, no manifests). Timed
+ * from the push of the commit adding the manifests to the end of the reconcile that converged on it
+ * (fetch, read, observe, plan, apply); then the same commit once more (the no-op cycle).
+ */
+async function fedsyncSide(
+  world: World,
+  dir: string,
+  clusters: number,
+  agentEnv?: NodeJS.ProcessEnv,
+): Promise<Sides> {
   const running = await startWorld({ world, outDir: join(dir, 'sim'), tickMs: 5 });
   try {
-    const agent = await openAgent(running, dir, syncRepoBase(clusters));
+    const repo = await createRepo(dir, 'federation', syncRepoBase(clusters));
+    const agent = await startAgentProcess({
+      kubeconfig: running.files!.kubeconfig,
+      repo: repo.bare,
+      cacheDir: join(dir, 'cache'),
+      ...(agentEnv ? { env: agentEnv } : {}),
+    });
     try {
-      mustConverge('warm-up', await agent.reconcile());
-      await agent.repo.commit(`add ${OBJECTS} objects`, syncManifests(OBJECTS));
-      const push = await measure(running, agent.reconcile);
-      mustConverge('push', push.value);
-      const noop = await measure(running, agent.reconcile);
-      mustConverge('no-op', noop.value);
+      childConverged('warm-up', await agent.reconcile());
+      await repo.commit(`add ${OBJECTS} objects`, syncManifests(OBJECTS));
+      const push = await measure(running, () =>
+        profiledHere(`sim-push-${clusters}`, () => agent.reconcile()),
+      );
+      childConverged('push', push.value);
+      const noop = await measure(running, () => agent.reconcile());
+      childConverged('no-op', noop.value);
       assertNoWrites(`fedsync, ${clusters} clusters`, writesByCluster(running));
-      return { push, noop };
+      const own = (m: typeof push): SideResult => ({
+        ...m,
+        cpu: { client: m.value.cpuSeconds, clusters: m.cpu!.clusters },
+      });
+      return { push: own(push), noop: own(noop) };
     } finally {
       await agent.stop();
     }
@@ -298,8 +306,13 @@ async function kubectlSide(world: World, dir: string): Promise<Sides> {
         );
       }
     };
-    const push = await measure(running, applyAll);
-    const noop = await measure(running, applyAll);
+    // Without /proc (not Linux) kubectl's CPU is unknown: no CPU split then.
+    const kubectlCpu = (m: SideResult & { children?: number }): SideResult => {
+      const { cpu, children, ...rest } = m;
+      return children !== undefined && cpu ? { ...rest, cpu } : rest;
+    };
+    const push = kubectlCpu(await measure(running, applyAll));
+    const noop = kubectlCpu(await measure(running, applyAll));
     return { push, noop };
   } finally {
     await running.stop();
@@ -315,32 +328,50 @@ export async function tempDir(prefix: string): Promise<{ path: string; remove: (
   return { path, remove: () => rm(path, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 }) };
 }
 
-const side = ({ seconds, reads, writes }: SideResult): SideResult => ({ seconds, reads, writes });
+const side = ({ seconds, reads, writes, cpu }: SideResult): SideResult => ({
+  seconds,
+  reads,
+  writes,
+  ...(cpu ? { cpu } : {}),
+});
+
+type Skipped = { skipped: string };
+
+/**
+ * Push-to-converged and the no-op cycle at `clusters` × OBJECTS: fedsync, then (unless told why not)
+ * kubectl, each on a fresh world from the same definition. `agentEnv` reaches the agent process
+ * (FEDSYNC_BENCH_CPU_PROFILE, for one).
+ */
+export async function pushToConverged(
+  clusters: number,
+  options: { kubectl: true | Skipped; agentEnv?: NodeJS.ProcessEnv },
+): Promise<{ fedsync: Sides; kubectl: Sides | Skipped }> {
+  const tmp = await tempDir(`fedsync-bench-sync-${clusters}-`);
+  try {
+    const world = syncWorld(clusters);
+    const fedsync = await fedsyncSide(world, join(tmp.path, 'fedsync'), clusters, options.agentEnv);
+    const kubectl =
+      options.kubectl === true ? await kubectlSide(world, join(tmp.path, 'kubectl')) : options.kubectl;
+    return { fedsync, kubectl };
+  } finally {
+    await tmp.remove();
+  }
+}
 
 export async function run(): Promise<BenchRow[]> {
   const noKubectl = await missingCommand('kubectl', ['version', '--client']);
   const rows: BenchRow[] = [];
-  type Skipped = { skipped: string };
   let kubectlTree: SideResult | Skipped = { skipped: noKubectl ?? 'not measured' };
   const chosen = pushSizes();
   for (const clusters of chosen ? [] : CLUSTER_COUNTS) {
-    const tmp = await tempDir(`fedsync-bench-sync-${clusters}-`);
-    try {
-      const world = syncWorld(clusters);
-      const fedsync = await fedsyncSide(world, join(tmp.path, 'fedsync'), clusters);
-      const kubectl = noKubectl
-        ? { skipped: noKubectl }
-        : await kubectlSide(world, join(tmp.path, 'kubectl'));
-      const pick = (s: Sides | Skipped, k: keyof Sides) => ('skipped' in s ? s : side(s[k]));
-      if (clusters === SCALE_CLUSTERS) kubectlTree = pick(kubectl, 'noop');
-      const base = { clusters, objects: OBJECTS };
-      rows.push(
-        ...pushRows({ ...base, fedsync: side(fedsync.push), kubectl: pick(kubectl, 'push') }),
-        ...noopRows({ ...base, fedsync: side(fedsync.noop), kubectl: pick(kubectl, 'noop') }),
-      );
-    } finally {
-      await tmp.remove();
-    }
+    const r = await pushToConverged(clusters, { kubectl: noKubectl ? { skipped: noKubectl } : true });
+    const pick = (s: Sides | Skipped, k: keyof Sides) => ('skipped' in s ? s : side(s[k]));
+    if (clusters === SCALE_CLUSTERS) kubectlTree = pick(r.kubectl, 'noop');
+    const base = { clusters, objects: OBJECTS };
+    rows.push(
+      ...pushRows({ ...base, fedsync: side(r.fedsync.push), kubectl: pick(r.kubectl, 'push') }),
+      ...noopRows({ ...base, fedsync: side(r.fedsync.noop), kubectl: pick(r.kubectl, 'noop') }),
+    );
   }
   const scale: { objects: number; seconds: number }[] = [];
   for (const objects of chosen ?? SCALE_OBJECTS) {

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FederationRepo } from '../model/index.js';
-import { createFleet } from '../kube/fleet.js';
 import type { ClientFactory, Fleet, FleetOptions } from '../kube/fleet.js';
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
@@ -111,5 +110,8 @@ export async function fleetFor(options: {
       onWait: options.writer.onWait,
       ...(waitMs !== undefined ? { waitMs } : {}),
     };
+  // Loaded here, not at import: a command that only registers these options (status --agent) never
+  // pays for the Kubernetes client.
+  const { createFleet } = await import('../kube/fleet.js');
   return createFleet(fleet);
 }

@@ -70,8 +70,14 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary:
       'the federated view: each object of the repository in every cluster, replicas summed, and each load balancer; with --agent, what a running agent reports',
     load: async () => {
-      const [{ registerStatus }, deps] = await Promise.all([import('./commands/status.js'), clusterDeps()]);
-      return (program) => registerStatus(program, deps);
+      // With --agent, status only calls the agent: the Kubernetes client loads for the cluster view.
+      const { registerStatus } = await import('./commands/status.js');
+      return (program) =>
+        registerStatus(program, {
+          stdout: (text) => process.stdout.write(text),
+          stderr: (text) => process.stderr.write(text),
+          clusterDeps,
+        });
     },
   },
   {

@@ -1,7 +1,8 @@
 // The ClusterClient adapter for @kubernetes/client-node 1.4: kubeconfig loading, discovery, raw
 // server-side apply, delete, get, list (paginated), watch (JSON lines) and probe. Every request
 // except probe passes the cluster's token bucket; every request except watch and probe goes through
-// the one retry policy (retry.ts). Watch restarts belong to the cache, probe failures to health.
+// the one retry policy (retry.ts). Watch restarts belong to the cache, probe failures to health (a
+// probe is sent again only after a stale kept-alive connection, which retry.ts decides too).
 import { millisOf, systemClock } from '../clock.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { FIELD_MANAGER, type ClusterName, type KubeObject, type ObjectRef } from '../model/index.js';
@@ -90,17 +91,21 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
 
   /** One request: rate-limited, timed out, retried when transient. */
   const call = (req: Omit<HttpRequest, 'timeoutMs'>): Promise<string> =>
-    withRetry(policy, async () => {
-      await limiter.take();
-      try {
-        return (await transport.send({ ...req, timeoutMs })).text;
-      } catch (err) {
-        if (err instanceof KubeError && err.retryAfterSeconds !== undefined) {
-          limiter.holdFor(Math.min(err.retryAfterSeconds * 1000, policy.maxRetryAfterMs));
+    withRetry(
+      policy,
+      async () => {
+        await limiter.take();
+        try {
+          return (await transport.send({ ...req, timeoutMs })).text;
+        } catch (err) {
+          if (err instanceof KubeError && err.retryAfterSeconds !== undefined) {
+            limiter.holdFor(Math.min(err.retryAfterSeconds * 1000, policy.maxRetryAfterMs));
+          }
+          throw err;
         }
-        throw err;
-      }
-    });
+      },
+      { request: req },
+    );
 
   const discovery = createDiscovery({
     clock,
@@ -254,7 +259,12 @@ export function createClusterClient(options: ClusterClientOptions): ClusterClien
     },
 
     async probe() {
-      const get = (path: string): Promise<unknown> => transport.send({ method: 'GET', path, timeoutMs });
+      // One attempt (health counts failed probes), but a stale kept-alive connection is no failure.
+      const once = { ...policy, maxAttempts: 1 };
+      const get = (path: string): Promise<unknown> =>
+        withRetry(once, () => transport.send({ method: 'GET', path, timeoutMs }), {
+          request: { method: 'GET' },
+        });
       try {
         await get('/readyz');
       } catch (err) {

@@ -125,8 +125,16 @@ export function timeoutError(label: RequestLabel, timeoutMs: number): KubeError 
 // Node's codes for a certificate or handshake the client refused (tls.TLSSocket, OpenSSL).
 const TLS_CODE = /CERT|SSL|TLS|SIGNATURE|ALTNAME|ISSUER|EPROTO/;
 
-/** Network-level failures (refused, reset, DNS, TLS): the error code only, no payload exists. */
-export function networkError(label: RequestLabel, err: unknown): KubeError {
+/**
+ * Network-level failures (refused, reset, DNS, TLS): the error code only, no payload exists.
+ * `reusedSocket`: the request went out on a kept-alive connection (Node's `req.reusedSocket`); a
+ * reset there is the server having closed that idle connection, not the server being down.
+ */
+export function networkError(
+  label: RequestLabel,
+  err: unknown,
+  options: { reusedSocket?: boolean } = {},
+): KubeError {
   const e = err as { code?: unknown; message?: unknown };
   const what = typeof e.code === 'string' ? e.code : err instanceof Error ? err.name : 'network error';
   const tls = TLS_CODE.test(what);
@@ -134,6 +142,7 @@ export function networkError(label: RequestLabel, err: unknown): KubeError {
     code: tls ? KubeErrorCode.tls : KubeErrorCode.unreachable,
     cluster: label.cluster,
     message: `${label.method} ${label.path} on ${label.cluster}: ${tls ? 'TLS handshake failed' : 'unreachable'} (${what})`,
+    staleConnection: options.reusedSocket === true && what === 'ECONNRESET',
   });
 }
 

@@ -36,12 +36,18 @@ export class KubeError extends Error {
   readonly cluster: ClusterName;
   readonly status?: number;
   readonly retryAfterSeconds?: number;
+  /**
+   * The connection was reset as the request went out on a kept-alive socket: the server had closed
+   * that idle socket (its keep-alive timeout) while the request was on its way.
+   */
+  readonly staleConnection?: true;
   constructor(options: {
     code: KubeErrorCode;
     cluster: ClusterName;
     message: string;
     status?: number;
     retryAfterSeconds?: number;
+    staleConnection?: boolean;
   }) {
     super(options.message);
     this.name = 'KubeError';
@@ -49,6 +55,7 @@ export class KubeError extends Error {
     this.cluster = options.cluster;
     if (options.status !== undefined) this.status = options.status;
     if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
+    if (options.staleConnection) this.staleConnection = true;
   }
 }
 

@@ -54,19 +54,64 @@ export function retryDelayMs(policy: RetryPolicy, attempt: number, err: unknown)
   return Math.floor(policy.random() * cap);
 }
 
+/** What a request is, as far as retrying it goes. */
+export type RetriedRequest = { method: string; contentType?: string };
+
+/**
+ * Whether sending the request twice has the effect of sending it once: GET, PUT, DELETE, and the
+ * PATCHes that set fields to given values (server-side apply, merge patch). A JSON patch may add to
+ * a list and a POST creates, so neither is.
+ */
+export function isIdempotent(req: RetriedRequest): boolean {
+  switch (req.method) {
+    case 'GET':
+    case 'PUT':
+    case 'DELETE':
+      return true;
+    case 'PATCH':
+      return (
+        req.contentType === 'application/apply-patch+yaml' ||
+        req.contentType === 'application/merge-patch+json'
+      );
+    default:
+      return false;
+  }
+}
+
+/**
+ * A kept-alive connection the server had already closed (its keep-alive timeout) took the request:
+ * the server did not fail, the connection was stale. An idempotent request is sent again at once on
+ * a new connection — once, and without spending one of the policy's attempts.
+ */
+export function isStaleConnectionReset(err: unknown): boolean {
+  return err instanceof KubeError && err.staleConnection === true;
+}
+
+export type WithRetryOptions = {
+  /** The request `call` sends: only an idempotent one is sent again after a stale connection. */
+  request?: RetriedRequest;
+  onRetry?: (err: unknown, delayMs: number) => void;
+};
+
 /** Runs `call` until it succeeds, fails terminally, or attempts run out (the last error is thrown). */
 export async function withRetry<T>(
   policy: RetryPolicy,
   call: (attempt: number) => Promise<T>,
-  onRetry?: (err: unknown, delayMs: number) => void,
+  options: WithRetryOptions = {},
 ): Promise<T> {
+  let staleRetried = false;
   for (let attempt = 0; ; attempt++) {
     try {
       return await call(attempt);
     } catch (err) {
+      if (!staleRetried && isStaleConnectionReset(err) && options.request && isIdempotent(options.request)) {
+        staleRetried = true;
+        attempt--;
+        continue;
+      }
       if (!isTransient(err) || attempt + 1 >= policy.maxAttempts) throw err;
       const delay = retryDelayMs(policy, attempt, err);
-      onRetry?.(err, delay);
+      options.onRetry?.(err, delay);
       await policy.sleep(delay);
     }
   }

@@ -31,9 +31,11 @@ export async function openWatch(options: {
     body.destroy();
     options.done(err);
   };
+  // Restarted on every event: a big push brings thousands, and refresh() reuses the one timer.
   const touch = (): void => {
-    clearTimeout(idle);
-    idle = setTimeout(() => finish(networkError(label, { code: 'WATCH_INACTIVE' })), options.inactivityMs);
+    if (idle) idle.refresh();
+    else
+      idle = setTimeout(() => finish(networkError(label, { code: 'WATCH_INACTIVE' })), options.inactivityMs);
   };
   touch();
 

@@ -17,10 +17,12 @@ import { SourceError, SourceErrorCode } from './errors.js';
 import { createGitReadFs } from './git-fs.js';
 import type { GitReadFs } from './git-fs.js';
 import { createHttpClient } from './http-client.js';
+import { FETCHER_ENV, GitFetchers, detectGit, gitFetch, spawnProcess } from './git-binary.js';
+import type { GitFetcher, Spawn } from './git-binary.js';
 import { displayUrl, parseRepoLocation } from './location.js';
 import { defaultFetchTimeouts, defaultSourceLimits } from './port.js';
 import { checkRef } from './refs.js';
-import type { FetchTimeouts, GitSource, RevisionFiles, SourceLimits } from './port.js';
+import type { FetchTimeouts, GitSource, RevisionFiles, SourceLimits, SourceStats } from './port.js';
 import { changedPaths, readRevisionFiles } from './tree.js';
 import type { TreeReader } from './tree.js';
 
@@ -41,8 +43,23 @@ export type GitSourceOptions = {
   timeouts?: Partial<FetchTimeouts>;
   /** Which paths readFiles returns; default the federation's YAML files (see fileRole). */
   include?: (path: string) => boolean;
+  /** Which client fetches a remote: default $FEDSYNC_GIT_FETCHER, else `auto` (git when on the PATH). */
+  fetcher?: GitFetcher;
+  /** How the git binary is started (tests wrap it to inspect arguments and environment). */
+  spawn?: Spawn;
   env?: NodeJS.ProcessEnv;
 };
+
+function chosenFetcher(options: GitSourceOptions, env: NodeJS.ProcessEnv): GitFetcher {
+  const named = options.fetcher ?? (env[FETCHER_ENV] || 'auto');
+  if (!(GitFetchers as readonly string[]).includes(named)) {
+    throw new SourceError(
+      SourceErrorCode.git,
+      `${FETCHER_ENV} must be one of ${GitFetchers.join(', ')} (got ${JSON.stringify(named)})`,
+    );
+  }
+  return named as GitFetcher;
+}
 
 const SHA = /^[0-9a-f]{40}$/;
 const defaultInclude = (path: string): boolean => fileRole(path) !== 'ignored';
@@ -81,7 +98,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
   const env = options.env ?? process.env;
   const limits = { ...defaultSourceLimits, ...options.limits };
   const cache = {};
-  const stats = { fetches: 0, blobsRead: 0 };
+  const stats: SourceStats = { fetches: 0, blobsRead: 0 };
   const reader = (gitdir: string): TreeReader => ({
     gitdir,
     cache,
@@ -171,6 +188,24 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     ...(ca ? { ca: ca.join('\n') } : {}),
   });
   const auth = options.auth ?? (env[DEFAULT_TOKEN_ENV] ? { tokenEnv: DEFAULT_TOKEN_ENV } : undefined);
+  const fetcher = chosenFetcher(options, env);
+  const spawn = options.spawn ?? spawnProcess;
+  /**
+   * Whether this fetch runs the git binary; `auto` asks the PATH once, at the first fetch. `auto`
+   * runs git for the first, shallow fetch of a cache, where indexing the whole pack is the cost and
+   * git is three times faster, and isomorphic-git for the later ones: they bring a few objects, and
+   * starting git's processes (fetch, remote-http, fetch-pack, index-pack, rev-list) costs more.
+   */
+  const useGitBinary = async (fresh: boolean): Promise<boolean> => {
+    if (fetcher === 'isomorphic-git' || (fetcher === 'auto' && !fresh)) return false;
+    const version = await detectGit(spawn, env);
+    if (version || fetcher === 'auto') return version !== undefined;
+    throw new SourceError(
+      SourceErrorCode.git,
+      `${FETCHER_ENV}=git, but no git 2.32 or later is on the PATH; install git or use auto or isomorphic-git`,
+    );
+  };
+  const caBundle = join(gitdir, 'fedsync-ca.pem');
 
   const marker = join(gitdir, 'fedsync-fetched');
   /** Prepares the cache; true when nothing was fetched yet (a half-done first fetch starts over). */
@@ -183,10 +218,12 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     return true;
   };
 
-  /** Fetches one ref; returns the fetched commit. The first fetch is shallow, later ones are not. */
-  const fetchRef = async (ref: string, fresh: boolean): Promise<string> => {
-    const headers = await authHeader(auth, env);
-    stats.fetches++;
+  /** One fetch with isomorphic-git: the fetched object and how FETCH_HEAD describes it. */
+  const fetchWithLibrary = async (
+    ref: string,
+    fresh: boolean,
+    headers: Record<string, string>,
+  ): Promise<{ fetchHead: string | null; description: string }> => {
     const result = await withDeadline(`fetching ${where}`, () =>
       git.fetch({
         fs,
@@ -206,6 +243,59 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     });
     const limitError = takeLimitError();
     if (limitError) throw limitError;
+    return { fetchHead: result.fetchHead, description: result.fetchHeadDescription ?? '' };
+  };
+
+  /** One fetch with the git binary, under the same limits. */
+  const fetchWithBinary = async (
+    ref: string,
+    fresh: boolean,
+    headers: Record<string, string>,
+  ): Promise<{ fetchHead: string | null; description: string }> => {
+    if (ca) await writeFile(caBundle, ca.join('\n'));
+    return await gitFetch({
+      spawn,
+      env,
+      gitdir,
+      url,
+      where,
+      ref,
+      shallow: fresh,
+      headers,
+      ...(ca ? { caFile: caBundle } : {}),
+      maxPackBytes: limits.maxPackBytes,
+      timeouts,
+    }).catch(async (err: unknown) => {
+      // git reads a web page as a "dumb" server with no refs; ask once what the URL really serves.
+      if (err instanceof SourceError && err.code === SourceErrorCode.refNotFound) {
+        throw (await notGitServer(headers)) ?? err;
+      }
+      throw err;
+    });
+  };
+
+  /** The HTML-page error when the URL serves a web page instead of a Git server. */
+  const notGitServer = async (headers: Record<string, string>): Promise<SourceError | undefined> => {
+    const infoRefs = `${url.replace(/\/$/, '')}/info/refs?service=git-upload-pack`;
+    try {
+      const res = await withDeadline(`fetching ${where}`, () =>
+        http.request({ url: infoRefs, method: 'GET', headers }),
+      );
+      for await (const chunk of res.body ?? []) void chunk;
+      return undefined;
+    } catch (err) {
+      takeLimitError();
+      return err instanceof SourceError && err.code === SourceErrorCode.notARepository ? err : undefined;
+    }
+  };
+
+  /** Fetches one ref; returns the fetched commit. The first fetch is shallow, later ones are not. */
+  const fetchRef = async (ref: string, fresh: boolean): Promise<string> => {
+    const headers = await authHeader(auth, env);
+    stats.fetches++;
+    const binary = await useGitBinary(fresh);
+    stats.fetchedWith = binary ? 'git' : 'isomorphic-git';
+    const result = await (binary ? fetchWithBinary : fetchWithLibrary)(ref, fresh, headers);
     if (!result.fetchHead)
       throw new SourceError(SourceErrorCode.refNotFound, `the repository at ${where} is empty`);
     // Keep a local ref on the tip so the next fetch tells the server what we already have.
@@ -214,7 +304,7 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
         ? 'refs/heads/fedsync-head'
         : ref.startsWith('refs/')
           ? ref
-          : `${result.fetchHeadDescription?.startsWith('tag') ? 'refs/tags/' : 'refs/heads/'}${ref}`;
+          : `${result.description.startsWith('tag') ? 'refs/tags/' : 'refs/heads/'}${ref}`;
     await git.writeRef({ fs, gitdir, ref: local, value: result.fetchHead, force: true });
     if (fresh) await writeFile(marker, '');
     return result.fetchHead;
@@ -226,7 +316,8 @@ export async function openGitSource(options: GitSourceOptions): Promise<GitSourc
     async latestRevision(ref) {
       if (ref !== undefined) checkRef(ref);
       try {
-        const fresh = await ensureInit();
+        // Looking for git (once per process) overlaps preparing the cache.
+        const [fresh] = await Promise.all([ensureInit(), useGitBinary(true).catch(() => false)]);
         let oid: string;
         if (ref && SHA.test(ref)) {
           // A pinned commit: use it when already here, else fetch the default branch and look again.

@@ -5,7 +5,6 @@ import type { ParseCache } from '../manifests/load.js';
 import type { FederationRepo, Result, Revision } from '../model/index.js';
 import type { GitAuth } from './auth.js';
 import type { FetchTimeouts } from './port.js';
-import { readFederation } from './read-federation.js';
 
 export const DEFAULT_CACHE_DIR = '.fedsync/cache/git';
 /** Environment variable naming the operator's tenancy policy file when --policy-file is not given. */
@@ -41,6 +40,8 @@ export type LoadRepo = (options: LoadRepoOptions) => Promise<LoadedRepo>;
 /** Reads and validates one revision. Throws SourceError when the repository cannot be read at all. */
 export async function loadRepo(options: LoadRepoOptions): Promise<LoadedRepo> {
   const policyFile = options.policyFile ?? ((options.env ?? process.env)[POLICY_FILE_ENV] || undefined);
+  // The reader (YAML parser, Git) loads on the first read, not with the options and defaults above.
+  const { readFederation } = await import('./read-federation.js');
   const { revision, result, source } = await readFederation({
     repo: options.repo,
     cacheDir: options.cacheDir ?? DEFAULT_CACHE_DIR,

@@ -8,7 +8,12 @@ export type SourceFile = { path: string; oid: string; text: string };
 /** Files of a revision plus per-file problems (oversized, symlink out of the repo, not UTF-8). */
 export type RevisionFiles = { files: SourceFile[]; problems: Problem[] };
 
-export type SourceStats = { fetches: number; blobsRead: number };
+export type SourceStats = {
+  fetches: number;
+  blobsRead: number;
+  /** The client of the last fetch of a remote: the git binary or isomorphic-git. */
+  fetchedWith?: 'git' | 'isomorphic-git';
+};
 
 export type GitSource = {
   /** Fetches when remote, resolves `ref` (branch, tag, SHA; default the remote's HEAD) to a commit. */

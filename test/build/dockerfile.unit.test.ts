@@ -156,6 +156,12 @@ test('the final stage: dist/, bin/ and node_modules only, a non-root user, the c
   const uid = user.split(':')[0] ?? '';
   assert.ok(user && uid !== '0' && uid !== 'root', `runs as non-root (USER ${user})`);
   assert.match(final.from, /:nonroot$|-slim/);
+  assert.ok(
+    final.instructions.some(
+      (i) => i.op === 'RUN' && /apt-get install -y --no-install-recommends git ca-certificates/.test(i.args),
+    ),
+    'the final stage has git (fedsync clones with it) and the CA certificates it trusts',
+  );
   const entrypoint = JSON.parse(
     final.instructions.find((i) => i.op === 'ENTRYPOINT')?.args ?? '[]',
   ) as string[];

@@ -83,7 +83,12 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<Ru
   registerReconcile(program, { ...io, env });
   registerSuspend(program, { ...io, env });
   registerResume(program, { ...io, env });
-  registerStatus(program, { ...io, createClient, isTTY: false, clock: { now: () => new Date() } });
+  registerStatus(program, {
+    ...io,
+    env,
+    clusterDeps: () =>
+      Promise.resolve({ ...io, createClient, isTTY: false, clock: { now: () => new Date() } }),
+  });
   await program.parseAsync(['node', 'fedsync', ...args]);
   const code = Number(process.exitCode ?? 0);
   process.exitCode = undefined;

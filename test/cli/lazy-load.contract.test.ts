@@ -156,6 +156,14 @@ test('`fedsync reconcile` loads neither the cluster clients, Git nor YAML; no ag
     assert.equal(uses(urls, what), false, `reconcile loads no ${what}`);
 });
 
+test('`fedsync status --agent` loads neither the cluster clients, Git nor YAML; no agent answers: exit 6', async () => {
+  const { code, urls } = await loaded('status-agent', ['status', '--agent', 'http://127.0.0.1:1']);
+  assert.equal(code, 6, 'no agent answers');
+  assert.deepEqual(commandModules(urls), ['status']);
+  for (const what of Object.keys(HEAVY) as (keyof typeof HEAVY)[])
+    assert.equal(uses(urls, what), false, `status --agent loads no ${what}`);
+});
+
 test('which command argv names: the first word, or the word after `help`', () => {
   const name = (argv: string[]) => commandOf(['node', 'fedsync', ...argv])?.name;
   assert.equal(name(['plan', '--repo', 'x']), 'plan');

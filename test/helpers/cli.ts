@@ -24,7 +24,7 @@ export async function runClusterCli(
   const program = new Command('fedsync').exitOverride();
   registerPlan(program, deps);
   registerApply(program, deps);
-  registerStatus(program, deps);
+  registerStatus(program, { ...deps, clusterDeps: () => Promise.resolve(deps) });
   await program.parseAsync(['node', 'fedsync', ...args, '--cache-dir', options.cacheDir]);
   const code = Number(process.exitCode ?? 0);
   process.exitCode = undefined;

@@ -13,6 +13,7 @@ import { createRepo, tempDir } from '../helpers/git.js';
 
 // A test that would hang on a server fedsync cannot cut off fails here instead.
 const BOUNDED = { timeout: 30_000 };
+const FETCHERS = ['isomorphic-git', 'git'] as const;
 
 type Stub = { url: string; stop: () => Promise<void> };
 
@@ -62,32 +63,57 @@ describe('a server that trickles bytes', () => {
     await tmp.remove();
   });
 
-  test('a fetch ends at the total deadline, although no read is ever idle', BOUNDED, async () => {
-    const source = await openGitSource({
-      repo: `${server.url}/fed.git`,
-      cacheDir: join(tmp.path, 'deadline'),
-      timeouts: { totalMs: 1500, lowSpeedBytesPerSecond: 0 },
-    });
-    await assert.rejects(
-      source.latestRevision(),
-      sourceError(
-        'source.unreachable',
-        /^fetching http:\/\/127\.0\.0\.1:\d+\/fed\.git did not finish within 1\.5 s \(the total deadline for a fetch\); the server is too slow or stalled$/,
-      ),
+  for (const fetcher of FETCHERS) {
+    test(
+      `a fetch ends at the total deadline, although no read is ever idle (${fetcher})`,
+      BOUNDED,
+      async () => {
+        const source = await openGitSource({
+          repo: `${server.url}/fed.git`,
+          cacheDir: join(tmp.path, `deadline-${fetcher}`),
+          timeouts: { totalMs: 1500, lowSpeedBytesPerSecond: 0 },
+          fetcher,
+        });
+        await assert.rejects(
+          source.latestRevision(),
+          sourceError(
+            'source.unreachable',
+            /^fetching http:\/\/127\.0\.0\.1:\d+\/fed\.git did not finish within 1\.5 s \(the total deadline for a fetch\); the server is too slow or stalled$/,
+          ),
+        );
+      },
     );
-  });
+  }
 
-  test('a fetch slower than the low-speed limit over its window ends', BOUNDED, async () => {
+  test('a fetch slower than the low-speed limit over its window ends (isomorphic-git)', BOUNDED, async () => {
     const source = await openGitSource({
       repo: `${server.url}/fed.git`,
       cacheDir: join(tmp.path, 'low-speed'),
       timeouts: { lowSpeedBytesPerSecond: 1000, lowSpeedWindowMs: 500 },
+      fetcher: 'isomorphic-git',
     });
     await assert.rejects(
       source.latestRevision('main'),
       sourceError(
         'source.unreachable',
         /^http:\/\/127\.0\.0\.1:\d+\/fed\.git sent \d+ bytes in 0\.5 s, under the low-speed limit of 1000 bytes\/s/,
+      ),
+    );
+  });
+
+  test('a fetch slower than the low-speed limit over its window ends (git)', BOUNDED, async () => {
+    // git counts the window in whole seconds: 0.5 s becomes 1 s.
+    const source = await openGitSource({
+      repo: `${server.url}/fed.git`,
+      cacheDir: join(tmp.path, 'low-speed-git'),
+      timeouts: { lowSpeedBytesPerSecond: 1000, lowSpeedWindowMs: 500 },
+      fetcher: 'git',
+    });
+    await assert.rejects(
+      source.latestRevision('main'),
+      sourceError(
+        'source.unreachable',
+        /^http:\/\/127\.0\.0\.1:\d+\/fed\.git sent fewer than 1000 bytes\/s for 1 s, under the low-speed limit of 1000 bytes\/s; the server is too slow or stalled$/,
       ),
     );
   });
@@ -129,26 +155,58 @@ describe('a server that trickles bytes', () => {
   );
 });
 
-test('an HTML page where the repository should be says so', BOUNDED, async () => {
-  const server = await stubServer((res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end('<!DOCTYPE html><html><body>Sign in to continue</body></html>');
+for (const fetcher of FETCHERS) {
+  test(`an HTML page where the repository should be says so (${fetcher})`, BOUNDED, async () => {
+    const server = await stubServer((res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><body>Sign in to continue</body></html>');
+    });
+    const tmp = await tempDir();
+    try {
+      const source = await openGitSource({
+        repo: `${server.url}/org/fed`,
+        cacheDir: tmp.path,
+        fetcher,
+      });
+      await assert.rejects(
+        source.latestRevision(),
+        sourceError(
+          'source.notARepository',
+          /^http:\/\/127\.0\.0\.1:\d+\/org\/fed returned an HTML page, not a Git repository \(is this the repository's web URL\? use the \.git clone URL\)$/,
+        ),
+      );
+    } finally {
+      await server.stop();
+      await tmp.remove();
+    }
   });
-  const tmp = await tempDir();
-  try {
-    const source = await openGitSource({ repo: `${server.url}/org/fed`, cacheDir: tmp.path });
-    await assert.rejects(
-      source.latestRevision(),
-      sourceError(
-        'source.notARepository',
-        /^http:\/\/127\.0\.0\.1:\d+\/org\/fed returned an HTML page, not a Git repository \(is this the repository's web URL\? use the \.git clone URL\)$/,
-      ),
-    );
-  } finally {
-    await server.stop();
-    await tmp.remove();
-  }
-});
+}
+
+for (const fetcher of FETCHERS) {
+  test(`a redirect is not followed (${fetcher})`, BOUNDED, async () => {
+    let elsewhere = 0;
+    const other = await stubServer((res) => {
+      elsewhere++;
+      res.writeHead(500).end();
+    });
+    const server = await stubServer((res) => {
+      res.writeHead(302, { location: `${other.url}/fed.git/info/refs?service=git-upload-pack` }).end();
+    });
+    const tmp = await tempDir();
+    try {
+      const source = await openGitSource({ repo: `${server.url}/fed.git`, cacheDir: tmp.path, fetcher });
+      await assert.rejects(
+        source.latestRevision(),
+        sourceError('source.unreachable', /^http:\/\/127\.0\.0\.1:\d+\/fed\.git answered HTTP 302$/),
+      );
+      assert.equal(elsewhere, 0, 'nothing was asked of the other host');
+    } finally {
+      await server.stop();
+      await other.stop();
+      await tmp.remove();
+    }
+  });
+}
 
 describe('refs in revision syntax', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;

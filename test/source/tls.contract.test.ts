@@ -53,21 +53,28 @@ after(async () => {
   await tmp.remove();
 });
 
-test(
-  'https with a private CA: refused without the bundle, read with --git-ca-file',
-  { skip: hasOpenssl ? false : 'openssl not on PATH: the custom CA bundle test is skipped' },
-  async () => {
-    const url = `${server?.url ?? ''}/tls.git`;
-    const untrusted = await openGitSource({ repo: url, cacheDir: join(tmp.path, 'c1') });
-    await assert.rejects(untrusted.latestRevision(), (err) => {
-      assert.ok(err instanceof SourceError);
-      assert.match(
-        err.message,
-        /TLS verification failed for https:\/\/127\.0\.0\.1:\d+\/tls\.git; pass the server's CA bundle/,
-      );
-      return true;
-    });
-    const trusted = await openGitSource({ repo: url, cacheDir: join(tmp.path, 'c2'), caFile });
-    assert.match((await trusted.latestRevision()).sha, /^[0-9a-f]{40}$/);
-  },
-);
+for (const fetcher of ['isomorphic-git', 'git'] as const)
+  test(
+    `https with a private CA: refused without the bundle, read with --git-ca-file (${fetcher})`,
+    { skip: hasOpenssl ? false : 'openssl not on PATH: the custom CA bundle test is skipped' },
+    async () => {
+      const url = `${server?.url ?? ''}/tls.git`;
+      const untrusted = await openGitSource({ repo: url, cacheDir: join(tmp.path, `${fetcher}-1`), fetcher });
+      await assert.rejects(untrusted.latestRevision(), (err) => {
+        assert.ok(err instanceof SourceError);
+        assert.match(
+          err.message,
+          /TLS verification failed for https:\/\/127\.0\.0\.1:\d+\/tls\.git; pass the server's CA bundle/,
+        );
+        return true;
+      });
+      const trusted = await openGitSource({
+        repo: url,
+        cacheDir: join(tmp.path, `${fetcher}-2`),
+        caFile,
+        fetcher,
+      });
+      assert.match((await trusted.latestRevision()).sha, /^[0-9a-f]{40}$/);
+      assert.equal(trusted.stats.fetchedWith, fetcher);
+    },
+  );

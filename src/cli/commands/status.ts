@@ -98,7 +98,13 @@ export async function agentStatusCommand(
   });
 }
 
-export function registerStatus(program: Command, deps: ClusterCommandDeps): void {
+/** What `status` needs: its streams, and the cluster adapter, loaded only when the clusters are read. */
+export type StatusDeps = Pick<ClusterCommandDeps, 'stdout' | 'stderr'> & {
+  env?: Env;
+  clusterDeps: () => Promise<ClusterCommandDeps>;
+};
+
+export function registerStatus(program: Command, deps: StatusDeps): void {
   addAgentOptions(addLoadBalancerOptions(addFleetOptions(addRepoOptions(program.command('status')))), {
     optional: true,
   })
@@ -107,6 +113,8 @@ export function registerStatus(program: Command, deps: ClusterCommandDeps): void
     )
     .option('-o, --output <format>', 'text or json', 'text')
     .action(async (opts: ClusterCommandOptions & AgentCliOptions) => {
-      process.exitCode = opts.agent ? await agentStatusCommand(opts, deps) : await statusCommand(opts, deps);
+      process.exitCode = opts.agent
+        ? await agentStatusCommand(opts, deps)
+        : await statusCommand(opts, await deps.clusterDeps());
     });
 }

@@ -2,7 +2,7 @@
 // (merge, json, strategic, server-side apply), delete. The HTTP layer and the controllers both call
 // these, so validation, defaulting, ownership and no-op detection happen in one place.
 import { randomUUID, randomBytes } from 'node:crypto';
-import { load } from 'js-yaml';
+import { decodeYamlBody } from './yaml-body.js';
 import { applyDefaults } from './defaults.js';
 import { clone, deepEqual, isObject, shown, text, type Json, type JsonObject } from './json.js';
 import { serverSideApply, trackUpdate } from './managed.js';
@@ -309,7 +309,7 @@ export function kubeApi(deps: KubeApiDeps): KubeApi {
     if (!o.fieldManager) throw badRequest('PATCH: fieldManager is required for apply requests');
     let parsed: unknown;
     try {
-      parsed = load(body);
+      parsed = decodeYamlBody(body);
     } catch (err) {
       throw undecodable('error decoding YAML', 'yaml', err);
     }

@@ -2,7 +2,7 @@
 // resource verbs (including watch) on top of KubeApi. Every API request is counted.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { hasScale, serveScale } from './scale.js';
-import { load } from 'js-yaml';
+import { decodeYamlBody } from './yaml-body.js';
 import type { KubeApi, WriteOptions } from './api.js';
 import { isWrite, type RequestCounters, type Verb } from './counters.js';
 import {
@@ -78,7 +78,7 @@ function parseJson(text: string): unknown {
 function parseBody(contentType: string, text: string): unknown {
   if (!contentType.includes('yaml')) return parseJson(text);
   try {
-    return load(text);
+    return decodeYamlBody(text);
   } catch (err) {
     throw undecodable('error decoding YAML', 'yaml', err);
   }
