@@ -40,12 +40,14 @@ const fleet = await createFleet({
   // FEDSYNC_BENCH_WHOLE_CACHE=1: the caches keep objects as the server sent them (memory before/after).
   ...(process.env.FEDSYNC_BENCH_WHOLE_CACHE === '1' ? { cacheTransform: false as const } : {}),
 });
-let cached = 0;
+// Counted when asked (listing a snapshot's keys is work the agent itself never does per cycle).
+let lastObserved: ObservedCluster[] = [];
+const cached = (): number => lastObserved.reduce((n, o) => n + Object.keys(o.objects).length, 0);
 const cluster: typeof fleet = {
   ...fleet,
   observe: async (input) => {
     const observed: ObservedCluster[] = await fleet.observe(input);
-    cached = observed.reduce((n, o) => n + Object.keys(o.objects).length, 0);
+    lastObserved = observed;
     return observed;
   },
 };
@@ -105,7 +107,7 @@ for await (const line of createInterface({ input: process.stdin })) {
       heapTotalMiB: mib(m.heapTotal),
       externalMiB: mib(m.external),
       peakRssMiB: process.resourceUsage().maxRSS / 1024,
-      cached,
+      cached: cached(),
       gc: gc !== undefined,
     });
   } else if (line === 'exit') {

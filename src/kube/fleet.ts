@@ -143,11 +143,24 @@ export type FleetOptions = {
   cacheTransform?: CacheTransform;
 };
 
-/** The desired objects placed in `cluster` (GETs for adoption are only made for these). */
-function desiredRefsFor(repo: FederationRepo, cluster: ClusterName): DesiredRef[] {
-  return repo.objects
-    .filter((o) => placedClusters(o.placement, repo.clusters).includes(cluster))
-    .map((o) => ({ ...refOf(o.template), apiVersion: o.template.apiVersion }));
+/**
+ * The desired objects placed in each cluster (GETs for adoption are only made for these), in one
+ * pass over the repository: each object's placement is resolved once and its identity made once,
+ * shared by every cluster it goes to.
+ */
+function desiredRefsByCluster(repo: FederationRepo): Map<ClusterName, DesiredRef[]> {
+  const out = new Map<ClusterName, DesiredRef[]>(repo.clusters.map((c) => [c.name, []]));
+  for (const o of repo.objects) {
+    const ref = refOf(o.template);
+    const d: DesiredRef = {
+      ...ref,
+      apiVersion: o.template.apiVersion,
+      key: refKey(ref),
+      groupKind: `${ref.group}/${ref.kind}`,
+    };
+    for (const c of placedClusters(o.placement, repo.clusters)) out.get(c)?.push(d);
+  }
+  return out;
 }
 
 /** Rejects as soon as the breaker opens: the cluster stopped answering mid-observe. */
@@ -314,6 +327,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
   const observeOne = async (
     m: Member,
     repo: FederationRepo,
+    desired: readonly DesiredRef[],
     turn: LockTurn,
   ): Promise<{ observed: ObservedCluster; record?: HealthRecord }> => {
     try {
@@ -342,7 +356,7 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
             cache: cacheOf(m),
             federation: repo.federation.name,
             health: ClusterHealth.Ready,
-            desired: desiredRefsFor(repo, m.name),
+            desired,
             ...(options.syncTimeoutMs ? { syncTimeoutMs: options.syncTimeoutMs } : {}),
           }),
           monitor ? Promise.resolve(undefined) : readHealthRecord(m.client, options.federation),
@@ -456,7 +470,10 @@ export async function createFleet(options: FleetOptions): Promise<Fleet> {
         // writers that each hold some clusters and wait for the others' can never happen.
         const order = [...members.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         const turns = lockTurns(order.length);
-        results = await Promise.all(order.map((m, i) => limit(() => observeOne(m, repo, turns[i]!))));
+        const desired = desiredRefsByCluster(repo);
+        results = await Promise.all(
+          order.map((m, i) => limit(() => observeOne(m, repo, desired.get(m.name) ?? [], turns[i]!))),
+        );
         const byName = new Map(order.map((m, i) => [m.name, results[i]!]));
         results = [...members.keys()].map((name) => byName.get(name)!);
       } catch (err) {

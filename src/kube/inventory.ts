@@ -104,10 +104,27 @@ export async function readInventoryState(
 ): Promise<InventoryState | null> {
   try {
     const { items } = await shardList(client, federation);
-    return stateOf(shardsOf(items, federation));
+    return remembered(client, federation, shardsOf(items, federation));
   } catch {
     return null;
   }
+}
+
+/** The last state read per client, by its shards' resourceVersions: unchanged shards are not parsed again. */
+const lastRead = new WeakMap<ClusterClient, { at: string; state: InventoryState }>();
+
+/**
+ * The state of `shards`; the one read last time when every shard has the same resourceVersion (a
+ * push that leaves the inventory alone parses none of its thousands of keys). Shared: never mutate it.
+ */
+function remembered(client: ClusterClient, federation: string, shards: Shard[]): InventoryState {
+  if (shards.some((s) => s.resourceVersion === '')) return stateOf(shards);
+  const at = `${federation}\u0000${shards.map((s) => `${s.name}@${s.resourceVersion}`).join(',')}`;
+  const last = lastRead.get(client);
+  if (last?.at === at) return last.state;
+  const state = stateOf(shards);
+  lastRead.set(client, { at, state });
+  return state;
 }
 
 /** The recorded refKeys, sorted; [] when there is no inventory yet, null when it cannot be read. */

@@ -19,27 +19,53 @@ import { KubeError, KubeErrorCode, type ClusterClient } from './port.js';
 import { observeWorkloads, readyEndpointsByNodePort } from './workloads.js';
 import { apiVersionFor } from './api-versions.js';
 
-/** A desired object's identity; `key` is its refKey, when the caller already has it. */
-export type DesiredRef = ObjectRef & { apiVersion: string; key?: string };
+/** A desired object's identity; `key` (its refKey) and `groupKind` when the caller already has them. */
+export type DesiredRef = ObjectRef & { apiVersion: string; key?: string; groupKind?: string };
 
 export const defaultSyncTimeoutMs = 30_000;
 
 export { isManaged };
+
+/** The kinds of inventory entries, per inventory read (an unchanged inventory is the same array). */
+const inventoryKinds = new WeakMap<readonly string[], Map<string, WatchedKind>>();
+
+function kindsOfInventory(inventory: readonly string[]): Map<string, WatchedKind> {
+  let kinds = inventoryKinds.get(inventory);
+  if (kinds) return kinds;
+  kinds = new Map();
+  const seen = new Set<string>();
+  for (const key of inventory) {
+    const slash = key.indexOf('/', key.indexOf('/') + 1);
+    const gk = key.slice(0, slash);
+    if (seen.has(gk)) continue;
+    seen.add(gk);
+    const ref = parseRefKey(key);
+    const apiVersion = apiVersionFor(ref);
+    kinds.set(gk, { apiVersion: apiVersion ?? '', kind: ref.kind, scope: 'managed' });
+  }
+  inventoryKinds.set(inventory, kinds);
+  return kinds;
+}
 
 /** Kinds to watch with fedsync's selector: those of desired objects and of inventory entries. */
 export function watchedKinds(desired: readonly DesiredRef[], inventory: readonly string[]): WatchedKind[] {
   const byGroupKind = new Map<string, WatchedKind>();
   const groupVersions = new Map<string, string>();
   for (const d of desired) {
+    const gk = d.groupKind ?? `${d.group}/${d.kind}`;
+    if (byGroupKind.get(gk)?.apiVersion === d.apiVersion) {
+      groupVersions.set(d.group, d.apiVersion);
+      continue;
+    }
     groupVersions.set(d.group, d.apiVersion);
-    byGroupKind.set(`${d.group}/${d.kind}`, { apiVersion: d.apiVersion, kind: d.kind, scope: 'managed' });
+    byGroupKind.set(gk, { apiVersion: d.apiVersion, kind: d.kind, scope: 'managed' });
   }
-  for (const key of inventory) {
-    const ref = parseRefKey(key);
-    const apiVersion = groupVersions.get(ref.group) ?? apiVersionFor(ref);
+  for (const [gk, k] of kindsOfInventory(inventory)) {
+    if (byGroupKind.has(gk)) continue;
+    const group = gk.slice(0, gk.indexOf('/'));
+    const apiVersion = groupVersions.get(group) ?? k.apiVersion;
     // An unknown group is not watched: its objects look absent, so nothing of it is pruned (safe).
-    if (apiVersion && !byGroupKind.has(`${ref.group}/${ref.kind}`))
-      byGroupKind.set(`${ref.group}/${ref.kind}`, { apiVersion, kind: ref.kind, scope: 'managed' });
+    if (apiVersion) byGroupKind.set(gk, { ...k, apiVersion });
   }
   return [...byGroupKind.values()];
 }

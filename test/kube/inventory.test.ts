@@ -161,3 +161,17 @@ test('an unreadable inventory is null', async () => {
     await sim.setFault({ fault: 'up' });
   }
 });
+
+test('an unchanged inventory is read as the same state, not parsed again; a write is read afresh', async () => {
+  await writeInventory(client, 'memo', { to: state(['/ConfigMap/default/a', '/ConfigMap/default/b']) });
+  const first = await readInventoryState(client, 'memo');
+  const second = await readInventoryState(client, 'memo');
+  assert.ok(first && second);
+  assert.equal(second, first, 'same shards, same resourceVersions: the same state');
+  assert.equal(second.keys, first.keys);
+  await writeInventory(client, 'memo', { from: first, to: state(['/ConfigMap/default/a']) });
+  const third = await readInventoryState(client, 'memo');
+  assert.notEqual(third, first);
+  assert.deepEqual(third?.keys, ['/ConfigMap/default/a']);
+  assert.deepEqual(first.keys, ['/ConfigMap/default/a', '/ConfigMap/default/b'], 'the old state kept');
+});
