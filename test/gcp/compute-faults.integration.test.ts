@@ -12,6 +12,7 @@ import {
   withNetworkTags,
   type LoadBalancerInput,
 } from '../../src/gcp/model/index.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { demoInput, demoRepo, editObjects } from './helpers/demo.js';
 import { converge, cycle, inventory, rest, startLbSim, type LbSim } from './helpers/sim-lb.js';
 
@@ -168,15 +169,29 @@ test('a crash between two calls, at any point: the restart converges with no dup
     repo.objects = repo.objects.filter((o) => o.template.kind !== 'Ingress');
     await converge(restarted, await demoInput({ repo }));
   }
-  // A crash after an insert reached the server but before its operation was read, then the very
-  // same plan applied again: inserts find the resources there and go on; nothing is created twice.
-  let waits = 0;
+  // A crash after inserts and addInstances reached the server but before their operations were
+  // read, then the very same plan applied again: inserts find the resources there and go on,
+  // addInstances finds the members there; nothing is created twice. The crash comes at the first
+  // operation wait once every addInstances went out, and the replay starts once the server holds
+  // those members, so which calls landed does not depend on the machine's speed.
+  const adds = plan.steps.filter((s) => s.call === 'addInstances');
+  assert.ok(adds.length > 0);
+  let added = 0;
   const doomed = lb.target({
     onCall: ({ method }) => {
-      if (method.endsWith('Operations.wait') && ++waits === 5) throw new Crash('crash while waiting');
+      if (method === 'instanceGroups.addInstances') added++;
+      if (method.endsWith('Operations.wait') && added === adds.length) throw new Crash('crash while waiting');
     },
   });
   await assert.rejects(doomed.apply(plan.steps), Crash);
+  await waitFor("the server holds every group's members", async () => {
+    for (const s of adds) {
+      const path = `zones/${s.ref.zone}/instanceGroups/${s.ref.name}/listInstances`;
+      const listed = await rest(lb.sim, 'POST', path, {});
+      if (!Array.isArray(listed.items) || listed.items.length === 0) return false;
+    }
+    return true;
+  });
   const replay = await lb.target().apply(plan.steps);
   assert.ok(replay.ok, JSON.stringify(replay.results.filter((r) => r.outcome !== 'done')));
   assert.ok(replay.results.some((r) => /already existed/.test(r.note ?? '')));
