@@ -4,9 +4,6 @@
 // (`reconcile`, `memory`, `exit`); each answers with one JSON line on stdout. With
 // FEDSYNC_BENCH_CPU_PROFILE=<dir>, every reconcile after the first is CPU-profiled into that directory
 // (open the .cpuprofile files in Chrome DevTools).
-import { writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createCyclePlanner } from '../src/agent/plan-mode.js';
 import type { PlanMode } from '../src/agent/plan-mode.js';
@@ -16,6 +13,7 @@ import { createFleet } from '../src/kube/fleet.js';
 import type { ObservedCluster } from '../src/model/index.js';
 import type { LoadedRepo } from '../src/source/load-repo.js';
 import { openSource } from '../src/source/read-federation.js';
+import { withCpuProfile } from './cpu-profile.js';
 import { repoReader } from './repo-reader.js';
 
 const [kubeconfig, repo, cacheDir] = process.argv.slice(2) as [string, string, string];
@@ -64,20 +62,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 const profileDir = process.env.FEDSYNC_BENCH_CPU_PROFILE;
 let reconciles = 0;
-const profiled = async <T>(fn: () => Promise<T>): Promise<T> => {
-  if (!profileDir || reconciles === 1) return fn();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    await writeFile(join(profileDir, `reconcile-${reconciles}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
-};
+const profiled = async <T>(fn: () => Promise<T>): Promise<T> =>
+  !profileDir || reconciles === 1 ? fn() : withCpuProfile(profileDir, `reconcile-${reconciles}`, fn);
 
 say({ ready: true });
 for await (const line of createInterface({ input: process.stdin })) {

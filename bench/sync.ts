@@ -7,8 +7,7 @@
 // agent does) at 10 clusters × 500, 5,000 and 20,000 objects, on clusters seeded in-process, and
 // how flat its time stays from the smallest to the largest.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +19,7 @@ import { startWorld } from '../src/sim/run-world.js';
 import type { RunningWorld } from '../src/sim/run-world.js';
 import type { World } from '../src/sim/world.js';
 import { createRepo, writeFiles } from '../test/helpers/git.js';
+import { withCpuProfile } from './cpu-profile.js';
 import { missingCommand } from './preconditions.js';
 import { seedWorld } from './seed.js';
 import { startAgentProcess } from './agent-process.js';
@@ -134,18 +134,7 @@ async function measure<T>(
  */
 async function profiledHere<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const dir = process.env.FEDSYNC_BENCH_SIM_PROFILE;
-  if (!dir) return fn();
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
-    session.disconnect();
-  }
+  return dir ? withCpuProfile(dir, name, fn) : fn();
 }
 
 /**

@@ -3,13 +3,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { safeStatusMessage } from '../../src/kube/errors.js';
 import { KubeError, KubeErrorCode, type ClusterClient } from '../../src/kube/port.js';
 import { createTransport } from '../../src/kube/transport.js';
 import type { SimCluster } from '../../src/sim/kube/cluster.js';
 import { configMap, simClient, testCluster } from './helpers.js';
+import { rawServerKubeConfig } from './raw-server.js';
 
 const SECRET = 'hunter2-do-not-print';
 let sim: SimCluster;
@@ -87,20 +86,7 @@ test('a message that quotes the request: decoder context cut, Secret values reda
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [
-        {
-          name: 'raw',
-          server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-          // Plain HTTP for this stand-in server; client-node allows it only this way.
-          skipTLSVerify: true,
-        },
-      ],
-      users: [{ name: 'u', token: 'not-a-secret' }],
-      contexts: [{ name: 'raw', cluster: 'raw', user: 'u' }],
-      currentContext: 'raw',
-    });
+    const kc = rawServerKubeConfig(server);
     const transport = createTransport({ cluster: 'raw', kubeConfig: kc });
     const send = (data: Record<string, unknown>) =>
       transport.send({

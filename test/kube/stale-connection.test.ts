@@ -5,13 +5,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { Socket } from 'node:net';
 import { createClusterClient } from '../../src/kube/client-node.js';
 import { KubeError, KubeErrorCode } from '../../src/kube/port.js';
 import { retryPolicy, withRetry } from '../../src/kube/retry.js';
 import type { ClusterClient } from '../../src/kube/port.js';
 import { configMap, fakeTime, withFakeTime, type FakeTime } from './helpers.js';
+import { rawServerKubeConfig } from './raw-server.js';
 
 type Seen = { method: string; path: string; reset: boolean };
 
@@ -56,20 +56,7 @@ before(async () => {
 after(() => new Promise<void>((r) => server.close(() => r())));
 
 function client(ft: FakeTime): ClusterClient {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'raw',
-        server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        // Plain HTTP for this stand-in server; client-node allows it only this way.
-        skipTLSVerify: true,
-      },
-    ],
-    users: [{ name: 'u', token: 'not-a-secret' }],
-    contexts: [{ name: 'raw', cluster: 'raw', user: 'u' }],
-    currentContext: 'raw',
-  });
+  const kc = rawServerKubeConfig(server);
   // One attempt: whatever is sent again here is sent by the stale-connection rule alone.
   return createClusterClient({
     name: 'raw',

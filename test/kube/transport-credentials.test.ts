@@ -3,9 +3,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig, type User } from '@kubernetes/client-node';
+import type { KubeConfig, User } from '@kubernetes/client-node';
 import { createTransport } from '../../src/kube/transport.js';
+import { rawServerKubeConfig } from './raw-server.js';
 
 let server: http.Server;
 let seen: string[] = [];
@@ -23,20 +23,7 @@ after(() => new Promise<void>((r) => server.close(() => r())));
 
 /** A kubeconfig for the stand-in server whose credential lookups are counted (and numbered). */
 function config(user: User): { kc: KubeConfig; lookups: () => number } {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'raw',
-        server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        // Plain HTTP for this stand-in server; client-node allows it only this way.
-        skipTLSVerify: true,
-      },
-    ],
-    users: [user],
-    contexts: [{ name: 'raw', cluster: 'raw', user: user.name }],
-    currentContext: 'raw',
-  });
+  const kc = rawServerKubeConfig(server, user);
   let n = 0;
   const real = kc.applyToFetchOptions.bind(kc);
   // The exec plugin is never run: each lookup stands for one renewal and hands out a new token.

@@ -3,12 +3,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
 import { createTransport } from '../../src/kube/transport.js';
 import { openWatch } from '../../src/kube/watch-stream.js';
 import { KubeError, KubeErrorCode, type WatchEvent } from '../../src/kube/port.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { rawServerKubeConfig } from './raw-server.js';
 
 let server: http.Server;
 let send: ((line: string) => void) | undefined;
@@ -28,20 +27,7 @@ after(() => {
 });
 
 test('events keep a watch alive; silence after them ends it as unreachable', async () => {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [
-      {
-        name: 'raw',
-        server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        // Plain HTTP for this stand-in server; client-node allows it only this way.
-        skipTLSVerify: true,
-      },
-    ],
-    users: [{ name: 'u', token: 'not-a-secret' }],
-    contexts: [{ name: 'raw', cluster: 'raw', user: 'u' }],
-    currentContext: 'raw',
-  });
+  const kc = rawServerKubeConfig(server);
   const events: WatchEvent[] = [];
   let ended: unknown = 'not yet';
   await openWatch({
