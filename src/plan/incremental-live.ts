@@ -24,21 +24,34 @@ function sameWorkload(a: ObservedWorkload | undefined, b: ObservedWorkload | und
   return true;
 }
 
+/**
+ * True when `moved` holds for some cluster's state now and on `before`, or a cluster is new: the
+ * object's plan may then differ from the one made on `before`.
+ */
+function movedOnAnyCluster(
+  before: ReadonlyMap<string, ObservedCluster>,
+  after: readonly ObservedCluster[],
+  moved: (now: ObservedCluster, was: ObservedCluster) => boolean,
+): boolean {
+  for (const now of after) {
+    const was = before.get(now.name);
+    if (!was || moved(now, was)) return true;
+  }
+  return false;
+}
+
 /** True when the replica plan of `key` may differ from the one made on `before`. */
 function signalsMoved(
   key: string,
   before: ReadonlyMap<string, ObservedCluster>,
   after: readonly ObservedCluster[],
 ): boolean {
-  for (const now of after) {
-    const was = before.get(now.name);
-    if (!was) return true;
+  return movedOnAnyCluster(before, after, (now, was) => {
     const w = counted(now, key);
     // A pending pod turns into lost capacity as time passes: the clock is an input then.
     if (w && w.unschedulableSince.length > 0) return true;
-    if (!sameWorkload(w, counted(was, key))) return true;
-  }
-  return false;
+    return !sameWorkload(w, counted(was, key));
+  });
 }
 
 /**
@@ -62,15 +75,12 @@ function portsMoved(
   before: ReadonlyMap<string, ObservedCluster>,
   after: readonly ObservedCluster[],
 ): boolean {
-  for (const now of after) {
-    const was = before.get(now.name);
-    if (!was) return true;
+  return movedOnAnyCluster(before, after, (now, was) => {
     const live = now.objects[key];
-    if (live === was.objects[key] && live !== undefined) continue;
+    if (live === was.objects[key] && live !== undefined) return false;
     const ports = nodePorts(live);
-    if (ports === undefined || ports !== nodePorts(was.objects[key])) return true;
-  }
-  return false;
+    return ports === undefined || ports !== nodePorts(was.objects[key]);
+  });
 }
 
 /**
